@@ -1,0 +1,149 @@
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.assignments.vocabulary import Assessment, AssignmentKind, Status, TrafficLight
+from app.db import Base, UTCDateTime, utcnow
+from app.documents.models import Goal, Origin, SourceDocument
+from app.org.models import OrgUnit
+
+assignment_partners = Table(
+    "assignment_partners",
+    Base.metadata,
+    Column("assignment_id", ForeignKey("assignments.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("org_units.id"), primary_key=True, index=True),
+)
+
+
+class AssignmentTag(Base):
+    __tablename__ = "assignment_tags"
+
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
+
+
+class Assignment(Base):
+    """A tracked commitment. Its status fields are a cache of the latest status update."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (
+        CheckConstraint("progress BETWEEN 0 AND 100", name="progress_range"),
+        Index("ix_assignments_owner_deadline", "owner_id", "deadline_latest"),
+        Index("ix_assignments_status_deadline", "status", "deadline_latest"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    quote: Mapped[str | None] = mapped_column(Text)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("source_documents.id"), index=True)
+    section: Mapped[str | None] = mapped_column(String(300))
+    origin: Mapped[Origin] = mapped_column(String(20), index=True)
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    executor_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    contact_person: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[AssignmentKind] = mapped_column(String(20), index=True)
+
+    deadline_text: Mapped[str | None] = mapped_column(String(200))
+    deadline_earliest: Mapped[date | None] = mapped_column(Date)
+    deadline_latest: Mapped[date | None] = mapped_column(Date, index=True)
+    deadline_precision: Mapped[str | None] = mapped_column(String(20))
+
+    amount_min_sek: Mapped[int | None] = mapped_column(BigInteger)
+    amount_max_sek: Mapped[int | None] = mapped_column(BigInteger)
+    amount_year: Mapped[int | None] = mapped_column(Integer)
+    amount_text: Mapped[str | None] = mapped_column(String(200))
+
+    target_indicator: Mapped[str | None] = mapped_column(String(300))
+    target_value: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+    target_unit: Mapped[str | None] = mapped_column(String(60))
+    target_year: Mapped[int | None] = mapped_column(Integer)
+
+    status: Mapped[Status] = mapped_column(String(20), default=Status.NOT_STARTED)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    assessment: Mapped[Assessment | None] = mapped_column(String(30), index=True)
+    traffic_light: Mapped[TrafficLight] = mapped_column(String(10), default=TrafficLight.GREY)
+
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    tag_rows: Mapped[list[AssignmentTag]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by=AssignmentTag.tag
+    )
+    owner: Mapped[OrgUnit] = relationship(foreign_keys=[owner_id], lazy="selectin")
+    executor: Mapped[OrgUnit | None] = relationship(foreign_keys=[executor_id], lazy="selectin")
+    partners: Mapped[list[OrgUnit]] = relationship(
+        secondary=assignment_partners, lazy="selectin", order_by=OrgUnit.name
+    )
+    goal: Mapped[Goal | None] = relationship(lazy="selectin")
+    document: Mapped[SourceDocument | None] = relationship(lazy="selectin")
+
+    @property
+    def tags(self) -> list[str]:
+        return [row.tag for row in self.tag_rows]
+
+
+class StatusUpdate(Base):
+    """One reported state of an assignment. Append-only: rows are never updated or deleted.
+
+    Each row is a complete state (status, progress, assessment, traffic light) as the reporter
+    submitted it; fields they left out were filled from the state they saw. The state of an
+    assignment on a day is the row with the greatest (effective_date, recorded_at, id) on or
+    before that day.
+    """
+
+    __tablename__ = "status_updates"
+    __table_args__ = (
+        Index("ix_status_updates_timeline", "assignment_id", "effective_date", "recorded_at", "id"),
+        CheckConstraint("progress BETWEEN 0 AND 100", name="progress_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"))
+    effective_date: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    status: Mapped[Status] = mapped_column(String(20))
+    progress: Mapped[int] = mapped_column(Integer)
+    assessment: Mapped[Assessment | None] = mapped_column(String(30))
+    traffic_light: Mapped[TrafficLight] = mapped_column(String(10))
+    comment: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class AssignmentRevision(Base):
+    """An append-only record of a change to an assignment's own fields (create, edit, archive, seed)."""
+
+    __tablename__ = "assignment_revisions"
+    __table_args__ = (Index("ix_assignment_revisions_timeline", "assignment_id", "recorded_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(20))
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    version: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,139 @@
+"""RFC 9457 problem documents for every error the API returns.
+
+Domain code raises the exceptions below; `install_problem_handlers` turns them, request
+validation errors, HTTP errors and anything unexpected into `application/problem+json`.
+No stack trace ever reaches a client.
+"""
+
+import logging
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://uppdrag.stockholm.se/problems/"
+
+logger = logging.getLogger("uppdrag.errors")
+
+
+class ProblemError(Exception):
+    """An error the client can act on; rendered as a problem document."""
+
+    status: int = 400
+    problem_type: str = "bad-request"
+
+    def __init__(self, detail: str, *, errors: Sequence["FieldError"] = (), **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = list(errors)
+        self.extra = extra
+
+
+class NotFoundError(ProblemError):
+    status = 404
+    problem_type = "not-found"
+
+
+class ConflictError(ProblemError):
+    status = 409
+    problem_type = "conflict"
+
+
+class InvalidInputError(ProblemError):
+    """Input that is well-formed but breaks a rule the service knows (422, naming the field)."""
+
+    status = 422
+    problem_type = "validation-error"
+
+    def __init__(self, field: str, message: str, **extra: Any) -> None:
+        super().__init__(f"{field}: {message}", errors=[FieldError(field, message)], **extra)
+
+
+class FieldError:
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+
+    def as_dict(self) -> dict[str, str]:
+        return {"field": self.field, "message": self.message}
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    problem_type: str | None = None,
+    instance: str | None = None,
+    errors: Sequence[FieldError] = (),
+    extra: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + problem_type if problem_type else "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    if errors:
+        body["errors"] = [error.as_dict() for error in errors]
+    if extra:
+        body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _field_path(location: Sequence[str | int]) -> str:
+    """Turn pydantic's ('body', 'progress') into 'progress' and ('query', 'limit') into 'limit'."""
+    parts = [str(part) for part in location]
+    if parts and parts[0] in {"body", "query", "path", "header"}:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [FieldError(_field_path(error["loc"]), error["msg"]) for error in exc.errors()]
+    detail = "; ".join(f"{error.field}: {error.message}" for error in errors)
+    return problem_response(
+        422, detail, problem_type="validation-error", instance=request.url.path, errors=errors
+    )
+
+
+async def _handle_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemError)
+    return problem_response(
+        exc.status,
+        exc.detail,
+        problem_type=exc.problem_type,
+        instance=request.url.path,
+        errors=exc.errors,
+        extra=exc.extra,
+    )
+
+
+async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return problem_response(
+        exc.status_code,
+        str(exc.detail),
+        instance=request.url.path,
+        headers=dict(exc.headers) if exc.headers else None,
+    )
+
+
+async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem_response(500, "An internal error occurred.", instance=request.url.path)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _handle_validation)
+    app.add_exception_handler(ProblemError, _handle_problem)
+    app.add_exception_handler(StarletteHTTPException, _handle_http)
+    app.add_exception_handler(Exception, _handle_unexpected)
