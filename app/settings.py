@@ -23,13 +23,12 @@ class Settings(BaseSettings):
         default="Europe/Stockholm",
         description="Time zone that decides what 'today' is for effective dates and overdue checks.",
     )
-    page_size_default: int = Field(default=50, ge=1)
-    page_size_max: int = Field(default=200, ge=1)
     seed_file: Path = Field(
         default=Path("seeds") / "budget_2015_ks.yaml",
         description="Seed data loaded by `uppdrag seed`.",
     )
     org_units_file: Path = Field(default=Path("seeds") / "org_units.yaml")
+    alembic_ini: Path = Field(default=Path("alembic.ini"), description="Alembic configuration (migrations).")
     log_level: str = "info"
 
 

@@ -1,0 +1,353 @@
+"""Request and response shapes of the assignment API."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from app.assignments.models import Assignment
+from app.assignments.vocabulary import Assessment, AssignmentKind, Status, TrafficLight
+from app.documents.models import Origin
+from app.documents.schemas import DocumentRef, GoalRef
+from app.org.schemas import UnitRef
+
+Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Tag = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9åäöé][a-z0-9åäöé.\-]{0,59}$"),
+]
+
+
+class StrictInput(BaseModel):
+    """Input models refuse unknown fields, so a misspelt field is a 422 rather than silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- nested value objects -------------------------------------------------------------------
+
+
+class DeadlineInput(StrictInput):
+    """A deadline as written; the service reads the interval from the text unless dates are given."""
+
+    text: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    earliest: date | None = None
+    latest: date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.earliest and self.latest and self.earliest > self.latest:
+            raise ValueError("earliest must not be after latest")
+        return self
+
+
+class DeadlineRead(BaseModel):
+    text: str | None
+    earliest: date | None
+    latest: date | None
+    precision: str | None
+
+
+class Money(StrictInput):
+    """An amount in SEK; a range when min and max differ."""
+
+    min_sek: int = Field(ge=0)
+    max_sek: int = Field(ge=0)
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    text: str | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.min_sek > self.max_sek:
+            raise ValueError("min_sek must not be greater than max_sek")
+        return self
+
+
+class Target(StrictInput):
+    """A measurable target: indicator, target value, unit and year."""
+
+    indicator: Text300
+    value: Decimal | None = None
+    unit: str | None = Field(default=None, max_length=60)
+    year: int | None = Field(default=None, ge=1900, le=2100)
+
+
+# --- assignments ----------------------------------------------------------------------------
+
+ASSIGNMENT_EXAMPLE: dict[str, Any] = {
+    "title": "Ansöka om att arrangera Velo-City 2017",
+    "quote": "Kontoret medverkar i arbetet för att konferensen Velo-City förläggs till Stockholm 2017.",
+    "owner_id": 2,
+    "executor_id": 3,
+    "kind": "task",
+    "deadline": {"text": "under 2014"},
+    "tags": ["velo-city", "cykel"],
+}
+
+
+class AssignmentCreate(StrictInput):
+    model_config = ConfigDict(json_schema_extra={"examples": [ASSIGNMENT_EXAMPLE]})
+
+    reference: Annotated[str, StringConstraints(pattern=r"^[A-ZÅÄÖ]{1,10}-\d{4}-\d{3,5}$")] | None = Field(
+        default=None, description="Stable human reference; generated from the document when left out."
+    )
+    title: Text300
+    description: str | None = None
+    quote: str | None = None
+    document_id: int | None = None
+    section: str | None = Field(default=None, max_length=300)
+    origin: Origin = Origin.ADOPTED
+    goal_id: int | None = None
+    owner_id: int = Field(description="The responsible unit (ansvarig).")
+    executor_id: int | None = Field(default=None, description="The unit doing the work, if not the owner.")
+    partner_ids: list[int] = Field(default_factory=list, description="Units it works together with.")
+    contact_person: str | None = Field(default=None, max_length=200)
+    kind: AssignmentKind = AssignmentKind.TASK
+    deadline: DeadlineInput | None = None
+    money: Money | None = None
+    target: Target | None = None
+    tags: list[Tag] = Field(default_factory=list, max_length=20)
+
+
+class AssignmentUpdate(StrictInput):
+    """A partial update: only the fields present are changed; null clears an optional field.
+
+    Status, progress and assessment are not edited here: they come from status updates.
+    """
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"contact_person": "Anna Andersson"}]})
+
+    title: Text300 | None = None
+    description: str | None = None
+    quote: str | None = None
+    section: str | None = Field(default=None, max_length=300)
+    origin: Origin | None = None
+    goal_id: int | None = None
+    owner_id: int | None = None
+    executor_id: int | None = None
+    partner_ids: list[int] | None = None
+    contact_person: str | None = Field(default=None, max_length=200)
+    kind: AssignmentKind | None = None
+    deadline: DeadlineInput | None = None
+    money: Money | None = None
+    target: Target | None = None
+    tags: list[Tag] | None = Field(default=None, max_length=20)
+
+    @model_validator(mode="after")
+    def _required_fields_not_cleared(self) -> Self:
+        for name in ("title", "owner_id", "origin", "kind"):
+            if name in self.model_fields_set and getattr(self, name) is None:
+                raise ValueError(f"{name} cannot be null")
+        return self
+
+
+class AssignmentRead(BaseModel):
+    id: int
+    reference: str
+    title: str
+    description: str | None
+    quote: str | None
+    document: DocumentRef | None
+    section: str | None
+    origin: Origin
+    goal: GoalRef | None
+    owner: UnitRef
+    executor: UnitRef | None
+    partners: list[UnitRef]
+    contact_person: str | None
+    kind: AssignmentKind
+    deadline: DeadlineRead
+    money: Money | None
+    target: Target | None
+    status: Status
+    progress: int
+    assessment: Assessment | None
+    traffic_light: TrafficLight
+    overdue: bool = Field(description="Latest deadline passed and not finished; derived, never stored.")
+    tags: list[str]
+    created_at: datetime
+    updated_at: datetime
+    archived_at: datetime | None
+    version: int
+
+
+class ArchiveRequest(StrictInput):
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+# --- status updates and history -------------------------------------------------------------
+
+
+class StatusUpdateCreate(StrictInput):
+    """A status report. Fields left out keep the value the assignment had on the effective date."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "status": "in_progress",
+                    "progress": 40,
+                    "assessment": "partially_fulfilled",
+                    "traffic_light": "yellow",
+                    "comment": "Ansökan inlämnad, besked väntas i juni.",
+                    "effective_date": "2014-04-15",
+                },
+                {"status": "cancelled", "reason": "Uppdraget har flyttats till trafiknämnden."},
+            ]
+        }
+    )
+
+    status: Status | None = None
+    progress: int | None = Field(default=None, ge=0, le=100)
+    assessment: Assessment | None = None
+    traffic_light: TrafficLight | None = None
+    comment: str | None = Field(default=None, max_length=10_000)
+    effective_date: date | None = Field(
+        default=None, description="The day the state took effect; today if left out."
+    )
+    reason: str | None = Field(default=None, max_length=2000)
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Self:
+        reported = ("status", "progress", "assessment", "traffic_light", "comment")
+        if not any(getattr(self, name) is not None for name in reported):
+            raise ValueError("a status update needs at least one of " + ", ".join(reported))
+        return self
+
+
+class StatusUpdateRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    assignment_id: int
+    effective_date: date
+    recorded_at: datetime
+    recorded_by: str
+    status: Status
+    progress: int
+    assessment: Assessment | None
+    traffic_light: TrafficLight
+    comment: str | None
+    reason: str | None
+
+
+class FieldChange(BaseModel):
+    old: Any
+    new: Any
+
+
+class HistoryEntry(BaseModel):
+    """One event in an assignment's history, with names resolved and the changed fields listed."""
+
+    type: Literal["created", "edited", "archived", "seed_updated", "status_update"]
+    recorded_at: datetime
+    recorded_by: str
+    effective_date: date | None = None
+    version: int | None = None
+    status_update: StatusUpdateRead | None = None
+    changed_fields: list[str]
+    changes: dict[str, FieldChange]
+
+
+# --- list filters ---------------------------------------------------------------------------
+
+SORTABLE_FIELDS = (
+    "reference",
+    "title",
+    "deadline",
+    "status",
+    "progress",
+    "updated_at",
+    "created_at",
+    "owner",
+)
+SORT_PATTERN = r"^-?(" + "|".join(SORTABLE_FIELDS) + r")(,-?(" + "|".join(SORTABLE_FIELDS) + r"))*$"
+
+
+class AssignmentFilters(StrictInput):
+    """Query parameters of the assignment list. Unknown parameters are refused."""
+
+    q: str | None = Field(
+        default=None, max_length=200, description="Free text over reference, title, quote, description."
+    )
+    owner: str | None = Field(default=None, description="Owner unit id or key; includes its sub-units.")
+    executor: str | None = Field(default=None, description="Executor unit id or key; includes its sub-units.")
+    status: list[Status] = Field(default_factory=list)
+    assessment: list[Assessment] = Field(default_factory=list)
+    goal: int | None = None
+    document: int | None = None
+    origin: list[Origin] = Field(default_factory=list)
+    kind: list[AssignmentKind] = Field(default_factory=list)
+    tag: str | None = Field(default=None, max_length=60)
+    deadline_before: date | None = Field(default=None, description="Latest deadline on or before this day.")
+    deadline_after: date | None = Field(default=None, description="Latest deadline on or after this day.")
+    overdue: bool | None = None
+    include_archived: bool = False
+    sort: str = Field(
+        default="reference",
+        pattern=SORT_PATTERN,
+        description="Comma-separated fields, '-' for descending: " + ", ".join(SORTABLE_FIELDS),
+    )
+    limit: int = Field(default=50, ge=1, le=200)
+    offset: int = Field(default=0, ge=0)
+
+
+def assignment_read(assignment: Assignment, *, overdue: bool) -> AssignmentRead:
+    """Shape a stored assignment for the API."""
+    money = (
+        Money(
+            min_sek=assignment.amount_min_sek,
+            max_sek=assignment.amount_max_sek
+            if assignment.amount_max_sek is not None
+            else assignment.amount_min_sek,
+            year=assignment.amount_year,
+            text=assignment.amount_text,
+        )
+        if assignment.amount_min_sek is not None
+        else None
+    )
+    target = (
+        Target(
+            indicator=assignment.target_indicator,
+            value=assignment.target_value,
+            unit=assignment.target_unit,
+            year=assignment.target_year,
+        )
+        if assignment.target_indicator
+        else None
+    )
+    return AssignmentRead(
+        id=assignment.id,
+        reference=assignment.reference,
+        title=assignment.title,
+        description=assignment.description,
+        quote=assignment.quote,
+        document=DocumentRef.model_validate(assignment.document) if assignment.document else None,
+        section=assignment.section,
+        origin=assignment.origin,
+        goal=GoalRef.model_validate(assignment.goal) if assignment.goal else None,
+        owner=UnitRef.model_validate(assignment.owner),
+        executor=UnitRef.model_validate(assignment.executor) if assignment.executor else None,
+        partners=[UnitRef.model_validate(unit) for unit in assignment.partners],
+        contact_person=assignment.contact_person,
+        kind=assignment.kind,
+        deadline=DeadlineRead(
+            text=assignment.deadline_text,
+            earliest=assignment.deadline_earliest,
+            latest=assignment.deadline_latest,
+            precision=assignment.deadline_precision,
+        ),
+        money=money,
+        target=target,
+        status=assignment.status,
+        progress=assignment.progress,
+        assessment=assignment.assessment,
+        traffic_light=assignment.traffic_light,
+        overdue=overdue,
+        tags=assignment.tags,
+        created_at=assignment.created_at,
+        updated_at=assignment.updated_at,
+        archived_at=assignment.archived_at,
+        version=assignment.version,
+    )

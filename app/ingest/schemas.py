@@ -1,0 +1,99 @@
+"""The shape of the reviewable seed files in `seeds/` (validated before anything is written)."""
+
+from datetime import date
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.assignments.vocabulary import AssignmentKind
+from app.documents.models import Origin
+from app.org.models import UnitKind
+
+
+class SeedModel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class UnitSeed(SeedModel):
+    key: str
+    name: str
+    short_name: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+    kind: UnitKind
+    parent: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+
+class UnitsFile(SeedModel):
+    units: list[UnitSeed]
+
+
+class PlanPeriodSeed(SeedModel):
+    start_year: int
+    end_year: int
+
+
+class ReportingPeriodSeed(SeedModel):
+    period: str
+    cutoff: str = Field(pattern=r"^\d{2}-\d{2}$", description="Month and day, e.g. 04-30.")
+    name_sv: str
+    name_en: str
+
+
+class DocumentSeed(SeedModel):
+    key: str
+    title: str
+    issuer: str | None = None
+    date: date
+    diarienummer: str | None = None
+    plan_period: PlanPeriodSeed
+    source_file: str
+    reference_prefix: str = "KS-2015"
+    reporting_calendar: list[ReportingPeriodSeed] = Field(default_factory=list)
+
+
+class GoalSeed(SeedModel):
+    key: str
+    number: str
+    title: str
+    origin: Origin
+
+
+class AmountSeed(SeedModel):
+    min_sek: int
+    max_sek: int
+    year: int | None = None
+    text: str | None = None
+
+
+class TargetSeed(SeedModel):
+    indicator: str
+    value: Decimal | None = None
+    unit: str | None = None
+    year: int | None = None
+
+
+class AssignmentSeed(SeedModel):
+    reference: str
+    title: str
+    description: str | None = None
+    quote: str
+    section: str | None = None
+    origin: Origin
+    goal: str | None = None
+    owner: str
+    executor: str | None = None
+    partners: list[str] = Field(default_factory=list)
+    contact_person: str | None = None
+    kind: AssignmentKind
+    deadline_text: str | None = None
+    amount: AmountSeed | None = None
+    target: TargetSeed | None = None
+    tags: list[str] = Field(default_factory=list)
+
+
+class DocumentFile(SeedModel):
+    document: DocumentSeed
+    goals: list[GoalSeed]
+    assignments: list[AssignmentSeed]

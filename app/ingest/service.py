@@ -1,0 +1,159 @@
+"""Loading the seed files: organisational units, the source document, its goals and assignments.
+
+Loading is idempotent: a second load changes nothing, and a changed entry updates its row (with
+a revision in the assignment's history) without ever touching status updates.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.assignments.schemas import AssignmentCreate, DeadlineInput, Money, Target
+from app.assignments.service import apply_seed_entry
+from app.documents.models import Goal, SourceDocument
+from app.errors import InvalidInputError
+from app.ingest.schemas import AssignmentSeed, DocumentFile, DocumentSeed, GoalSeed, UnitSeed, UnitsFile
+from app.org.models import OrgUnit
+
+SEED_ACTOR = "seed"
+
+
+@dataclass
+class SeedReport:
+    units: Counter[str] = field(default_factory=Counter)
+    assignments: Counter[str] = field(default_factory=Counter)
+
+
+def _read_yaml(path: Path) -> Any:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def _set_changed(row: Any, values: dict[str, Any]) -> bool:
+    """Set only the attributes whose value differs; returns whether anything changed."""
+    changed = False
+    for name, value in values.items():
+        if getattr(row, name) != value:
+            setattr(row, name, value)
+            changed = True
+    return changed
+
+
+def _upsert_units(session: Session, seeds: list[UnitSeed], report: SeedReport) -> dict[str, OrgUnit]:
+    units = {unit.key: unit for unit in session.scalars(select(OrgUnit))}
+    for seed in seeds:
+        values = seed.model_dump(exclude={"key", "parent"})
+        unit = units.get(seed.key)
+        if unit is None:
+            unit = units[seed.key] = OrgUnit(key=seed.key, **values)
+            session.add(unit)
+            report.units["created"] += 1
+        else:
+            report.units["updated" if _set_changed(unit, values) else "unchanged"] += 1
+    session.flush()
+    for seed in seeds:
+        parent_id = _unit_by_key(units, seed.parent, "parent").id if seed.parent else None
+        if units[seed.key].parent_id != parent_id:
+            units[seed.key].parent_id = parent_id
+    session.flush()
+    return units
+
+
+def _unit_by_key(units: dict[str, OrgUnit], key: str, field_name: str) -> OrgUnit:
+    if key not in units:
+        raise InvalidInputError(field_name, f"unknown organisational unit key {key!r} in seed data")
+    return units[key]
+
+
+def _upsert_document(
+    session: Session, seed: DocumentSeed, full_text: str, units: dict[str, OrgUnit]
+) -> SourceDocument:
+    values: dict[str, Any] = {
+        "title": seed.title,
+        "issuer_id": _unit_by_key(units, seed.issuer, "issuer").id if seed.issuer else None,
+        "document_date": seed.date,
+        "diarienummer": seed.diarienummer,
+        "plan_start_year": seed.plan_period.start_year,
+        "plan_end_year": seed.plan_period.end_year,
+        "reference_prefix": seed.reference_prefix,
+        "reporting_calendar": [period.model_dump() for period in seed.reporting_calendar],
+        "full_text": full_text,
+    }
+    document = session.scalar(select(SourceDocument).where(SourceDocument.key == seed.key))
+    if document is None:
+        document = SourceDocument(key=seed.key, **values)
+        session.add(document)
+    else:
+        _set_changed(document, values)
+    session.flush()
+    return document
+
+
+def _upsert_goals(session: Session, seeds: list[GoalSeed], document: SourceDocument) -> dict[str, Goal]:
+    goals = {goal.key: goal for goal in session.scalars(select(Goal))}
+    for seed in seeds:
+        values = {
+            "document_id": document.id,
+            "number": seed.number,
+            "title": seed.title,
+            "origin": seed.origin,
+        }
+        if seed.key in goals:
+            _set_changed(goals[seed.key], values)
+        else:
+            goals[seed.key] = Goal(key=seed.key, **values)
+            session.add(goals[seed.key])
+    session.flush()
+    return goals
+
+
+def _assignment_input(
+    seed: AssignmentSeed, document: SourceDocument, units: dict[str, OrgUnit], goals: dict[str, Goal]
+) -> AssignmentCreate:
+    if seed.goal and seed.goal not in goals:
+        raise InvalidInputError("goal", f"unknown goal key {seed.goal!r} in seed {seed.reference}")
+    return AssignmentCreate(
+        reference=seed.reference,
+        title=seed.title,
+        description=seed.description,
+        quote=seed.quote,
+        document_id=document.id,
+        section=seed.section,
+        origin=seed.origin,
+        goal_id=goals[seed.goal].id if seed.goal else None,
+        owner_id=_unit_by_key(units, seed.owner, "owner").id,
+        executor_id=_unit_by_key(units, seed.executor, "executor").id if seed.executor else None,
+        partner_ids=[_unit_by_key(units, key, "partners").id for key in seed.partners],
+        contact_person=seed.contact_person,
+        kind=seed.kind,
+        deadline=DeadlineInput(text=seed.deadline_text) if seed.deadline_text else None,
+        money=Money(**seed.amount.model_dump()) if seed.amount else None,
+        target=Target(**seed.target.model_dump()) if seed.target else None,
+        tags=seed.tags,
+    )
+
+
+def load_seeds(session: Session, units_file: Path, document_file: Path, today: date) -> SeedReport:
+    """Load both seed files in one transaction; nothing is written if any entry is invalid."""
+    units_data = UnitsFile.model_validate(_read_yaml(units_file))
+    document_data = DocumentFile.model_validate(_read_yaml(document_file))
+    full_text = (document_file.parent / document_data.document.source_file).read_text(encoding="utf-8")
+    report = SeedReport()
+    try:
+        units = _upsert_units(session, units_data.units, report)
+        document = _upsert_document(session, document_data.document, full_text, units)
+        goals = _upsert_goals(session, document_data.goals, document)
+        for seed in document_data.assignments:
+            data = _assignment_input(seed, document, units, goals)
+            report.assignments[apply_seed_entry(session, seed.reference, data, SEED_ACTOR, today)] += 1
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return report

@@ -1,0 +1,53 @@
+"""Organisational units: lookups and the parent/child hierarchy."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import InvalidInputError, NotFoundError
+from app.org.models import OrgUnit
+
+
+def list_units(session: Session) -> Sequence[OrgUnit]:
+    return session.scalars(select(OrgUnit).order_by(OrgUnit.name)).all()
+
+
+def get_unit(session: Session, unit_id: int) -> OrgUnit:
+    unit = session.get(OrgUnit, unit_id)
+    if unit is None:
+        raise NotFoundError(f"No organisational unit with id {unit_id}.")
+    return unit
+
+
+def resolve_unit_reference(session: Session, field: str, reference: int | str) -> OrgUnit:
+    """Find a unit by id or key for input field `field`; an unknown one is a 422 naming the field."""
+    if isinstance(reference, int) or reference.isdigit():
+        unit = session.get(OrgUnit, int(reference))
+    else:
+        unit = session.scalar(select(OrgUnit).where(OrgUnit.key == reference.upper()))
+    if unit is None:
+        raise InvalidInputError(field, f"unknown organisational unit {reference!r}")
+    return unit
+
+
+def children_by_parent(units: Iterable[OrgUnit]) -> dict[int | None, list[OrgUnit]]:
+    children: dict[int | None, list[OrgUnit]] = defaultdict(list)
+    for unit in units:
+        children[unit.parent_id].append(unit)
+    return children
+
+
+def unit_with_descendant_ids(session: Session, unit_id: int) -> set[int]:
+    """The unit's id and the ids of every unit below it in the hierarchy."""
+    children = children_by_parent(list_units(session))
+    found: set[int] = set()
+    pending = [unit_id]
+    while pending:
+        current = pending.pop()
+        if current in found:
+            continue
+        found.add(current)
+        pending.extend(child.id for child in children.get(current, []))
+    return found
