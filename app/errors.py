@@ -90,10 +90,12 @@ def problem_response(
 
 def _field_path(location: Sequence[str | int]) -> str:
     """Turn pydantic's ('body', 'progress') into 'progress' and ('query', 'limit') into 'limit'."""
-    parts = [str(part) for part in location]
+    parts = list(location)
     if parts and parts[0] in {"body", "query", "path", "header"}:
         parts = parts[1:]
-    return ".".join(parts) or "body"
+    if parts and isinstance(parts[0], int):  # a position in a body that is not valid JSON
+        return "body"
+    return ".".join(str(part) for part in parts) or "body"
 
 
 async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:

@@ -1,10 +1,11 @@
 """Request and response shapes of the assignment API."""
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.assignments.models import Assignment
 from app.assignments.vocabulary import Assessment, AssignmentKind, Status, TrafficLight
@@ -13,10 +14,16 @@ from app.documents.schemas import DocumentRef, GoalRef
 from app.org.schemas import UnitRef
 
 Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-Tag = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9åäöé][a-z0-9åäöé.\-]{0,59}$"),
-]
+TAG_PATTERN = re.compile(r"^[a-z0-9åäöé][a-z0-9åäöé.\-]{0,59}$")
+
+
+def _valid_tag(tag: str) -> str:
+    if not TAG_PATTERN.match(tag):
+        raise ValueError("a tag is lower-case letters, digits, '.' and '-', at most 60 characters")
+    return tag
+
+
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True), AfterValidator(_valid_tag)]
 
 
 class StrictInput(BaseModel):

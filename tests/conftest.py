@@ -1,0 +1,167 @@
+"""Test fixtures: every test that touches the database runs against SQLite and PostgreSQL.
+
+Each backend gets a schema made by Alembic and a real uvicorn server on loopback; rows are
+deleted after each test so that tests stay isolated. PostgreSQL comes from TEST_DATABASE_URL
+(default: the local server's `test` database). Without it a developer run skips those tests
+with the reason; under CI (CI=true) a missing PostgreSQL is an error.
+"""
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from app.db import make_engine, make_session_factory
+from app.ingest.service import load_seeds
+from app.main import create_app
+from app.models_registry import Base
+from app.schema_migrations import upgrade_to_head
+from app.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+TEST_DATA = Path(__file__).resolve().parent / "data"
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+BACKENDS = ("sqlite", "postgresql")
+
+
+@dataclass
+class Backend:
+    name: str
+    settings: Settings
+    engine: Engine
+
+    def session(self) -> Session:
+        return make_session_factory(self.engine)()
+
+    def clear(self) -> None:
+        with self.engine.begin() as connection:
+            for table in reversed(Base.metadata.sorted_tables):
+                connection.execute(table.delete())
+
+
+def _postgres_available(url: str) -> bool:
+    engine = make_engine(url)
+    try:
+        with engine.connect():
+            return True
+    except Exception:
+        return False
+    finally:
+        engine.dispose()
+
+
+def _reset_postgres_schema(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+
+
+def _settings_for(url: str) -> Settings:
+    return Settings(database_url=url, alembic_ini=ROOT / "alembic.ini")
+
+
+@pytest.fixture(scope="session")
+def _backends(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Backend]]:
+    created: dict[str, Backend] = {}
+    sqlite_url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'uppdrag.db'}"
+    created["sqlite"] = Backend("sqlite", _settings_for(sqlite_url), make_engine(sqlite_url))
+    pg_url = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG_URL)
+    if _postgres_available(pg_url):
+        engine = make_engine(pg_url)
+        _reset_postgres_schema(engine)
+        created["postgresql"] = Backend("postgresql", _settings_for(pg_url), engine)
+    for backend in created.values():
+        upgrade_to_head(backend.settings)
+    yield created
+    for backend in created.values():
+        backend.engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest, _backends: dict[str, Backend]) -> Iterator[Backend]:
+    name = request.param
+    if name not in _backends:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is required in CI but is not reachable at TEST_DATABASE_URL")
+        pytest.skip("PostgreSQL is not reachable at TEST_DATABASE_URL (set it, or start the server)")
+    current = _backends[name]
+    current.clear()
+    yield current
+    current.clear()
+
+
+@pytest.fixture
+def session(backend: Backend) -> Iterator[Session]:
+    with backend.session() as db_session:
+        yield db_session
+
+
+class _Server(uvicorn.Server):
+    def install_signal_handlers(self) -> None:  # the server runs in a thread
+        pass
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def _servers(_backends: dict[str, Backend]) -> Iterator[dict[str, str]]:
+    """A real uvicorn server on loopback for each backend; yields their base URLs."""
+    urls: dict[str, str] = {}
+    running: list[tuple[_Server, threading.Thread]] = []
+    for name, backend in _backends.items():
+        port = _free_port()
+        config = uvicorn.Config(
+            create_app(backend.settings), host="127.0.0.1", port=port, log_level="warning"
+        )
+        server = _Server(config)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"test server for {name} did not start")
+            time.sleep(0.02)
+        urls[name] = f"http://127.0.0.1:{port}"
+        running.append((server, thread))
+    yield urls
+    for server, thread in running:
+        server.should_exit = True
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def api(backend: Backend, _servers: dict[str, str]) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=_servers[backend.name], timeout=30) as client:
+        yield client
+
+
+SEED_DAY = date(2026, 11, 26)
+
+
+@pytest.fixture
+def small_register(session: Session) -> Session:
+    """The real organisation and a small document with a handful of assignments."""
+    load_seeds(session, TEST_DATA / "units.yaml", TEST_DATA / "small_document.yaml", SEED_DAY)
+    return session
+
+
+@pytest.fixture
+def full_register(session: Session) -> Session:
+    """The real seeds: every commitment of the budget document."""
+    load_seeds(session, SEEDS / "org_units.yaml", SEEDS / "budget_2015_ks.yaml", SEED_DAY)
+    return session

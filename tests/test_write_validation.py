@@ -1,0 +1,108 @@
+"""Bad input on every write endpoint: a 422 problem document naming the field, and nothing written."""
+
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.orm import Session
+
+from tests.helpers import assert_problem, assignment_by_reference, row_counts, unit_ids
+
+pytestmark = pytest.mark.usefixtures("small_register")
+
+GOOD_CREATE = {"title": "Nytt uppdrag", "owner_id": "{KS}"}
+
+# (method, path, body, field the problem must name); {id} is an existing assignment, {KS} a unit id.
+BAD_WRITES: list[tuple[str, str, Any, str]] = [
+    ("POST", "/api/v1/assignments", {"owner_id": "{KS}"}, "title"),
+    ("POST", "/api/v1/assignments", {"title": "", "owner_id": "{KS}"}, "title"),
+    ("POST", "/api/v1/assignments", {"title": "x"}, "owner_id"),
+    ("POST", "/api/v1/assignments", {**GOOD_CREATE, "owner_id": 987654}, "owner_id"),
+    ("POST", "/api/v1/assignments", {**GOOD_CREATE, "executor_id": 987654}, "executor_id"),
+    ("POST", "/api/v1/assignments", {**GOOD_CREATE, "partner_ids": ["{KS}", 987654]}, "partner_ids"),
+    ("POST", "/api/v1/assignments", {**GOOD_CREATE, "goal_id": 987654}, "goal_id"),
+    ("POST", "/api/v1/assignments", {**GOOD_CREATE, "document_id": 987654}, "document_id"),
+    ("POST", "/api/v1/assignments", {**GOOD_CREATE, "kind": "wish"}, "kind"),
+    ("POST", "/api/v1/assignments", {**GOOD_CREATE, "origin": "rumour"}, "origin"),
+    ("POST", "/api/v1/assignments", {**GOOD_CREATE, "status": "completed"}, "status"),
+    ("POST", "/api/v1/assignments", {**GOOD_CREATE, "reference": "not a reference"}, "reference"),
+    ("POST", "/api/v1/assignments", {**GOOD_CREATE, "tags": ["has space"]}, "tags.0"),
+    (
+        "POST",
+        "/api/v1/assignments",
+        {**GOOD_CREATE, "deadline": {"earliest": "2016-01-01", "latest": "2015-01-01"}},
+        "deadline",
+    ),
+    ("POST", "/api/v1/assignments", {**GOOD_CREATE, "money": {"min_sek": 10, "max_sek": 5}}, "money"),
+    ("POST", "/api/v1/assignments", {**GOOD_CREATE, "money": {"min_sek": -1, "max_sek": 5}}, "money.min_sek"),
+    ("POST", "/api/v1/assignments", {**GOOD_CREATE, "target": {"value": 3}}, "target.indicator"),
+    ("POST", "/api/v1/assignments", "not json", "body"),
+    ("POST", "/api/v1/assignments", [1, 2], "body"),
+    ("PATCH", "/api/v1/assignments/{id}", {"status": "completed"}, "status"),
+    ("PATCH", "/api/v1/assignments/{id}", {"title": None}, "body"),
+    ("PATCH", "/api/v1/assignments/{id}", {"owner_id": 987654}, "owner_id"),
+    ("PATCH", "/api/v1/assignments/{id}", {"goal_id": 987654, "title": "Ändrad"}, "goal_id"),
+    ("PATCH", "/api/v1/assignments/{id}", {"kind": "wish"}, "kind"),
+    ("DELETE", "/api/v1/assignments/{id}", {"reason": 5}, "reason"),
+    ("DELETE", "/api/v1/assignments/{id}", {"why": "x"}, "why"),
+    ("POST", "/api/v1/assignments/{id}/updates", {}, "body"),
+    ("POST", "/api/v1/assignments/{id}/updates", {"status": "done"}, "status"),
+    ("POST", "/api/v1/assignments/{id}/updates", {"progress": 101}, "progress"),
+    ("POST", "/api/v1/assignments/{id}/updates", {"progress": -1}, "progress"),
+    ("POST", "/api/v1/assignments/{id}/updates", {"assessment": "great"}, "assessment"),
+    ("POST", "/api/v1/assignments/{id}/updates", {"traffic_light": "blue"}, "traffic_light"),
+    (
+        "POST",
+        "/api/v1/assignments/{id}/updates",
+        {"comment": "x", "effective_date": "2015-02-30"},
+        "effective_date",
+    ),
+    ("POST", "/api/v1/assignments/{id}/updates", {"status": "cancelled"}, "reason"),
+    ("POST", "/api/v1/assignments/{id}/updates", {"comment": "x", "recorded_by": "me"}, "recorded_by"),
+]
+
+
+def _fill(value: Any, ids: dict[str, Any]) -> Any:
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}") and value[1:-1] in ids:
+        return ids[value[1:-1]]
+    if isinstance(value, dict):
+        return {key: _fill(item, ids) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fill(item, ids) for item in value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    BAD_WRITES,
+    ids=[f"{method} {path} {field}" for method, path, _body, field in BAD_WRITES],
+)
+def test_bad_input_is_422_and_writes_nothing(
+    api: httpx.Client, session: Session, method: str, path: str, body: Any, field: str
+) -> None:
+    ids: dict[str, Any] = {**unit_ids(api), "id": assignment_by_reference(api, "KS-2015-001")["id"]}
+    before = row_counts(session)
+    if isinstance(body, str):
+        response = api.request(
+            method, path.format(**ids), content=body, headers={"content-type": "application/json"}
+        )
+    else:
+        response = api.request(method, path.format(**ids), json=_fill(body, ids))
+    problem = assert_problem(response, 422, field)
+    assert "Traceback" not in response.text
+    assert problem["type"].endswith("validation-error")
+    assert row_counts(session) == before
+
+
+def test_every_write_route_is_covered() -> None:
+    """A new write route must be added to BAD_WRITES."""
+    from app.main import create_app
+
+    covered = {(method, path) for method, path, _body, _field in BAD_WRITES}
+    routes = {
+        (method, route.path.replace("{assignment_id}", "{id}"))
+        for route in create_app().routes
+        for method in getattr(route, "methods", set()) - {"GET", "HEAD"}
+        if route.path.startswith("/api/")
+    }
+    assert routes <= covered, routes - covered
