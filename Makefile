@@ -1,0 +1,37 @@
+# Uppdrag: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint bench clean
+
+$(BIN)/uppdrag: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/uppdrag
+
+## Migrate, seed and serve on http://$(HOST):$(PORT) (SQLite under ./var unless DATABASE_URL is set)
+run: install
+	$(BIN)/uppdrag migrate
+	$(BIN)/uppdrag seed
+	$(BIN)/uppdrag serve --host $(HOST) --port $(PORT)
+
+## The whole test suite, on SQLite and PostgreSQL
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy app tests
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
