@@ -18,7 +18,7 @@ def unit_ids(api: httpx.Client) -> dict[str, int]:
 def assignment_by_reference(api: httpx.Client, reference: str) -> dict[str, Any]:
     page = api.get("/api/v1/assignments", params={"q": reference, "include_archived": True}).json()
     [item] = [item for item in page["items"] if item["reference"] == reference]
-    return item
+    return dict(item)
 
 
 def row_counts(session: Session) -> dict[str, int]:

@@ -1,6 +1,7 @@
 """The assignment API over real HTTP, on SQLite and PostgreSQL."""
 
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -90,7 +91,7 @@ def test_owner_filter_includes_sub_units(api: httpx.Client) -> None:
         ),
     ],
 )
-def test_list_filters(api: httpx.Client, params: dict[str, object], expected: list[str]) -> None:
+def test_list_filters(api: httpx.Client, params: dict[str, Any], expected: list[str]) -> None:
     assert references(api.get("/api/v1/assignments", params=params)) == expected
 
 

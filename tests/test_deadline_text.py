@@ -85,6 +85,8 @@ READABLE = [
     _case("inte senare än 2016", None, "2016-12-31", P.YEAR, "until-inte-senare-an"),
     # --- a single year
     _case("under 2014", "2014-01-01", "2014-12-31", P.YEAR, "year-under"),
+    _case("För 2015", "2015-01-01", "2015-12-31", P.YEAR, "year-for"),
+    _case("för åren 2016-2019", "2016-01-01", "2019-12-31", P.YEARS, "years-for"),
     _case("2014", "2014-01-01", "2014-12-31", P.YEAR, "year-bare"),
     _case("år 2014", "2014-01-01", "2014-12-31", P.YEAR, "year-ar"),
     _case("under år 2014", "2014-01-01", "2014-12-31", P.YEAR, "year-under-ar"),
@@ -155,6 +157,7 @@ READABLE = [
     _case("budgetåret 2016", "2016-01-01", "2016-12-31", P.YEAR, "relative-budgetaret-explicit"),
     _case("under kommande år", "2015-01-01", "2017-12-31", P.PLAN_PERIOD, "relative-kommande-ar"),
     _case("de kommande åren", "2015-01-01", "2017-12-31", P.PLAN_PERIOD, "relative-de-kommande-aren"),
+    _case("de kommande tre åren", "2015-01-01", "2017-12-31", P.PLAN_PERIOD, "relative-kommande-tre-aren"),
     _case("hösten i år", "2014-09-01", "2014-11-30", P.SEASON, "relative-season-i-ar"),
     _case("senast april nästa år", None, "2015-04-30", P.MONTH, "relative-month-nasta-ar"),
     # --- före / efter are strict

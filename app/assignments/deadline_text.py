@@ -407,15 +407,15 @@ _CORE_RULES: tuple[tuple[re.Pattern[str], _Handler], ...] = (
         _compile(r"(?:hela\s)?(?:den\s)?(?:kommande\s)?(?:(?:plan|planerings|treårs|budget)-?)?perioden"),
         _on_plan_period,
     ),
-    # kommande år, de kommande åren, de närmaste åren
-    (_compile(r"(?:de\s)?(?:kommande|närmaste)\sår(?:en)?"), _on_plan_period),
+    # kommande år, de kommande åren, de närmaste åren, de kommande tre åren (the plan period's length)
+    (_compile(r"(?:de\s)?(?:kommande|närmaste)\s(?:tre\s)?år(?:en)?"), _on_plan_period),
 )
 
-_NEUTRAL_PREFIX = re.compile(r"(?:under\sloppet\sav|någon\sgång\s(?:under|i)|under|inom|i)\s(?P<rest>.+)")
+_NEUTRAL_PREFIX = re.compile(r"(?:under\sloppet\sav|någon\sgång\s(?:under|i)|under|inom|för|i)\s(?P<rest>.+)")
 
 
 def _parse_core(text: str, context: _Context) -> DeadlineInterval | None:
-    """Match ``text`` as a whole, first as is, then without one neutral leading word ("under", "i")."""
+    """Match ``text`` as a whole, first as is, then without one neutral leading word ("under", "i", "för")."""
     candidates = [text]
     neutral = _NEUTRAL_PREFIX.fullmatch(text)
     if neutral is not None:

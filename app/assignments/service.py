@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
@@ -176,7 +177,9 @@ def _snapshot(assignment: Assignment) -> dict[str, Any]:
         "goal": {"id": goal.id, "key": goal.key, "title": goal.title} if goal else None,
         "owner": _unit_label(assignment.owner),
         "executor": _unit_label(assignment.executor),
-        "partners": [_unit_label(unit) for unit in assignment.partners],
+        "partners": sorted(
+            (_unit_label(unit) or {} for unit in assignment.partners), key=lambda unit: unit["id"]
+        ),
         "contact_person": assignment.contact_person,
         "kind": assignment.kind,
         "deadline": {
@@ -195,7 +198,7 @@ def _snapshot(assignment: Assignment) -> dict[str, Any]:
         else None,
         "target": {
             "indicator": assignment.target_indicator,
-            "value": str(assignment.target_value) if assignment.target_value is not None else None,
+            "value": _decimal_text(assignment.target_value),
             "unit": assignment.target_unit,
             "year": assignment.target_year,
         }
@@ -203,6 +206,11 @@ def _snapshot(assignment: Assignment) -> dict[str, Any]:
         else None,
         "tags": list(assignment.tags),
     }
+
+
+def _decimal_text(value: Decimal | None) -> str | None:
+    """'50' for 50, 50.0 and 50.0000 alike, so a database round trip is not a change."""
+    return None if value is None else format(value.normalize(), "f")
 
 
 def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -305,7 +313,7 @@ def _apply_fields(
         partners = [
             resolve_unit_reference(session, "partner_ids", unit_id) for unit_id in data.partner_ids or []
         ]
-        if [unit.id for unit in partners] != [unit.id for unit in assignment.partners]:
+        if {unit.id for unit in partners} != {unit.id for unit in assignment.partners}:
             assignment.partners = partners
     if "deadline" in fields:
         _set_deadline(session, assignment, data.deadline)

@@ -19,6 +19,7 @@ from app.assignments.service import apply_seed_entry
 from app.documents.models import Goal, SourceDocument
 from app.errors import InvalidInputError
 from app.ingest.schemas import AssignmentSeed, DocumentFile, DocumentSeed, GoalSeed, UnitSeed, UnitsFile
+from app.ingest.source_text import collapse_whitespace, normalise_source_text
 from app.org.models import OrgUnit
 
 SEED_ACTOR = "seed"
@@ -139,11 +140,20 @@ def _assignment_input(
     )
 
 
+def check_quotes_are_verbatim(seeds: list[AssignmentSeed], full_text: str) -> None:
+    """Refuse seed data whose quotes do not stand in the source document."""
+    source = normalise_source_text(full_text)
+    for seed in seeds:
+        if collapse_whitespace(seed.quote) not in source:
+            raise InvalidInputError("quote", f"{seed.reference}: the quote is not verbatim in the source")
+
+
 def load_seeds(session: Session, units_file: Path, document_file: Path, today: date) -> SeedReport:
     """Load both seed files in one transaction; nothing is written if any entry is invalid."""
     units_data = UnitsFile.model_validate(_read_yaml(units_file))
     document_data = DocumentFile.model_validate(_read_yaml(document_file))
     full_text = (document_file.parent / document_data.document.source_file).read_text(encoding="utf-8")
+    check_quotes_are_verbatim(document_data.assignments, full_text)
     report = SeedReport()
     try:
         units = _upsert_units(session, units_data.units, report)
