@@ -15,11 +15,12 @@ $(BIN)/uppdrag: pyproject.toml
 
 install: $(BIN)/uppdrag
 
-## Migrate, seed and serve on http://$(HOST):$(PORT) (SQLite under ./var unless DATABASE_URL is set)
+## Migrate, seed and serve on http://$(HOST):$(PORT) (SQLite under ./var unless DATABASE_URL is set).
+## Reads are open to anonymous callers in this local demo; writes need a token (see README).
 run: install
 	$(BIN)/uppdrag migrate
 	$(BIN)/uppdrag seed
-	$(BIN)/uppdrag serve --host $(HOST) --port $(PORT)
+	PUBLIC_READ=$${PUBLIC_READ:-true} $(BIN)/uppdrag serve --host $(HOST) --port $(PORT)
 
 ## The whole test suite, on SQLite and PostgreSQL
 test: install

@@ -1,17 +1,24 @@
-"""The `uppdrag` command: migrate, seed and serve."""
+"""The `uppdrag` command: migrate, seed, serve, run the webhook worker, manage tokens."""
 
 import argparse
+import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import uvicorn
+from sqlalchemy.orm import Session
 
-from app.clock import local_today
-from app.db import make_engine, make_session_factory
+from app.auth.models import Role, TokenKind
+from app.auth.service import create_token, list_tokens, revoke_token
+from app.db import make_engine, make_session_factory, utcnow
+from app.errors import ProblemError
 from app.ingest.service import load_seeds
 from app.schema_migrations import upgrade_to_head
 from app.settings import get_settings
+from app.webhooks.worker import run_worker
 
 
 def migrate(_args: argparse.Namespace) -> None:
@@ -19,20 +26,59 @@ def migrate(_args: argparse.Namespace) -> None:
     print("database migrated to head")
 
 
-def seed(args: argparse.Namespace) -> None:
-    settings = get_settings()
-    engine = make_engine(settings.database_url)
+@contextmanager
+def _session() -> Iterator[Session]:
+    engine = make_engine(get_settings().database_url)
     try:
         with make_session_factory(engine)() as session:
-            report = load_seeds(
-                session,
-                args.units or settings.org_units_file,
-                args.file or settings.seed_file,
-                local_today(settings.timezone),
-            )
+            yield session
     finally:
         engine.dispose()
+
+
+def seed(args: argparse.Namespace) -> None:
+    settings = get_settings()
+    with _session() as session:
+        report = load_seeds(session, args.units or settings.org_units_file, args.file or settings.seed_file)
     print(f"units: {dict(report.units)}; assignments: {dict(report.assignments)}")
+
+
+def token_create(args: argparse.Namespace) -> None:
+    expires_at = utcnow() + timedelta(days=args.expires_in_days) if args.expires_in_days else None
+    kind = TokenKind.FEED if args.feed else TokenKind.API
+    with _session() as session:
+        try:
+            token, secret = create_token(
+                session,
+                name=args.name,
+                role=Role(args.role),
+                kind=kind,
+                unit=args.unit,
+                expires_at=expires_at,
+            )
+        except ProblemError as error:
+            raise SystemExit(f"uppdrag: {error.detail}") from error
+    print(f"created {kind} token {token.id} ({token.role}); it is shown once, store it now:")
+    print(secret)
+
+
+def token_list(_args: argparse.Namespace) -> None:
+    with _session() as session:
+        for token in list_tokens(session):
+            state = "revoked" if token.revoked_at else "active"
+            print(
+                f"{token.id}\t{token.name}\t{token.kind}\t{token.role}\tunit={token.unit_id}\t{state}\t"
+                f"prefix={token.token_prefix}\texpires={token.expires_at}\tlast_used={token.last_used_at}"
+            )
+
+
+def token_revoke(args: argparse.Namespace) -> None:
+    with _session() as session:
+        try:
+            revoke_token(session, args.id)
+        except ProblemError as error:
+            raise SystemExit(f"uppdrag: {error.detail}") from error
+    print(f"token {args.id} revoked")
 
 
 def serve(args: argparse.Namespace) -> None:
@@ -43,8 +89,21 @@ def serve(args: argparse.Namespace) -> None:
         port=args.port,
         workers=args.workers,
         log_level=get_settings().log_level,
+        access_log=False,  # the service logs each request itself, as JSON with its request id
         proxy_headers=True,
     )
+
+
+def worker(args: argparse.Namespace) -> None:
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
+    engine = make_engine(settings.database_url, settings.database_pool_size)
+    try:
+        run_worker(make_session_factory(engine), settings, once=args.once)
+    except KeyboardInterrupt:
+        print("worker stopped")
+    finally:
+        engine.dispose()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,7 +121,29 @@ def build_parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--port", type=int, default=8000)
     serve_parser.add_argument("--workers", type=int, default=1)
     serve_parser.set_defaults(handler=serve)
+    worker_parser = commands.add_parser("worker", help="raise deadline events and deliver webhooks")
+    worker_parser.add_argument("--once", action="store_true", help="run one round and exit")
+    worker_parser.set_defaults(handler=worker)
+    _add_token_commands(commands)
     return parser
+
+
+def _add_token_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    token_parser = commands.add_parser("token", help="create, list and revoke API and feed tokens")
+    token_commands = token_parser.add_subparsers(dest="token_command", required=True)
+    create = token_commands.add_parser("create", help="create a token; its secret is printed once")
+    create.add_argument("--name", required=True)
+    create.add_argument("--role", required=True, choices=[role.value for role in Role])
+    create.add_argument("--unit", default=None, help="unit key or id (required for editors)")
+    create.add_argument("--expires-in-days", type=int, default=None)
+    create.add_argument("--feed", action="store_true", help="a calendar feed token (role reader)")
+    create.set_defaults(handler=token_create)
+    token_commands.add_parser("list", help="list tokens (never their secrets)").set_defaults(
+        handler=token_list
+    )
+    revoke = token_commands.add_parser("revoke", help="revoke a token by id")
+    revoke.add_argument("id", type=int)
+    revoke.set_defaults(handler=token_revoke)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

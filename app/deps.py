@@ -25,16 +25,17 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def get_actor(request: Request) -> str:
-    """Who makes a write: the `X-Actor` header (a person or system name), else 'anonymous'."""
-    return request.headers.get("x-actor", "").strip()[:200] or "anonymous"
-
-
 def get_today(request: Request) -> date:
     """Today's date in the service's configured time zone."""
     settings: Settings = request.app.state.settings
     return local_today(settings.timezone)
 
 
-ActorDep = Annotated[str, Depends(get_actor)]
+def get_timezone(request: Request) -> str:
+    """The service's configured time zone: where days begin and end."""
+    settings: Settings = request.app.state.settings
+    return settings.timezone
+
+
 TodayDep = Annotated[date, Depends(get_today)]
+TimezoneDep = Annotated[str, Depends(get_timezone)]

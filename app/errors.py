@@ -8,7 +8,7 @@ No stack trace ever reaches a client.
 import logging
 from collections.abc import Sequence
 from http import HTTPStatus
-from typing import Any
+from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -26,6 +26,7 @@ class ProblemError(Exception):
 
     status: int = 400
     problem_type: str = "bad-request"
+    headers: ClassVar[dict[str, str] | None] = None
 
     def __init__(self, detail: str, *, errors: Sequence["FieldError"] = (), **extra: Any) -> None:
         super().__init__(detail)
@@ -42,6 +43,29 @@ class NotFoundError(ProblemError):
 class ConflictError(ProblemError):
     status = 409
     problem_type = "conflict"
+
+
+class UnauthorizedError(ProblemError):
+    status = 401
+    problem_type = "unauthorized"
+    headers: ClassVar[dict[str, str] | None] = {"WWW-Authenticate": 'Bearer realm="uppdrag"'}
+
+
+class ForbiddenError(ProblemError):
+    status = 403
+    problem_type = "forbidden"
+
+
+class PreconditionFailedError(ProblemError):
+    """The client's If-Match (or body version) is stale; the problem carries the current version."""
+
+    status = 412
+    problem_type = "precondition-failed"
+
+
+class PreconditionRequiredError(ProblemError):
+    status = 428
+    problem_type = "precondition-required"
 
 
 class InvalidInputError(ProblemError):
@@ -116,6 +140,7 @@ async def _handle_problem(request: Request, exc: Exception) -> JSONResponse:
         instance=request.url.path,
         errors=exc.errors,
         extra=exc.extra,
+        headers=exc.headers,
     )
 
 

@@ -3,21 +3,55 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 
 from app import health
 from app.assignments.router import router as assignments_router
+from app.auth.deps import access
+from app.auth.models import Role
+from app.auth.router import router as tokens_router
+from app.calendar.router import router as calendar_router
 from app.db import make_engine, make_session_factory
 from app.documents.router import router as documents_router
 from app.errors import install_problem_handlers
+from app.http_middleware import RequestContextMiddleware
+from app.idempotency.middleware import IdempotencyMiddleware
+from app.logs import configure_logging
 from app.org.router import router as org_router
+from app.reports.dashboard import router as dashboard_router
+from app.reports.router import router as reports_router
 from app.settings import Settings, get_settings
+from app.webhooks.router import router as webhooks_router
 
 API_DESCRIPTION = """
 Uppdrag tracks the commitments (uppdrag) of the City of Stockholm's budget documents: owner, deadline,
 status and full history. Every error is an RFC 9457 problem document (`application/problem+json`).
-Writes name their author in the `X-Actor` header.
+
+Authenticate with `Authorization: Bearer <token>` (tokens: `uppdrag token create`). Roles: `admin`,
+`editor` (bound to a unit: writes where that unit or a sub-unit owns or executes), `reader`.
+`PATCH` and status updates need `If-Match` with the assignment's ETag (or `version` in the body);
+every `POST` accepts an `Idempotency-Key`. `X-Actor` names the person behind a write in history.
 """
+
+READERS = [Depends(access())]
+ADMINS = [Depends(access(read=Role.ADMIN, write=Role.ADMIN))]
+PUBLISHERS = [Depends(access(write=Role.ADMIN))]  # anyone who reads may read reports; admins publish
+EXPOSED_HEADERS = ["ETag", "Location", "X-Request-ID", "Idempotent-Replayed"]
+ALLOWED_HEADERS = ["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Actor", "X-Request-ID"]
+
+
+def _install_middleware(app: FastAPI, settings: Settings) -> None:
+    """Outermost last: the request context wraps everything, so every response gets its headers."""
+    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PATCH", "DELETE"],
+        allow_headers=ALLOWED_HEADERS,
+        expose_headers=EXPOSED_HEADERS,
+    )
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -38,7 +72,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    configure_logging(settings.log_level)
     install_problem_handlers(app)
-    for router in (health.router, assignments_router, org_router, documents_router):
-        app.include_router(router)
+    _install_middleware(app, settings)
+    app.include_router(health.router)
+    app.include_router(calendar_router)
+    for router in (assignments_router, org_router, documents_router, dashboard_router):
+        app.include_router(router, dependencies=READERS)
+    app.include_router(reports_router, dependencies=PUBLISHERS)
+    for router in (webhooks_router, tokens_router):
+        app.include_router(router, dependencies=ADMINS)
     return app

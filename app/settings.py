@@ -30,6 +30,20 @@ class Settings(BaseSettings):
     org_units_file: Path = Field(default=Path("seeds") / "org_units.yaml")
     alembic_ini: Path = Field(default=Path("alembic.ini"), description="Alembic configuration (migrations).")
     log_level: str = "info"
+    public_read: bool = Field(
+        default=False,
+        description="Let anonymous requests read (public information under offentlighetsprincipen).",
+    )
+    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API.")
+    max_body_bytes: int = Field(default=1_048_576, ge=1024, description="Largest request body accepted.")
+    webhook_max_attempts: int = Field(default=8, ge=1, le=50, description="Tries before a delivery fails.")
+    webhook_backoff_base_seconds: float = Field(
+        default=10, gt=0, description="Retry delay after the n-th failure: base * 2**n, capped, with jitter."
+    )
+    webhook_backoff_cap_seconds: float = Field(default=3600, gt=0, description="Longest retry delay.")
+    webhook_timeout_seconds: float = Field(default=10, gt=0, description="HTTP timeout of one delivery.")
+    due_soon_days: int = Field(default=14, ge=0, description="Days before the latest deadline for due_soon.")
+    worker_poll_seconds: float = Field(default=5, gt=0, description="Pause between `uppdrag worker` rounds.")
 
 
 @lru_cache

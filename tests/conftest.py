@@ -11,8 +11,8 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import httpx
@@ -21,6 +21,8 @@ import uvicorn
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from app.auth.models import Role, TokenKind
+from app.auth.service import create_token
 from app.db import make_engine, make_session_factory
 from app.ingest.service import load_seeds
 from app.main import create_app
@@ -67,8 +69,13 @@ def _reset_postgres_schema(engine: Engine) -> None:
         connection.execute(text("CREATE SCHEMA public"))
 
 
+TEST_ORIGIN = "https://intranat.stockholm.se"
+
+
 def _settings_for(url: str) -> Settings:
-    return Settings(database_url=url, alembic_ini=ROOT / "alembic.ini")
+    return Settings(
+        database_url=url, alembic_ini=ROOT / "alembic.ini", cors_origins=[TEST_ORIGIN], log_level="warning"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -118,50 +125,88 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def _servers(_backends: dict[str, Backend]) -> Iterator[dict[str, str]]:
-    """A real uvicorn server on loopback for each backend; yields their base URLs."""
-    urls: dict[str, str] = {}
-    running: list[tuple[_Server, threading.Thread]] = []
-    for name, backend in _backends.items():
-        port = _free_port()
-        config = uvicorn.Config(
-            create_app(backend.settings), host="127.0.0.1", port=port, log_level="warning"
-        )
-        server = _Server(config)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 10
-        while not server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"test server for {name} did not start")
-            time.sleep(0.02)
-        urls[name] = f"http://127.0.0.1:{port}"
-        running.append((server, thread))
-    yield urls
-    for server, thread in running:
+@contextmanager
+def serve(settings: Settings) -> Iterator[str]:
+    """Run the app with these settings in a real uvicorn server on a free loopback port."""
+    port = _free_port()
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    server = _Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("test server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
         server.should_exit = True
         thread.join(timeout=5)
 
 
+@pytest.fixture(scope="session")
+def _servers(_backends: dict[str, Backend]) -> Iterator[dict[str, str]]:
+    """A real server for each backend; yields their base URLs."""
+    with ExitStack() as stack:
+        yield {name: stack.enter_context(serve(backend.settings)) for name, backend in _backends.items()}
+
+
+class Clients:
+    """HTTP clients of the test server, each holding a real token of some role."""
+
+    def __init__(self, backend: Backend, base_url: str) -> None:
+        self.backend = backend
+        self.base_url = base_url
+        self._open: list[httpx.Client] = []
+
+    def token(self, role: Role, unit: str | None = None, kind: TokenKind = TokenKind.API) -> str:
+        with self.backend.session() as db_session:
+            _token, secret = create_token(db_session, name=f"test {role}", role=role, kind=kind, unit=unit)
+        return secret
+
+    def client(self, token: str | None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        client = httpx.Client(base_url=self.base_url, timeout=30, headers=headers)
+        self._open.append(client)
+        return client
+
+    def as_role(self, role: Role, unit: str | None = None) -> httpx.Client:
+        return self.client(self.token(role, unit))
+
+    def close(self) -> None:
+        for client in self._open:
+            client.close()
+
+
 @pytest.fixture
-def api(backend: Backend, _servers: dict[str, str]) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=_servers[backend.name], timeout=30) as client:
-        yield client
+def clients(backend: Backend, _servers: dict[str, str]) -> Iterator[Clients]:
+    factory = Clients(backend, _servers[backend.name])
+    yield factory
+    factory.close()
 
 
-SEED_DAY = date(2026, 11, 26)
+@pytest.fixture
+def api(clients: Clients) -> httpx.Client:
+    """A client with an admin token."""
+    return clients.as_role(Role.ADMIN)
+
+
+@pytest.fixture
+def anon(clients: Clients) -> httpx.Client:
+    """A client without a token."""
+    return clients.client(None)
 
 
 @pytest.fixture
 def small_register(session: Session) -> Session:
     """The real organisation and a small document with a handful of assignments."""
-    load_seeds(session, TEST_DATA / "units.yaml", TEST_DATA / "small_document.yaml", SEED_DAY)
+    load_seeds(session, TEST_DATA / "units.yaml", TEST_DATA / "small_document.yaml")
     return session
 
 
 @pytest.fixture
 def full_register(session: Session) -> Session:
     """The real seeds: every commitment of the budget document."""
-    load_seeds(session, SEEDS / "org_units.yaml", SEEDS / "budget_2015_ks.yaml", SEED_DAY)
+    load_seeds(session, SEEDS / "org_units.yaml", SEEDS / "budget_2015_ks.yaml")
     return session

@@ -1,5 +1,6 @@
 """Small helpers shared by API tests."""
 
+import re
 from typing import Any
 
 import httpx
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.models_registry import Base
 
 PROBLEM_JSON = "application/problem+json"
+WRITE_METHODS = ("post", "put", "patch", "delete")
 
 
 def unit_ids(api: httpx.Client) -> dict[str, int]:
@@ -39,3 +41,49 @@ def assert_problem(response: httpx.Response, status: int, field: str | None = No
     if field is not None:
         assert field in [error["field"] for error in body["errors"]], body
     return body
+
+
+def current_etag(api: httpx.Client, assignment_id: int) -> str:
+    response = api.get(f"/api/v1/assignments/{assignment_id}")
+    response.raise_for_status()
+    return response.headers["etag"]
+
+
+def post_update(
+    api: httpx.Client, assignment_id: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> httpx.Response:
+    """POST a status update with the assignment's current ETag in If-Match."""
+    return api.post(
+        f"/api/v1/assignments/{assignment_id}/updates",
+        json=body,
+        headers={"If-Match": current_etag(api, assignment_id), **(headers or {})},
+    )
+
+
+def patch_assignment(
+    api: httpx.Client, assignment_id: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> httpx.Response:
+    """PATCH an assignment with its current ETag in If-Match."""
+    return api.patch(
+        f"/api/v1/assignments/{assignment_id}",
+        json=body,
+        headers={"If-Match": current_etag(api, assignment_id), **(headers or {})},
+    )
+
+
+def write_routes() -> list[tuple[str, str]]:
+    """Every (METHOD, path) of the API that writes, read from the OpenAPI document."""
+    from app.main import create_app
+
+    paths = create_app().openapi()["paths"]
+    return sorted(
+        (method.upper(), path)
+        for path, operations in paths.items()
+        for method in operations
+        if method in WRITE_METHODS
+    )
+
+
+def generic_path(path: str) -> str:
+    """'/a/{assignment_id}/b' and '/a/{id}/b?x=1' alike become '/a/{}/b'."""
+    return re.sub(r"\{[^}]*\}", "{}", path.partition("?")[0])

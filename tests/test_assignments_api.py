@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy.orm import Session
 
 from app.clock import local_today
-from tests.helpers import assert_problem, assignment_by_reference, row_counts, unit_ids
+from tests.helpers import (
+    assert_problem,
+    assignment_by_reference,
+    patch_assignment,
+    post_update,
+    row_counts,
+    unit_ids,
+)
 
 pytestmark = pytest.mark.usefixtures("small_register")
 
@@ -106,7 +113,7 @@ def test_goal_filter(api: httpx.Client) -> None:
 def test_overdue_filter_follows_status(api: httpx.Client) -> None:
     item = assignment_by_reference(api, "KS-2015-001")
     assert "KS-2015-001" in references(api.get("/api/v1/assignments", params={"overdue": True}))
-    api.post(f"/api/v1/assignments/{item['id']}/updates", json={"status": "completed"}).raise_for_status()
+    post_update(api, item["id"], {"status": "completed"}).raise_for_status()
     assert "KS-2015-001" not in references(api.get("/api/v1/assignments", params={"overdue": True}))
     assert "KS-2015-001" in references(api.get("/api/v1/assignments", params={"overdue": False}))
 
@@ -140,7 +147,7 @@ def test_create_generates_reference_and_reads_deadline(api: httpx.Client) -> Non
     assert created["version"] == 1
     history = api.get(f"/api/v1/assignments/{created['id']}/history").json()
     assert history[0]["type"] == "created"
-    assert history[0]["recorded_by"] == "Anna Andersson"
+    assert history[0]["recorded_by"] == "Anna Andersson via test admin"
 
 
 def test_unreadable_deadline_keeps_text_without_interval(api: httpx.Client) -> None:
@@ -171,9 +178,10 @@ def test_duplicate_reference_is_409(api: httpx.Client, session: Session) -> None
 def test_patch_changes_fields_and_records_names_in_history(api: httpx.Client) -> None:
     units = unit_ids(api)
     item = assignment_by_reference(api, "KS-2015-002")
-    response = api.patch(
-        f"/api/v1/assignments/{item['id']}",
-        json={
+    response = patch_assignment(
+        api,
+        item["id"],
+        {
             "owner_id": units["SERVICEN"],
             "contact_person": "Bo Berg",
             "deadline": {"text": "hösten 2016"},
@@ -193,18 +201,18 @@ def test_patch_changes_fields_and_records_names_in_history(api: httpx.Client) ->
     assert set(edit["changed_fields"]) == {"owner", "contact_person", "deadline"}
     assert edit["changes"]["owner"]["old"]["name"] == "Kommunstyrelsen"
     assert edit["changes"]["owner"]["new"]["name"] == "Servicenämnden"
-    assert edit["recorded_by"] == "SLK registrator"
+    assert edit["recorded_by"] == "SLK registrator via test admin"
 
 
 def test_patch_without_changes_keeps_version(api: httpx.Client) -> None:
     item = assignment_by_reference(api, "KS-2015-002")
-    patched = api.patch(f"/api/v1/assignments/{item['id']}", json={"title": item["title"]}).json()
+    patched = patch_assignment(api, item["id"], {"title": item["title"]}).json()
     assert patched["version"] == item["version"]
 
 
 def test_archive_hides_but_keeps_history(api: httpx.Client) -> None:
     item = assignment_by_reference(api, "KS-2015-001")
-    api.post(f"/api/v1/assignments/{item['id']}/updates", json={"status": "in_progress"}).raise_for_status()
+    post_update(api, item["id"], {"status": "in_progress"}).raise_for_status()
     archived = api.request("DELETE", f"/api/v1/assignments/{item['id']}", json={"reason": "Dubblett"}).json()
     assert archived["archived_at"] is not None
     assert "KS-2015-001" not in references(api.get("/api/v1/assignments"))
@@ -212,15 +220,16 @@ def test_archive_hides_but_keeps_history(api: httpx.Client) -> None:
     assert api.get(f"/api/v1/assignments/{item['id']}").status_code == 200
     types = [entry["type"] for entry in api.get(f"/api/v1/assignments/{item['id']}/history").json()]
     assert types == ["created", "status_update", "archived"]
-    assert_problem(api.post(f"/api/v1/assignments/{item['id']}/updates", json={"comment": "x"}), 409)
+    assert_problem(post_update(api, item["id"], {"comment": "x"}), 409)
     assert_problem(api.delete(f"/api/v1/assignments/{item['id']}"), 409)
 
 
 def test_status_update_with_comment_shows_in_history(api: httpx.Client) -> None:
     item = assignment_by_reference(api, "KS-2015-001")
-    response = api.post(
-        f"/api/v1/assignments/{item['id']}/updates",
-        json={
+    response = post_update(
+        api,
+        item["id"],
+        {
             "status": "in_progress",
             "progress": 40,
             "assessment": "partially_fulfilled",
@@ -232,7 +241,7 @@ def test_status_update_with_comment_shows_in_history(api: httpx.Client) -> None:
     )
     assert response.status_code == 201, response.text
     update = response.json()
-    assert update["recorded_by"] == "Kalle Karlsson"
+    assert update["recorded_by"] == "Kalle Karlsson via test admin"
     current = api.get(f"/api/v1/assignments/{item['id']}").json()
     assert (current["status"], current["progress"], current["traffic_light"]) == ("in_progress", 40, "yellow")
     assert current["version"] == item["version"] + 1
@@ -245,23 +254,20 @@ def test_status_update_with_comment_shows_in_history(api: httpx.Client) -> None:
 
 def test_fields_left_out_keep_the_state_as_of_the_effective_date(api: httpx.Client) -> None:
     item = assignment_by_reference(api, "KS-2015-001")
-    url = f"/api/v1/assignments/{item['id']}/updates"
-    api.post(
-        url, json={"status": "in_progress", "progress": 30, "effective_date": "2015-03-01"}
-    ).raise_for_status()
-    only_comment = api.post(url, json={"comment": "Inget nytt", "effective_date": "2015-04-01"}).json()
+    post_update(api, item["id"], {"status": "in_progress", "progress": 30, "effective_date": "2015-03-01"})
+    only_comment = post_update(
+        api, item["id"], {"comment": "Inget nytt", "effective_date": "2015-04-01"}
+    ).json()
     assert (only_comment["status"], only_comment["progress"]) == ("in_progress", 30)
-    done = api.post(url, json={"status": "completed", "effective_date": "2015-05-01"}).json()
+    done = post_update(api, item["id"], {"status": "completed", "effective_date": "2015-05-01"}).json()
     assert done["progress"] == 100
 
 
 def test_back_dated_update_does_not_override_a_later_one(api: httpx.Client) -> None:
     item = assignment_by_reference(api, "KS-2015-001")
     url = f"/api/v1/assignments/{item['id']}/updates"
-    api.post(url, json={"status": "completed", "effective_date": "2015-06-01"}).raise_for_status()
-    api.post(
-        url, json={"status": "in_progress", "progress": 10, "effective_date": "2015-01-15"}
-    ).raise_for_status()
+    post_update(api, item["id"], {"status": "completed", "effective_date": "2015-06-01"}).raise_for_status()
+    post_update(api, item["id"], {"status": "in_progress", "progress": 10, "effective_date": "2015-01-15"})
     current = api.get(f"/api/v1/assignments/{item['id']}").json()
     assert (current["status"], current["progress"]) == ("completed", 100)
     timeline = [update["effective_date"] for update in api.get(url).json()]
@@ -273,19 +279,18 @@ def test_back_dated_update_does_not_override_a_later_one(api: httpx.Client) -> N
 
 def test_closing_needs_a_reason(api: httpx.Client, session: Session) -> None:
     item = assignment_by_reference(api, "KS-2015-002")
-    url = f"/api/v1/assignments/{item['id']}/updates"
     before = row_counts(session)
-    assert_problem(api.post(url, json={"status": "cancelled"}), 422, "reason")
-    assert_problem(api.post(url, json={"status": "closed", "reason": "  "}), 422, "reason")
+    assert_problem(post_update(api, item["id"], {"status": "cancelled"}), 422, "reason")
+    assert_problem(post_update(api, item["id"], {"status": "closed", "reason": "  "}), 422, "reason")
     assert row_counts(session) == before
-    closed = api.post(url, json={"status": "closed", "reason": "Flyttat till servicenämnden."})
+    closed = post_update(api, item["id"], {"status": "closed", "reason": "Flyttat till servicenämnden."})
     assert closed.status_code == 201
     assert closed.json()["reason"] == "Flyttat till servicenämnden."
 
 
 def test_history_cannot_be_edited_or_deleted(api: httpx.Client) -> None:
     item = assignment_by_reference(api, "KS-2015-002")
-    update = api.post(f"/api/v1/assignments/{item['id']}/updates", json={"comment": "a"}).json()
+    update = post_update(api, item["id"], {"comment": "a"}).json()
     for method in ("PUT", "PATCH", "DELETE"):
         response = api.request(method, f"/api/v1/assignments/{item['id']}/updates/{update['id']}")
         assert response.status_code in (404, 405)
@@ -298,10 +303,7 @@ def test_future_effective_date_is_refused(api: httpx.Client) -> None:
     item = assignment_by_reference(api, "KS-2015-002")
     tomorrow = (local_today("Europe/Stockholm") + timedelta(days=2)).isoformat()
     assert_problem(
-        api.post(
-            f"/api/v1/assignments/{item['id']}/updates",
-            json={"status": "in_progress", "effective_date": tomorrow},
-        ),
+        post_update(api, item["id"], {"status": "in_progress", "effective_date": tomorrow}),
         422,
         "effective_date",
     )

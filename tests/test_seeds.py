@@ -13,10 +13,12 @@ from sqlalchemy.orm import Session
 from app.assignments.models import Assignment, AssignmentRevision, StatusUpdate
 from app.assignments.schemas import StatusUpdateCreate
 from app.assignments.service import add_status_update
+from app.auth.models import Role
+from app.auth.principal import Principal
 from app.errors import InvalidInputError
 from app.ingest.service import load_seeds
 from app.ingest.source_text import collapse_whitespace, normalise_source_text
-from tests.conftest import SEED_DAY, SEEDS
+from tests.conftest import SEEDS
 from tests.helpers import row_counts
 
 DOCUMENT_FILE = SEEDS / "budget_2015_ks.yaml"
@@ -108,7 +110,7 @@ def test_second_load_changes_nothing(full_register: Session) -> None:
         return [(row.reference, row.version, row.updated_at, row.title, row.deadline_latest) for row in rows]
 
     before, counts = snapshot(), row_counts(full_register)
-    report = load_seeds(full_register, UNITS_FILE, DOCUMENT_FILE, SEED_DAY)
+    report = load_seeds(full_register, UNITS_FILE, DOCUMENT_FILE)
     assert dict(report.assignments) == {"unchanged": len(ENTRIES)}
     assert snapshot() == before
     assert row_counts(full_register) == counts
@@ -134,13 +136,14 @@ def test_changed_entry_updates_its_row_but_never_its_status_history(
         StatusUpdateCreate(
             status="in_progress", progress=20, comment="Pågår", effective_date=date(2015, 3, 1)
         ),
-        "test",
+        Principal(name="test", role=Role.ADMIN),
         date(2026, 1, 1),
+        expected_version=assignment.version,
     )
     version = assignment.version
     changed = _changed_copy(tmp_path, "KS-2015-001", title="Ny titel", deadline_text="hösten 2016")
 
-    report = load_seeds(full_register, UNITS_FILE, changed, SEED_DAY)
+    report = load_seeds(full_register, UNITS_FILE, changed)
 
     assert dict(report.assignments) == {"updated": 1, "unchanged": len(ENTRIES) - 1}
     full_register.expire_all()
@@ -164,5 +167,5 @@ def test_a_quote_not_in_the_source_is_refused_and_nothing_is_written(
     changed = _changed_copy(tmp_path, "KS-2015-002", quote="Kommunstyrelsen ska bygga en månbas.")
     before = row_counts(session)
     with pytest.raises(InvalidInputError, match="KS-2015-002"):
-        load_seeds(session, UNITS_FILE, changed, SEED_DAY)
+        load_seeds(session, UNITS_FILE, changed)
     assert row_counts(session) == before

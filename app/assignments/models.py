@@ -126,6 +126,7 @@ class StatusUpdate(Base):
     effective_date: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     recorded_by: Mapped[str] = mapped_column(String(200))
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
     status: Mapped[Status] = mapped_column(String(20))
     progress: Mapped[int] = mapped_column(Integer)
     assessment: Mapped[Assessment | None] = mapped_column(String(30))
@@ -144,6 +145,29 @@ class AssignmentRevision(Base):
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     recorded_by: Mapped[str] = mapped_column(String(200))
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
     action: Mapped[str] = mapped_column(String(20))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     version: Mapped[int] = mapped_column(Integer)
+
+
+# Each assignment's timeline newest first, for the state and the latest comment as of a day
+# (app/assignments/as_of.py): read in index order without sorting; on PostgreSQL the state is
+# read from the index alone.
+Index(
+    "ix_status_updates_as_of",
+    StatusUpdate.assignment_id,
+    StatusUpdate.effective_date.desc(),
+    StatusUpdate.recorded_at.desc(),
+    StatusUpdate.id.desc(),
+    postgresql_include=["status", "progress", "assessment", "traffic_light"],
+)
+Index(
+    "ix_status_updates_comments",
+    StatusUpdate.assignment_id,
+    StatusUpdate.effective_date.desc(),
+    StatusUpdate.recorded_at.desc(),
+    StatusUpdate.id.desc(),
+    sqlite_where=StatusUpdate.comment.is_not(None),
+    postgresql_where=StatusUpdate.comment.is_not(None),
+)

@@ -140,6 +140,7 @@ class AssignmentUpdate(StrictInput):
     money: Money | None = None
     target: Target | None = None
     tags: list[Tag] | None = Field(default=None, max_length=20)
+    version: int | None = Field(default=None, description="The version last read, if If-Match is not sent.")
 
     @model_validator(mode="after")
     def _required_fields_not_cleared(self) -> Self:
@@ -214,6 +215,7 @@ class StatusUpdateCreate(StrictInput):
         default=None, description="The day the state took effect; today if left out."
     )
     reason: str | None = Field(default=None, max_length=2000)
+    version: int | None = Field(default=None, description="The version last read, if If-Match is not sent.")
 
     @model_validator(mode="after")
     def _says_something(self) -> Self:
@@ -231,6 +233,7 @@ class StatusUpdateRead(BaseModel):
     effective_date: date
     recorded_at: datetime
     recorded_by: str
+    token_id: int | None
     status: Status
     progress: int
     assessment: Assessment | None
@@ -250,6 +253,7 @@ class HistoryEntry(BaseModel):
     type: Literal["created", "edited", "archived", "seed_updated", "status_update"]
     recorded_at: datetime
     recorded_by: str
+    token_id: int | None = Field(description="The token that made the change (None for seed loads).")
     effective_date: date | None = None
     version: int | None = None
     status_update: StatusUpdateRead | None = None
@@ -291,6 +295,11 @@ class AssignmentFilters(StrictInput):
     deadline_after: date | None = Field(default=None, description="Latest deadline on or after this day.")
     overdue: bool | None = None
     include_archived: bool = False
+    as_of: date | None = Field(
+        default=None,
+        description="Show the register as it stood at the end of this day: the assignments that existed "
+        "then, each in its reported state on that day (from the status history).",
+    )
     sort: str = Field(
         default="reference",
         pattern=SORT_PATTERN,
@@ -358,3 +367,53 @@ def assignment_read(assignment: Assignment, *, overdue: bool) -> AssignmentRead:
         archived_at=assignment.archived_at,
         version=assignment.version,
     )
+
+
+# --- batch status updates -------------------------------------------------------------------
+
+
+class BatchStatusUpdateItem(StatusUpdateCreate):
+    assignment_id: int
+    version: int = Field(description="The version last read of this assignment (no lost updates).")
+
+
+class BatchStatusUpdates(StrictInput):
+    """Many status updates at once; `atomic` applies all of them or none."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "atomic": True,
+                    "items": [
+                        {"assignment_id": 1, "version": 1, "status": "in_progress", "progress": 10},
+                        {
+                            "assignment_id": 2,
+                            "version": 3,
+                            "comment": "Inget nytt",
+                            "effective_date": "2015-04-30",
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
+    atomic: bool = False
+    items: list[BatchStatusUpdateItem] = Field(min_length=1, max_length=500)
+
+
+class BatchItemResult(BaseModel):
+    index: int
+    assignment_id: int
+    status: int = Field(description="The HTTP status this item would have had on its own (424: not tried).")
+    update: StatusUpdateRead | None = None
+    version: int | None = Field(default=None, description="The assignment's version after this item.")
+    problem: dict[str, Any] | None = None
+
+
+class BatchResult(BaseModel):
+    atomic: bool
+    applied: int
+    failed: int
+    results: list[BatchItemResult]

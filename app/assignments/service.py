@@ -6,16 +6,26 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.assignments.as_of import (
+    CURRENT_STATE,
+    StateColumns,
+    archived_by,
+    started_by,
+    state_on,
+)
 from app.assignments.deadline_text import PlanPeriod, parse_deadline
 from app.assignments.models import Assignment, AssignmentRevision, AssignmentTag, StatusUpdate
 from app.assignments.schemas import (
     AssignmentCreate,
     AssignmentFilters,
     AssignmentUpdate,
+    BatchItemResult,
+    BatchResult,
+    BatchStatusUpdates,
     DeadlineInput,
     FieldChange,
     HistoryEntry,
@@ -31,30 +41,35 @@ from app.assignments.vocabulary import (
     Status,
     TrafficLight,
 )
+from app.auth.principal import Principal
+from app.clock import day_end
 from app.db import utcnow
 from app.documents.models import Goal, SourceDocument
 from app.documents.service import latest_document
-from app.errors import ConflictError, InvalidInputError, NotFoundError
+from app.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    PreconditionFailedError,
+    PreconditionRequiredError,
+    ProblemError,
+)
 from app.org.models import OrgUnit
 from app.org.service import resolve_unit_reference, unit_with_descendant_ids
+from app.webhooks.outbox import assignment_payload, record_event
+from app.webhooks.vocabulary import EventType
 
 # --- reading --------------------------------------------------------------------------------
 
 
-def is_overdue(assignment: Assignment, today: date) -> bool:
+def overdue_on(deadline_latest: date | None, status: Status, day: date) -> bool:
     """Overdue (försenad) is derived: the latest deadline has passed and the work is not finished."""
-    return (
-        assignment.deadline_latest is not None
-        and assignment.deadline_latest < today
-        and assignment.status not in FINISHED_STATUSES
-    )
+    return deadline_latest is not None and deadline_latest < day and status not in FINISHED_STATUSES
 
 
-def overdue_clause(today: date) -> ColumnElement[bool]:
-    return and_(
-        Assignment.deadline_latest < today,
-        Assignment.status.not_in([status.value for status in FINISHED_STATUSES]),
-    )
+def is_overdue(assignment: Assignment, today: date) -> bool:
+    return overdue_on(assignment.deadline_latest, assignment.status, today)
 
 
 def search_text_of(*parts: str | None) -> str:
@@ -79,19 +94,41 @@ _SORT_COLUMNS: dict[str, Any] = {
 }
 
 
-def _order_by(sort: str) -> list[Any]:
+def _order_by(sort: str, state: StateColumns) -> list[Any]:
+    columns = {**_SORT_COLUMNS, "status": state.status, "progress": state.progress}
     order = []
     for name in sort.split(","):
-        column = _SORT_COLUMNS[name.lstrip("-")]
+        column = columns[name.lstrip("-")]
         order.append(column.desc().nulls_last() if name.startswith("-") else column.asc().nulls_last())
     order.append(Assignment.id.asc())
     return order
 
 
-def _filtered(session: Session, filters: AssignmentFilters, today: date) -> Select[Assignment]:
-    query = select(Assignment)
+def _register_on(
+    session: Session, filters: AssignmentFilters, timezone: str
+) -> tuple[Select[Assignment], StateColumns]:
+    """The assignments to list and where their state is read: today's rows, or the day `as_of`.
+
+    As of a past day the list holds the assignments that existed then, in the state they were in.
+    """
+    if filters.as_of is None:
+        query = select(Assignment)
+        if not filters.include_archived:
+            query = query.where(Assignment.archived_at.is_(None))
+        return query, CURRENT_STATE
+    end = day_end(filters.as_of, timezone)
+    as_of = state_on(filters.as_of, session.get_bind().dialect.name)
+    query = as_of.join_to(select(Assignment)).where(started_by(filters.as_of, end))
     if not filters.include_archived:
-        query = query.where(Assignment.archived_at.is_(None))
+        query = query.where(~archived_by(end))
+    return query, as_of.state
+
+
+def _filtered(
+    session: Session, filters: AssignmentFilters, today: date, timezone: str
+) -> tuple[Select[Assignment], StateColumns]:
+    query, state = _register_on(session, filters, timezone)
+    day = filters.as_of or today
     if filters.q:
         query = query.where(Assignment.search_text.like(_like_pattern(filters.q), escape="\\"))
     if filters.owner:
@@ -101,9 +138,9 @@ def _filtered(session: Session, filters: AssignmentFilters, today: date) -> Sele
         executor = resolve_unit_reference(session, "executor", filters.executor)
         query = query.where(Assignment.executor_id.in_(unit_with_descendant_ids(session, executor.id)))
     if filters.status:
-        query = query.where(Assignment.status.in_([status.value for status in filters.status]))
+        query = query.where(state.status.in_([status.value for status in filters.status]))
     if filters.assessment:
-        query = query.where(Assignment.assessment.in_([item.value for item in filters.assessment]))
+        query = query.where(state.assessment.in_([item.value for item in filters.assessment]))
     if filters.goal is not None:
         query = query.where(Assignment.goal_id == filters.goal)
     if filters.document is not None:
@@ -120,20 +157,36 @@ def _filtered(session: Session, filters: AssignmentFilters, today: date) -> Sele
     if filters.deadline_after:
         query = query.where(Assignment.deadline_latest >= filters.deadline_after)
     if filters.overdue is True:
-        query = query.where(overdue_clause(today))
+        query = query.where(state.overdue(day))
     elif filters.overdue is False:
-        query = query.where(or_(Assignment.deadline_latest.is_(None), ~overdue_clause(today)))
-    return query
+        query = query.where(or_(Assignment.deadline_latest.is_(None), ~state.overdue(day)))
+    return query, state
 
 
 def list_assignments(
-    session: Session, filters: AssignmentFilters, today: date
+    session: Session, filters: AssignmentFilters, today: date, timezone: str
 ) -> tuple[Sequence[Assignment], int]:
-    """One page of assignments matching the filters, and the total number that match."""
-    query = _filtered(session, filters, today)
+    """One page of assignments matching the filters, and the total number that match.
+
+    With `as_of`, the filters on status, assessment and overdue and the sort on status and progress
+    apply to the state on that day; `states_on_day` gives that state for the page.
+    """
+    query, state = _filtered(session, filters, today, timezone)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = query.order_by(*_order_by(filters.sort)).limit(filters.limit).offset(filters.offset)
+    page = query.order_by(*_order_by(filters.sort, state)).limit(filters.limit).offset(filters.offset)
     return session.scalars(page).all(), total
+
+
+def open_deadlines(
+    session: Session, filters: AssignmentFilters, today: date, timezone: str
+) -> Sequence[Assignment]:
+    """Every unarchived, unfinished assignment with a latest deadline that matches the filters."""
+    query, _state = _filtered(session, filters, today, timezone)
+    query = query.where(
+        Assignment.deadline_latest.is_not(None),
+        Assignment.status.not_in([status.value for status in FINISHED_STATUSES]),
+    )
+    return session.scalars(query.order_by(Assignment.deadline_latest, Assignment.id)).all()
 
 
 def get_assignment(session: Session, assignment_id: int) -> Assignment:
@@ -143,14 +196,58 @@ def get_assignment(session: Session, assignment_id: int) -> Assignment:
     return assignment
 
 
-def _lock_for_write(session: Session, assignment_id: int) -> Assignment:
-    """Load the assignment with a row lock so that concurrent writers are serialised."""
+def _check_scope(actor: Principal, owner_id: int | None, executor_id: int | None) -> None:
+    if not actor.may_write_for(owner_id, executor_id):
+        raise ForbiddenError(
+            "The token may only write assignments its unit (or a sub-unit) owns or executes."
+        )
+
+
+def _lock_for_write(
+    session: Session,
+    assignment_id: int,
+    actor: Principal,
+    expected_version: int | None = None,
+    *,
+    versioned: bool,
+) -> Assignment:
+    """Load the assignment with a row lock so that concurrent writers are serialised.
+
+    Checks, in this order: it exists, the actor may write it, it is not archived, and (for
+    `versioned` writes) the client saw its current version, so that no update is lost.
+    """
+    _take_sqlite_write_lock(session, assignment_id)
     assignment = session.get(Assignment, assignment_id, with_for_update=True, populate_existing=True)
     if assignment is None:
         raise NotFoundError(f"No assignment with id {assignment_id}.")
+    _check_scope(actor, assignment.owner_id, assignment.executor_id)
     if assignment.archived_at is not None:
         raise ConflictError(f"Assignment {assignment.reference} is archived and cannot be changed.")
+    if versioned:
+        _check_version(assignment, expected_version)
     return assignment
+
+
+def _take_sqlite_write_lock(session: Session, assignment_id: int) -> None:
+    """SQLite has no row locks (FOR UPDATE is ignored there): a no-op write takes the database's
+    write lock first, so that the read which follows sees the latest committed version."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            update(Assignment).where(Assignment.id == assignment_id).values(version=Assignment.version)
+        )
+
+
+def _check_version(assignment: Assignment, expected_version: int | None) -> None:
+    if expected_version is None:
+        raise PreconditionRequiredError(
+            "Send the version you last read: an If-Match header with the ETag, or `version` in the body.",
+            current_version=assignment.version,
+        )
+    if expected_version != assignment.version:
+        raise PreconditionFailedError(
+            f"The assignment is at version {assignment.version}, not {expected_version}; read it again.",
+            current_version=assignment.version,
+        )
 
 
 # --- writing the assignment's own fields ----------------------------------------------------
@@ -329,16 +426,29 @@ def _apply_fields(
 
 
 def _record_revision(
-    session: Session, assignment: Assignment, action: str, changes: dict[str, Any], actor: str
+    session: Session, assignment: Assignment, action: str, changes: dict[str, Any], actor: Principal
 ) -> None:
     session.add(
         AssignmentRevision(
             assignment_id=assignment.id,
-            recorded_by=actor,
+            recorded_by=actor.name,
+            token_id=actor.token_id,
             action=action,
             changes=changes,
             version=assignment.version,
         )
+    )
+
+
+def _record_assignment_event(
+    session: Session, event_type: EventType, assignment: Assignment, **extra: Any
+) -> None:
+    record_event(
+        session,
+        event_type,
+        {"assignment": assignment_payload(assignment), **extra},
+        assignment_id=assignment.id,
+        owner_unit_id=assignment.owner_id,
     )
 
 
@@ -358,7 +468,8 @@ def _commit(session: Session, conflict_message: str) -> None:
         raise ConflictError(conflict_message) from error
 
 
-def create_assignment(session: Session, data: AssignmentCreate, actor: str, today: date) -> Assignment:
+def create_assignment(session: Session, data: AssignmentCreate, actor: Principal, today: date) -> Assignment:
+    _check_scope(actor, data.owner_id, data.executor_id)
     document = _resolve_document(session, data.document_id)
     reference = data.reference or _next_reference(
         session, document.reference_prefix if document else f"UPP-{today.year}"
@@ -369,30 +480,42 @@ def create_assignment(session: Session, data: AssignmentCreate, actor: str, toda
     _apply_fields(session, assignment, data, set(AssignmentCreate.model_fields))
     session.add(assignment)
     session.flush()
-    _record_revision(session, assignment, "created", _diff({}, _snapshot(assignment)), actor)
+    changes = _diff({}, _snapshot(assignment))
+    _record_revision(session, assignment, "created", changes, actor)
+    _record_assignment_event(session, EventType.ASSIGNMENT_CREATED, assignment)
     _commit(session, f"An assignment with reference {reference} already exists.")
     return assignment
 
 
-def update_assignment(session: Session, assignment_id: int, data: AssignmentUpdate, actor: str) -> Assignment:
-    assignment = _lock_for_write(session, assignment_id)
+def update_assignment(
+    session: Session,
+    assignment_id: int,
+    data: AssignmentUpdate,
+    actor: Principal,
+    expected_version: int | None,
+) -> Assignment:
+    assignment = _lock_for_write(session, assignment_id, actor, expected_version, versioned=True)
     before = _snapshot(assignment)
     _apply_fields(session, assignment, data, data.model_fields_set)
+    session.flush()  # so that owner_id and executor_id follow a changed owner or executor
+    _check_scope(actor, assignment.owner_id, assignment.executor_id)
     changes = _diff(before, _snapshot(assignment))
     if changes:
         assignment.version += 1
         assignment.updated_at = utcnow()
         _record_revision(session, assignment, "edited", changes, actor)
+        _record_assignment_event(
+            session, EventType.ASSIGNMENT_UPDATED, assignment, changed_fields=list(changes)
+        )
     _commit(session, "The assignment changed while it was being updated.")
     return assignment
 
 
-def apply_seed_entry(
-    session: Session, reference: str, data: AssignmentCreate, actor: str, today: date
-) -> str:
+def apply_seed_entry(session: Session, reference: str, data: AssignmentCreate, actor: Principal) -> str:
     """Create or update an assignment from seed data; returns 'created', 'updated' or 'unchanged'.
 
-    Only the assignment's own fields are touched; its status history never is. Does not commit.
+    Only the assignment's own fields are touched; its status history never is. Loading seeds
+    raises no webhook events. Does not commit.
     """
     assignment = session.scalar(select(Assignment).where(Assignment.reference == reference))
     if assignment is None:
@@ -417,13 +540,21 @@ def apply_seed_entry(
     return "updated"
 
 
-def archive_assignment(session: Session, assignment_id: int, reason: str | None, actor: str) -> Assignment:
-    """Soft delete: the assignment leaves lists and reports but keeps its whole history."""
-    assignment = _lock_for_write(session, assignment_id)
+def archive_assignment(
+    session: Session, assignment_id: int, reason: str | None, actor: Principal, expected_version: int | None
+) -> Assignment:
+    """Soft delete: the assignment leaves lists and reports but keeps its whole history.
+
+    If-Match is optional here: archiving does not overwrite anything a client could have missed.
+    """
+    assignment = _lock_for_write(
+        session, assignment_id, actor, expected_version, versioned=expected_version is not None
+    )
     assignment.archived_at = utcnow()
     assignment.updated_at = assignment.archived_at
     assignment.version += 1
     _record_revision(session, assignment, "archived", {"archived": {"old": None, "new": reason or ""}}, actor)
+    _record_assignment_event(session, EventType.ASSIGNMENT_UPDATED, assignment, changed_fields=["archived"])
     _commit(session, "The assignment changed while it was being archived.")
     return assignment
 
@@ -463,6 +594,20 @@ def _state_of(update: StatusUpdate) -> ReportedState:
     return ReportedState(update.status, update.progress, update.assessment, update.traffic_light)
 
 
+def states_on_day(session: Session, assignment_ids: Sequence[int], day: date) -> dict[int, ReportedState]:
+    """The reported state of each of the assignments on `day`, in one query."""
+    as_of = state_on(day, session.get_bind().dialect.name)
+    state = as_of.state
+    query = select(Assignment.id, state.status, state.progress, state.assessment, state.traffic_light)
+    rows = session.execute(as_of.join_to(query).where(Assignment.id.in_(assignment_ids))).all()
+    return {
+        row[0]: ReportedState(
+            Status(row[1]), row[2], Assessment(row[3]) if row[3] else None, TrafficLight(row[4])
+        )
+        for row in rows
+    }
+
+
 def _resolve_reported_state(data: StatusUpdateCreate, before: ReportedState) -> ReportedState:
     status = data.status or before.status
     if data.progress is not None:
@@ -484,32 +629,133 @@ def _check_status_update(data: StatusUpdateCreate, effective: date, today: date)
         raise InvalidInputError("reason", f"required when status is {data.status}")
 
 
-def add_status_update(
-    session: Session, assignment_id: int, data: StatusUpdateCreate, actor: str, today: date
-) -> StatusUpdate:
-    """Append a status update and bring the assignment's current state in line with its history."""
+def append_status_update(
+    session: Session,
+    assignment_id: int,
+    data: StatusUpdateCreate,
+    actor: Principal,
+    today: date,
+    expected_version: int | None,
+) -> tuple[StatusUpdate, Assignment]:
+    """Append a status update and bring the assignment's current state in line with its history.
+
+    Writes the outbox events in the same transaction; does not commit (batches share one).
+    """
     effective = data.effective_date or today
     _check_status_update(data, effective, today)
-    assignment = _lock_for_write(session, assignment_id)
+    assignment = _lock_for_write(session, assignment_id, actor, expected_version, versioned=True)
     state = _resolve_reported_state(data, state_as_of(session, assignment_id, effective))
     update = StatusUpdate(
         assignment_id=assignment_id,
         effective_date=effective,
         recorded_at=utcnow(),
-        recorded_by=actor,
+        recorded_by=actor.name,
+        token_id=actor.token_id,
         comment=data.comment,
         reason=data.reason,
         **{name: getattr(state, name) for name in STATE_FIELDS},
     )
     session.add(update)
     session.flush()
+    previous_status = assignment.status
     current = state_as_of(session, assignment_id, date.max)
     for name in STATE_FIELDS:
         setattr(assignment, name, getattr(current, name))
     assignment.version += 1
     assignment.updated_at = update.recorded_at
+    _record_assignment_event(
+        session,
+        EventType.ASSIGNMENT_UPDATED,
+        assignment,
+        status_update=StatusUpdateRead.model_validate(update),
+    )
+    if assignment.status != previous_status:
+        _record_assignment_event(
+            session, EventType.ASSIGNMENT_STATUS_CHANGED, assignment, previous_status=previous_status
+        )
+    return update, assignment
+
+
+def add_status_update(
+    session: Session,
+    assignment_id: int,
+    data: StatusUpdateCreate,
+    actor: Principal,
+    today: date,
+    expected_version: int | None,
+) -> tuple[StatusUpdate, Assignment]:
+    result = append_status_update(session, assignment_id, data, actor, today, expected_version)
     _commit(session, "The assignment changed while the status update was recorded.")
-    return update
+    return result
+
+
+def _item_problem(error: ProblemError) -> dict[str, Any]:
+    problem: dict[str, Any] = {"status": error.status, "detail": error.detail, **error.extra}
+    if error.errors:
+        problem["errors"] = [item.as_dict() for item in error.errors]
+    return problem
+
+
+class BatchFailedError(ProblemError):
+    """An atomic batch in which an item failed: nothing was written."""
+
+    def __init__(self, first_failure: BatchItemResult, results: list[BatchItemResult]) -> None:
+        problem = first_failure.problem or {}
+        super().__init__(
+            f"Nothing was applied: item {first_failure.index} failed: {problem.get('detail')}",
+            results=[result.model_dump(mode="json") for result in results],
+        )
+        self.status = first_failure.status
+        self.problem_type = "batch-failed"
+
+
+def apply_status_update_batch(
+    session: Session, batch: BatchStatusUpdates, actor: Principal, today: date
+) -> BatchResult:
+    """Apply many status updates, each with its own result.
+
+    Not atomic: each item is its own transaction. Atomic: one transaction; on the first failure
+    nothing is kept, the remaining items are not tried (424) and the batch fails with that status.
+    """
+    results: list[BatchItemResult] = []
+    for index, item in enumerate(batch.items):
+        if batch.atomic and any(result.problem for result in results):
+            results.append(BatchItemResult(index=index, assignment_id=item.assignment_id, status=424))
+            continue
+        try:
+            update, assignment = append_status_update(
+                session, item.assignment_id, item, actor, today, item.version
+            )
+            if not batch.atomic:
+                _commit(session, "The assignment changed while the status update was recorded.")
+        except ProblemError as error:
+            session.rollback()
+            results.append(
+                BatchItemResult(
+                    index=index,
+                    assignment_id=item.assignment_id,
+                    status=error.status,
+                    problem=_item_problem(error),
+                )
+            )
+            continue
+        results.append(
+            BatchItemResult(
+                index=index,
+                assignment_id=item.assignment_id,
+                status=201,
+                update=StatusUpdateRead.model_validate(update),
+                version=assignment.version,
+            )
+        )
+    failures = [result for result in results if result.problem]
+    if batch.atomic and failures:
+        raise BatchFailedError(failures[0], results)
+    if batch.atomic:
+        _commit(session, "An assignment changed while the batch was recorded.")
+    return BatchResult(
+        atomic=batch.atomic, applied=len(results) - len(failures), failed=len(failures), results=results
+    )
 
 
 def list_status_updates(session: Session, assignment_id: int) -> Sequence[StatusUpdate]:
@@ -526,22 +772,23 @@ def _status_update_entries(updates: Sequence[StatusUpdate]) -> list[HistoryEntry
     """Entries for status updates; changed fields are relative to the state before, in effective order."""
     entries = []
     previous = INITIAL_STATE
-    for update in updates:
-        current = _state_of(update)
+    for reported in updates:
+        current = _state_of(reported)
         changes = {
             name: FieldChange(old=getattr(previous, name), new=getattr(current, name))
             for name in STATE_FIELDS
             if getattr(previous, name) != getattr(current, name)
         }
-        if update.comment:
-            changes["comment"] = FieldChange(old=None, new=update.comment)
+        if reported.comment:
+            changes["comment"] = FieldChange(old=None, new=reported.comment)
         entries.append(
             HistoryEntry(
                 type="status_update",
-                recorded_at=update.recorded_at,
-                recorded_by=update.recorded_by,
-                effective_date=update.effective_date,
-                status_update=StatusUpdateRead.model_validate(update),
+                recorded_at=reported.recorded_at,
+                recorded_by=reported.recorded_by,
+                token_id=reported.token_id,
+                effective_date=reported.effective_date,
+                status_update=StatusUpdateRead.model_validate(reported),
                 changed_fields=list(changes),
                 changes=changes,
             )
@@ -556,6 +803,7 @@ def _revision_entry(revision: AssignmentRevision) -> HistoryEntry:
         type=revision.action,
         recorded_at=revision.recorded_at,
         recorded_by=revision.recorded_by,
+        token_id=revision.token_id,
         version=revision.version,
         changed_fields=list(changes),
         changes=changes,

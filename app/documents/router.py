@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query
 
 from app.assignments.schemas import AssignmentFilters, AssignmentRead, assignment_read
 from app.assignments.service import is_overdue, list_assignments
-from app.deps import SessionDep, TodayDep
+from app.deps import SessionDep, TimezoneDep, TodayDep
 from app.documents import service
 from app.documents.models import Origin
 from app.documents.schemas import DocumentRead, DocumentRef, DocumentWithText, GoalRead, PlanPeriodRead
@@ -39,12 +39,13 @@ def document_assignments(
     document_id: int,
     session: SessionDep,
     today: TodayDep,
+    timezone: TimezoneDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Page[AssignmentRead]:
     service.get_document(session, document_id)
     filters = AssignmentFilters(document=document_id, limit=limit, offset=offset)
-    items, total = list_assignments(session, filters, today)
+    items, total = list_assignments(session, filters, today, timezone)
     return Page(
         items=[assignment_read(item, overdue=is_overdue(item, today)) for item in items],
         total=total,

@@ -6,7 +6,6 @@ a revision in the assignment's history) without ever touching status updates.
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +15,15 @@ from sqlalchemy.orm import Session
 
 from app.assignments.schemas import AssignmentCreate, DeadlineInput, Money, Target
 from app.assignments.service import apply_seed_entry
+from app.auth.models import Role
+from app.auth.principal import Principal
 from app.documents.models import Goal, SourceDocument
 from app.errors import InvalidInputError
 from app.ingest.schemas import AssignmentSeed, DocumentFile, DocumentSeed, GoalSeed, UnitSeed, UnitsFile
 from app.ingest.source_text import collapse_whitespace, normalise_source_text
 from app.org.models import OrgUnit
 
-SEED_ACTOR = "seed"
+SEED_ACTOR = Principal(name="seed", role=Role.ADMIN)
 
 
 @dataclass
@@ -148,7 +149,7 @@ def check_quotes_are_verbatim(seeds: list[AssignmentSeed], full_text: str) -> No
             raise InvalidInputError("quote", f"{seed.reference}: the quote is not verbatim in the source")
 
 
-def load_seeds(session: Session, units_file: Path, document_file: Path, today: date) -> SeedReport:
+def load_seeds(session: Session, units_file: Path, document_file: Path) -> SeedReport:
     """Load both seed files in one transaction; nothing is written if any entry is invalid."""
     units_data = UnitsFile.model_validate(_read_yaml(units_file))
     document_data = DocumentFile.model_validate(_read_yaml(document_file))
@@ -161,7 +162,7 @@ def load_seeds(session: Session, units_file: Path, document_file: Path, today: d
         goals = _upsert_goals(session, document_data.goals, document)
         for seed in document_data.assignments:
             data = _assignment_input(seed, document, units, goals)
-            report.assignments[apply_seed_entry(session, seed.reference, data, SEED_ACTOR, today)] += 1
+            report.assignments[apply_seed_entry(session, seed.reference, data, SEED_ACTOR)] += 1
         session.commit()
     except BaseException:
         session.rollback()

@@ -1,0 +1,39 @@
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.auth.models import Role, TokenKind
+
+
+class TokenCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"name": "SLK intranät", "role": "editor", "unit": "SLK"}]},
+    )
+
+    name: str = Field(min_length=1, max_length=200)
+    role: Role
+    kind: TokenKind = TokenKind.API
+    unit: int | str | None = Field(default=None, description="Unit id or key; required for editors.")
+    expires_at: datetime | None = Field(
+        default=None, description="Timezone-aware; never expires if left out."
+    )
+
+
+class TokenRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    kind: TokenKind
+    role: Role
+    unit_id: int | None
+    token_prefix: str = Field(description="The first characters of the secret, to recognise it.")
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreated(TokenRead):
+    token: str = Field(description="The secret. It is shown only here, once; only its hash is stored.")

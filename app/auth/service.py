@@ -1,0 +1,87 @@
+"""API and feed tokens: creation, lookup by secret, revocation."""
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth.models import ApiToken, Role, TokenKind
+from app.auth.principal import Principal
+from app.db import utcnow
+from app.errors import ConflictError, InvalidInputError, NotFoundError
+from app.org.service import resolve_unit_reference, unit_with_descendant_ids
+
+TOKEN_PREFIXES = {TokenKind.API: "upp_", TokenKind.FEED: "updf_"}
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def hash_token(secret: str) -> str:
+    """Tokens are long random strings, so a fast hash is enough to make the stored value useless."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(
+    session: Session,
+    *,
+    name: str,
+    role: Role,
+    kind: TokenKind = TokenKind.API,
+    unit: int | str | None = None,
+    expires_at: datetime | None = None,
+) -> tuple[ApiToken, str]:
+    """Create a token and return it with its secret, which is never stored and cannot be shown again."""
+    if role == Role.EDITOR and unit is None:
+        raise InvalidInputError("unit", "an editor token is bound to an organisational unit")
+    if kind == TokenKind.FEED and role != Role.READER:
+        raise InvalidInputError("role", "a feed token can only read")
+    unit_row = resolve_unit_reference(session, "unit", unit) if unit is not None else None
+    secret = TOKEN_PREFIXES[kind] + secrets.token_urlsafe(32)
+    token = ApiToken(
+        name=name,
+        kind=kind,
+        role=role,
+        unit_id=unit_row.id if unit_row else None,
+        token_hash=hash_token(secret),
+        token_prefix=secret[:12],
+        expires_at=expires_at,
+    )
+    session.add(token)
+    session.commit()
+    return token, secret
+
+
+def list_tokens(session: Session) -> Sequence[ApiToken]:
+    return session.scalars(select(ApiToken).order_by(ApiToken.id)).all()
+
+
+def revoke_token(session: Session, token_id: int) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFoundError(f"No token with id {token_id}.")
+    if token.revoked_at is not None:
+        raise ConflictError(f"Token {token_id} is already revoked.")
+    token.revoked_at = utcnow()
+    session.commit()
+    return token
+
+
+def find_active_token(session: Session, secret: str, kind: TokenKind) -> ApiToken | None:
+    """The unrevoked, unexpired token of this kind with this secret; notes when it was last used."""
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
+    now = utcnow()
+    if token is None or token.kind != kind or token.revoked_at is not None:
+        return None
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        token.last_used_at = now
+        session.commit()
+    return token
+
+
+def principal_for(session: Session, token: ApiToken) -> Principal:
+    scope = frozenset(unit_with_descendant_ids(session, token.unit_id)) if token.unit_id else frozenset()
+    return Principal(name=token.name, role=token.role, token_id=token.id, scope=scope)

@@ -1,0 +1,77 @@
+"""Idempotency keys: claim a key before a POST runs, keep its successful response, replay it."""
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.errors import ConflictError, InvalidInputError
+from app.idempotency.models import IdempotencyRecord
+
+KEY_HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+KEEP_RESPONSE_HEADERS = ("content-type", "location", "etag")
+
+
+def digest(*parts: bytes) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(hashlib.sha256(part).digest())
+    return hasher.hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status_code: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def claim(session: Session, caller_hash: str, key: str, request_hash: str) -> StoredResponse | None:
+    """Claim the key for this request, or return the response of the first request that used it.
+
+    Raises 422 when the key was used with another request, 409 while that request is still running.
+    """
+    if not 1 <= len(key) <= 200:
+        raise InvalidInputError(KEY_HEADER, "must be 1 to 200 characters")
+    session.add(IdempotencyRecord(caller_hash=caller_hash, key=key, request_hash=request_hash))
+    try:
+        session.commit()
+        return None
+    except IntegrityError:
+        session.rollback()
+    record = session.scalars(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.caller_hash == caller_hash, IdempotencyRecord.key == key
+        )
+    ).one()
+    if record.request_hash != request_hash:
+        raise InvalidInputError(KEY_HEADER, "was already used with a different request")
+    if record.status_code is None or record.response_body is None:
+        raise ConflictError("A request with this Idempotency-Key is still being processed; retry shortly.")
+    return StoredResponse(record.status_code, dict(record.response_headers or {}), record.response_body)
+
+
+def complete(session: Session, caller_hash: str, key: str, response: StoredResponse) -> None:
+    """Keep a successful response for replay."""
+    record = session.scalars(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.caller_hash == caller_hash, IdempotencyRecord.key == key
+        )
+    ).one()
+    record.status_code = response.status_code
+    record.response_headers = response.headers
+    record.response_body = response.body
+    session.commit()
+
+
+def release(session: Session, caller_hash: str, key: str) -> None:
+    """Forget a claim whose request failed, so that a corrected retry may use the key."""
+    session.execute(
+        delete(IdempotencyRecord).where(
+            IdempotencyRecord.caller_hash == caller_hash, IdempotencyRecord.key == key
+        )
+    )
+    session.commit()

@@ -1,0 +1,29 @@
+"""The managers' dashboard at `/`: where the plan stands today, as a plain server-rendered page."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from app.deps import SessionDep, TimezoneDep, TodayDep
+from app.reports import service
+from app.reports.formats import CONTENT_SECURITY_POLICY
+from app.reports.renderers.html_page import render_dashboard
+from app.reports.renderers.labels import Labels
+from app.reports.schemas import Lang
+
+router = APIRouter(tags=["dashboard"])
+
+
+@router.get("/", summary="Dashboard for managers (HTML)", response_class=Response)
+def dashboard(
+    session: SessionDep,
+    timezone: TimezoneDep,
+    today: TodayDep,
+    lang: Annotated[Lang, Query()] = "sv",
+) -> Response:
+    report, periods = service.dashboard_report(session, timezone, today)
+    return Response(
+        render_dashboard(report, periods, Labels(lang, timezone), today),
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY},
+    )

@@ -1,0 +1,91 @@
+"""Formats of a report: choosing one from `?format=` or the Accept header, and rendering it.
+
+Every format renders the same report model: JSON is the model itself, CSV and XLSX are for Excel,
+HTML is a printable page with inline SVG charts.
+"""
+
+from collections.abc import Callable
+from datetime import date
+
+from fastapi import Response
+
+from app.errors import ProblemError
+from app.reports.renderers.csv_file import render_csv
+from app.reports.renderers.html_page import render_report_page
+from app.reports.renderers.labels import Labels
+from app.reports.renderers.xlsx_file import render_xlsx
+from app.reports.schemas import Format, ReportResponse
+
+MEDIA_TYPES = {
+    Format.JSON: "application/json",
+    Format.CSV: "text/csv",
+    Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    Format.HTML: "text/html",
+}
+# A wildcard picks the first format of its kind: application/* is JSON, text/* is HTML.
+_WILDCARDS = {"*/*": Format.JSON, "application/*": Format.JSON, "text/*": Format.HTML}
+_BY_MEDIA_TYPE = {media_type: format_ for format_, media_type in MEDIA_TYPES.items()} | _WILDCARDS
+
+# Pages allow nothing from outside: no scripts, no fonts, no CDN; styles and charts are inline.
+CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+class NotAcceptableError(ProblemError):
+    status = 406
+    problem_type = "not-acceptable"
+
+
+def _accepted(accept: str) -> list[tuple[str, float]]:
+    """The media ranges of an Accept header with their quality, best first (ties in header order)."""
+    ranges = []
+    for part in accept.split(","):
+        media_range, *parameters = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranges.append((media_range.lower(), quality))
+    return sorted(ranges, key=lambda item: -item[1])
+
+
+def negotiate(requested: Format | None, accept: str | None) -> Format:
+    """`?format=` wins; else the best supported type in Accept; no Accept at all means JSON."""
+    if requested is not None:
+        return requested
+    if not accept:
+        return Format.JSON
+    for media_range, quality in _accepted(accept):
+        if quality > 0 and media_range in _BY_MEDIA_TYPE:
+            return _BY_MEDIA_TYPE[media_range]
+    raise NotAcceptableError(
+        "None of the accepted media types is available; ask for one of " + ", ".join(MEDIA_TYPES.values()),
+    )
+
+
+def _filename(report: ReportResponse, format_: Format) -> str:
+    name = f"{report.period.year}-{report.period.period}" if report.period else report.as_of.isoformat()
+    return f"uppdrag-{name}.{format_}"
+
+
+_RENDERERS: dict[Format, Callable[[ReportResponse, Labels, date], bytes]] = {
+    Format.CSV: lambda report, labels, _today: render_csv(report, labels),
+    Format.XLSX: lambda report, labels, _today: render_xlsx(report, labels),
+    Format.HTML: render_report_page,
+}
+
+
+def render(report: ReportResponse, format_: Format, labels: Labels, today: date) -> Response:
+    """The report as an HTTP response in the format; CSV and XLSX come as downloads."""
+    headers = {"Vary": "Accept"}
+    if format_ is Format.JSON:
+        return Response(report.model_dump_json(), media_type=MEDIA_TYPES[format_], headers=headers)
+    if format_ is Format.HTML:
+        headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    else:
+        headers["Content-Disposition"] = f'attachment; filename="{_filename(report, format_)}"'
+    media_type = MEDIA_TYPES[format_] + ("; charset=utf-8" if format_ in (Format.CSV, Format.HTML) else "")
+    return Response(_RENDERERS[format_](report, labels, today), media_type=media_type, headers=headers)

@@ -1,0 +1,222 @@
+"""Chart geometry for the HTML page, computed on the server and drawn as inline SVG by the templates.
+
+No script draws anything in the browser: a chart is rows of bars (status distribution, per-owner
+bars) or a time axis with bars per quarter (deadlines across the plan period, with today's line).
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from app.assignments.vocabulary import FINISHED_STATUSES, Status
+from app.reports.renderers.labels import Labels
+from app.reports.schemas import Report, ReportLine
+
+WIDTH = 640
+LABEL_WIDTH = 230
+VALUE_WIDTH = 50
+ROW_HEIGHT = 24
+BAR_HEIGHT = 16
+
+# Colours with at least 4.5:1 contrast against white, told apart also by the tables beside the charts.
+STATUS_COLOURS = {
+    Status.NOT_STARTED: "#5b6470",
+    Status.IN_PROGRESS: "#1d4ed8",
+    Status.COMPLETED: "#15803d",
+    Status.CLOSED: "#6d28d9",
+    Status.CANCELLED: "#9a3412",
+}
+COMPLETED_COLOUR = STATUS_COLOURS[Status.COMPLETED]
+OVERDUE_COLOUR = "#b91c1c"
+OPEN_COLOUR = "#1d4ed8"
+OTHER_COLOUR = "#5b6470"
+
+
+@dataclass(frozen=True)
+class Segment:
+    x: float
+    width: float
+    colour: str
+    label: str
+    value: int
+
+
+@dataclass(frozen=True)
+class BarRow:
+    label: str
+    level: int
+    y: float
+    total: int
+    segments: list[Segment]
+
+
+@dataclass(frozen=True)
+class BarChart:
+    title: str
+    width: int
+    height: int
+    label_width: int
+    bar_height: int
+    rows: list[BarRow]
+    legend: list[tuple[str, str]]
+
+
+def _bar_chart(
+    title: str, rows: list[tuple[str, int, list[tuple[str, str, int]]]], legend: list[tuple[str, str]]
+) -> BarChart:
+    """Horizontal bars, one row per (label, level, [(segment label, colour, value)]), on one scale."""
+    largest = max((sum(value for _, _, value in parts) for _, _, parts in rows), default=0) or 1
+    scale = (WIDTH - LABEL_WIDTH - VALUE_WIDTH) / largest
+    bar_rows = []
+    for index, (label, level, parts) in enumerate(rows):
+        x = float(LABEL_WIDTH)
+        segments = []
+        for part_label, colour, value in parts:
+            if value:
+                segments.append(Segment(x, value * scale, colour, f"{label}: {part_label} {value}", value))
+                x += value * scale
+        total = sum(value for _, _, value in parts)
+        bar_rows.append(BarRow(label, level, index * ROW_HEIGHT, total, segments))
+    return BarChart(title, WIDTH, len(rows) * ROW_HEIGHT + 4, LABEL_WIDTH, BAR_HEIGHT, bar_rows, legend)
+
+
+def status_chart(report: Report, t: Labels) -> BarChart:
+    rows = [
+        (t.value(status), 0, [(t.value(status), STATUS_COLOURS[status], count)])
+        for status, count in report.summary.by_status.items()
+    ]
+    return _bar_chart(t("status_chart"), rows, [])
+
+
+def owner_chart(report: Report, t: Labels) -> BarChart:
+    """Per owner (rolled up): completed, overdue and the rest."""
+    rows = [
+        (
+            node.unit.name,
+            node.level,
+            [
+                (t("completed"), COMPLETED_COLOUR, node.completed),
+                (t("overdue"), OVERDUE_COLOUR, node.overdue),
+                (t("other"), OTHER_COLOUR, node.assignments - node.completed - node.overdue),
+            ],
+        )
+        for node in report.summary.by_owner
+    ]
+    legend = [(t("completed"), COMPLETED_COLOUR), (t("overdue"), OVERDUE_COLOUR), (t("other"), OTHER_COLOUR)]
+    return _bar_chart(t("owner_chart"), rows, legend)
+
+
+@dataclass(frozen=True)
+class Tick:
+    x: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """One part of a stacked bar on the time axis."""
+
+    x: float
+    y: float
+    height: float
+    colour: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Timeline:
+    title: str
+    width: int
+    height: int
+    top: int
+    baseline: int
+    plan_x: float
+    plan_width: float
+    blocks: list[Block]
+    bar_width: float
+    ticks: list[Tick]
+    markers: list[Tick]
+    before: int
+    after: int
+    legend: list[tuple[str, str]]
+
+
+TIMELINE_HEIGHT = 190
+TIMELINE_TOP = 24
+TIMELINE_BASELINE = 150
+TIMELINE_MARGIN = 40
+
+
+def _quarter_start(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def _deadline_group(line: ReportLine) -> str:
+    if line.status in FINISHED_STATUSES:
+        return "finished"
+    return "overdue" if line.overdue else "open"
+
+
+def deadline_timeline(report: Report, t: Labels, today: date) -> Timeline:
+    """Deadlines per quarter from the first plan year to the last (or to today, if later), stacked
+    by finished, overdue and open; the plan period shaded, the cut-off and today marked."""
+    start = date(min(report.plan_start_year, today.year), 1, 1)
+    end = date(max(report.plan_end_year, today.year) + 1, 1, 1)
+    span = (end - start).days
+    plot_width = WIDTH - 2 * TIMELINE_MARGIN
+
+    def x_of(day: date) -> float:
+        return TIMELINE_MARGIN + plot_width * (day - start).days / span
+
+    deadlines = [line for line in report.assignments if line.deadline.latest is not None]
+    inside = [line for line in deadlines if line.deadline.latest and start <= line.deadline.latest < end]
+    counts = Counter(
+        (_quarter_start(line.deadline.latest), _deadline_group(line))
+        for line in inside
+        if line.deadline.latest
+    )
+    per_quarter = Counter(quarter for quarter, _ in counts.elements())
+    largest = max(per_quarter.values(), default=0) or 1
+    scale = (TIMELINE_BASELINE - TIMELINE_TOP) / largest
+    bar_width = plot_width / (span / 91.3) - 1
+    groups = [
+        ("finished", t("completed"), COMPLETED_COLOUR),
+        ("overdue", t("overdue"), OVERDUE_COLOUR),
+        ("open", t("other"), OPEN_COLOUR),
+    ]
+    blocks = []
+    for quarter in sorted(per_quarter):
+        stacked = 0.0
+        for key, label, colour in groups:
+            if value := counts[(quarter, key)]:
+                stacked += value * scale
+                blocks.append(
+                    Block(
+                        x_of(quarter),
+                        TIMELINE_BASELINE - stacked,
+                        value * scale,
+                        colour,
+                        f"{quarter:%Y-%m}: {label} {value}",
+                    )
+                )
+    plan_start = date(report.plan_start_year, 1, 1)
+    plan_end = date(report.plan_end_year + 1, 1, 1)
+    return Timeline(
+        title=t("timeline_chart"),
+        width=WIDTH,
+        height=TIMELINE_HEIGHT,
+        top=TIMELINE_TOP,
+        baseline=TIMELINE_BASELINE,
+        plan_x=x_of(plan_start),
+        plan_width=x_of(plan_end) - x_of(plan_start),
+        blocks=blocks,
+        bar_width=max(bar_width, 1.0),
+        ticks=[Tick(x_of(date(year, 1, 1)), str(year)) for year in range(start.year, end.year)],
+        markers=[
+            *([Tick(x_of(report.as_of), f"{t('cutoff')} {report.as_of}")] if report.period else []),
+            Tick(x_of(today), f"{t('today')} {today}"),
+        ],
+        before=sum(1 for line in deadlines if line.deadline.latest and line.deadline.latest < start),
+        after=sum(1 for line in deadlines if line.deadline.latest and line.deadline.latest >= end),
+        legend=[(label, colour) for _, label, colour in groups],
+    )

@@ -1,0 +1,78 @@
+"""Printable HTML pages: a period's report and the managers' dashboard.
+
+Jinja2 templates (autoescaped) with inline CSS and server-drawn SVG charts; nothing is loaded from
+elsewhere and no script runs.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from app.reports.links import report_links
+from app.reports.renderers.charts import deadline_timeline, owner_chart, status_chart
+from app.reports.renderers.labels import Labels
+from app.reports.renderers.tables import Cell, change_value, columns, summary_sections
+from app.reports.schemas import PeriodRead, Report, ReportResponse
+
+_environment = Environment(
+    loader=PackageLoader("app.reports", "templates"),
+    autoescape=select_autoescape(default=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+# The assignment table of a page: the detail columns that fit on paper and a phone.
+PAGE_COLUMNS = columns(
+    "reference", "title", "owner", "deadline_latest", "status", "progress", "assessment",
+    "traffic_light", "overdue", "updated_in_period", "comment", "changes",
+)  # fmt: skip
+
+
+def _cell_text(t: Labels) -> Any:
+    """A filter that writes a table cell as the reader expects: decimal comma in Swedish, ISO dates."""
+
+    def cell_text(value: Cell) -> str:
+        if value is None:
+            return t("none")
+        if isinstance(value, datetime):
+            return t.moment(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, float | Decimal):
+            text = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+            return text.replace(".", ",") if t.lang == "sv" else text
+        return str(value)
+
+    return cell_text
+
+
+def _render(template: str, report: Report, t: Labels, today: date, **context: Any) -> bytes:
+    return (
+        _environment.get_template(template)
+        .render(
+            report=report,
+            t=t,
+            today=today,
+            cell=_cell_text(t),
+            change=lambda name, value: change_value(name, value, t),
+            sections=summary_sections(report, t),
+            columns=PAGE_COLUMNS,
+            status_chart=status_chart(report, t),
+            owner_chart=owner_chart(report, t),
+            timeline=deadline_timeline(report, t, today),
+            **context,
+        )
+        .encode("utf-8")
+    )
+
+
+def render_report_page(report: ReportResponse, t: Labels, today: date) -> bytes:
+    links = report_links(report.period.year, report.period.period) if report.period else {}
+    return _render("report.html", report, t, today, links=links)
+
+
+def render_dashboard(report: Report, periods: list[PeriodRead], t: Labels, today: date) -> bytes:
+    return _render("dashboard.html", report, t, today, periods=periods)

@@ -1,0 +1,251 @@
+"""What managers read in rendered reports: headings and labels in Swedish (default) and English.
+
+Values of the assignment vocabulary (status, assessment, ...) take their labels from
+app/assignments/vocabulary.py; the report's own headings and the origin labels live here.
+"""
+
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from app.assignments.vocabulary import LABELS
+from app.documents.models import Origin
+from app.reports.schemas import NO_ASSESSMENT, Lang, PeriodRef
+
+REPORT_LABELS: dict[str, dict[str, str]] = {
+    "sv": {
+        "reference": "Referens",
+        "title": "Titel",
+        "owner": "Ansvarig",
+        "executor": "Utförare",
+        "goal": "Mål",
+        "origin": "Ursprung",
+        "kind": "Typ",
+        "deadline": "Tidsangivelse",
+        "deadline_latest": "Senast klart",
+        "target_value": "Målvärde",
+        "target_unit": "Enhet",
+        "status": "Status",
+        "progress": "Framdrift (%)",
+        "assessment": "Bedömning",
+        "traffic_light": "Trafikljus",
+        "reported_on": "Senast rapporterad",
+        "comment": "Senaste kommentar",
+        "commented_on": "Kommentar daterad",
+        "overdue": "Försenad",
+        "updated_in_period": "Uppdaterad under perioden",
+        "new_in_period": "Ny under perioden",
+        "due_before_next_cutoff": "Förfaller före nästa brytdatum",
+        "changes": "Förändring sedan föregående rapport",
+        "yes": "Ja",
+        "no": "Nej",
+        "new": "Nytt",
+        "no_goal": "Utan mål",
+        "none": "–",
+        NO_ASSESSMENT: "Ingen bedömning",
+        "summary": "Sammanfattning",
+        "assignments": "Uppdrag",
+        "key_figures": "Nyckeltal",
+        "figure": "Nyckeltal",
+        "count": "Antal",
+        "total": "Antal uppdrag",
+        "completed": "Genomförda",
+        "completion_rate": "Genomförandegrad (%)",
+        "reported": "Uppdaterade under perioden",
+        "archived_in_period": "Arkiverade under perioden",
+        "by_status": "Per status",
+        "by_assessment": "Per bedömning",
+        "by_traffic_light": "Per trafikljus",
+        "by_owner": "Per ansvarig (inklusive underliggande enheter)",
+        "by_goal": "Per mål",
+        "reported_of": "{reported} av {total} rapporterade",
+        "reporting": "Rapportering",
+        "archived_at": "Arkiverad",
+        "own_assignments": "Egna uppdrag",
+        "report": "Rapport",
+        "document": "Underlag",
+        "as_of": "Läge per",
+        "cutoff": "Brytdatum",
+        "previous_cutoff": "Föregående brytdatum",
+        "next_cutoff": "Nästa brytdatum",
+        "generated_at": "Framtagen",
+        "published": "Publicerad",
+        "published_by": "Publicerad av",
+        "not_published": "Ej publicerad (beräknad ur historiken)",
+        "live_report": "Beräknad nu ur historiken",
+        "filtered_live": "Filtrerad rapport: beräknad nu ur historiken, inte den publicerade versionen",
+        "live_differs": "Aktuella uppgifter skiljer sig nu från den publicerade rapporten",
+        "live_same": "Aktuella uppgifter stämmer med den publicerade rapporten",
+        "differences": "Skillnader mot aktuella uppgifter",
+        "added": "Tillkommit",
+        "removed": "Borttaget",
+        "field": "Uppgift",
+        "old": "Publicerat",
+        "new_value": "Nu",
+        "filters": "Urval",
+        "default_filters": "Antagna uppdrag, alla ansvariga, mål och typer",
+        "status_chart": "Statusfördelning",
+        "owner_chart": "Uppdrag per ansvarig",
+        "timeline_chart": "Tidslinje för slutdatum under planperioden",
+        "other": "Övriga",
+        "today": "Idag",
+        "plan_period": "Planperiod",
+        "before_axis": "före",
+        "after_axis": "efter",
+        "overdue_list": "Försenade uppdrag",
+        "due_soon_list": "Förfaller före nästa brytdatum",
+        "nothing": "Inga.",
+        "dashboard": "Uppdragsuppföljning",
+        "dashboard_lead": "Läget idag",
+        "periods": "Rapporter per period",
+        "period": "Period",
+        "state": "Läge",
+        "open": "Öppen",
+        "due": "Brytdatum passerat",
+        "not_due": "Ej passerat",
+        "formats": "Format",
+        "other_formats": "Andra format",
+        "sheet_summary": "Sammanfattning",
+        "sheet_detail": "Uppdrag",
+    },
+    "en": {
+        "reference": "Reference",
+        "title": "Title",
+        "owner": "Owner",
+        "executor": "Executor",
+        "goal": "Goal",
+        "origin": "Origin",
+        "kind": "Kind",
+        "deadline": "Deadline as written",
+        "deadline_latest": "Latest deadline",
+        "target_value": "Target value",
+        "target_unit": "Unit",
+        "status": "Status",
+        "progress": "Progress (%)",
+        "assessment": "Assessment",
+        "traffic_light": "Traffic light",
+        "reported_on": "Last reported",
+        "comment": "Latest comment",
+        "commented_on": "Comment dated",
+        "overdue": "Overdue",
+        "updated_in_period": "Updated in period",
+        "new_in_period": "New in period",
+        "due_before_next_cutoff": "Due before next cut-off",
+        "changes": "Changes since previous report",
+        "yes": "Yes",
+        "no": "No",
+        "new": "New",
+        "no_goal": "No goal",
+        "none": "–",
+        NO_ASSESSMENT: "No assessment",
+        "summary": "Summary",
+        "assignments": "Assignments",
+        "key_figures": "Key figures",
+        "figure": "Figure",
+        "count": "Count",
+        "total": "Assignments",
+        "completed": "Completed",
+        "completion_rate": "Completion rate (%)",
+        "reported": "Updated in period",
+        "archived_in_period": "Archived in period",
+        "by_status": "By status",
+        "by_assessment": "By assessment",
+        "by_traffic_light": "By traffic light",
+        "by_owner": "By owner (including units below)",
+        "by_goal": "By goal",
+        "reported_of": "{reported} of {total} reported",
+        "reporting": "Reporting",
+        "archived_at": "Archived",
+        "own_assignments": "Own assignments",
+        "report": "Report",
+        "document": "Document",
+        "as_of": "As of",
+        "cutoff": "Cut-off",
+        "previous_cutoff": "Previous cut-off",
+        "next_cutoff": "Next cut-off",
+        "generated_at": "Generated",
+        "published": "Published",
+        "published_by": "Published by",
+        "not_published": "Not published (computed from the history)",
+        "live_report": "Computed now from the history",
+        "filtered_live": "Filtered report: computed now from the history, not the published version",
+        "live_differs": "Live data now differs from the published report",
+        "live_same": "Live data matches the published report",
+        "differences": "Differences from live data",
+        "added": "Added",
+        "removed": "Removed",
+        "field": "Field",
+        "old": "Published",
+        "new_value": "Now",
+        "filters": "Selection",
+        "default_filters": "Adopted assignments, all owners, goals and kinds",
+        "status_chart": "Status distribution",
+        "owner_chart": "Assignments per owner",
+        "timeline_chart": "Timeline of deadlines across the plan period",
+        "other": "Other",
+        "today": "Today",
+        "plan_period": "Plan period",
+        "before_axis": "before",
+        "after_axis": "after",
+        "overdue_list": "Overdue assignments",
+        "due_soon_list": "Due before the next cut-off",
+        "nothing": "None.",
+        "dashboard": "Assignment follow-up",
+        "dashboard_lead": "Where the plan stands today",
+        "periods": "Reports per period",
+        "period": "Period",
+        "state": "State",
+        "open": "Open",
+        "due": "Cut-off passed",
+        "not_due": "Not yet",
+        "formats": "Formats",
+        "other_formats": "Other formats",
+        "sheet_summary": "Summary",
+        "sheet_detail": "Assignments",
+    },
+}
+
+ORIGIN_LABELS: dict[str, dict[str, str]] = {
+    "sv": {
+        Origin.ADOPTED: "Antaget",
+        Origin.RESERVATION: "Reservation",
+        Origin.STATEMENT: "Särskilt uttalande",
+    },
+    "en": {Origin.ADOPTED: "Adopted", Origin.RESERVATION: "Reservation", Origin.STATEMENT: "Statement"},
+}
+
+
+class Labels:
+    """Headings and value labels in one language, as used by every renderer."""
+
+    def __init__(self, lang: Lang, timezone: str) -> None:
+        self.lang = lang
+        self.zone = ZoneInfo(timezone)
+        self._headings = REPORT_LABELS[lang]
+        self._values = {**LABELS[lang], **ORIGIN_LABELS[lang], NO_ASSESSMENT: self._headings[NO_ASSESSMENT]}
+
+    def __call__(self, key: str, **values: object) -> str:
+        return self._headings[key].format(**values)
+
+    def value(self, value: StrEnum | str | None) -> str:
+        """The label of a vocabulary value (status, assessment, traffic light, kind, origin).
+
+        The only vocabulary value that can be missing is an assessment not yet made.
+        """
+        if value is None:
+            return self._values[NO_ASSESSMENT]
+        return self._values.get(value, str(value))
+
+    def yes_no(self, flag: bool) -> str:
+        return self("yes") if flag else self("no")
+
+    def period_name(self, period: PeriodRef) -> str:
+        name = period.name_sv if self.lang == "sv" else period.name_en
+        return f"{name} {period.year}"
+
+    def moment(self, instant: datetime) -> str:
+        """A timestamp in the service's time zone, to the minute."""
+        return instant.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+
+    def day(self, day: date | None) -> str:
+        return day.isoformat() if day else self("none")

@@ -1,0 +1,108 @@
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Response, status
+
+from app.auth.deps import ActorDep
+from app.deps import SessionDep, TimezoneDep, TodayDep
+from app.reports import service
+from app.reports.formats import MEDIA_TYPES, negotiate, render
+from app.reports.links import REPORTS_PATH
+from app.reports.renderers.labels import Labels
+from app.reports.schemas import (
+    PeriodRead,
+    PlanTrajectory,
+    PublishParams,
+    ReportComparison,
+    ReportQuery,
+    ReportResponse,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["reports"])
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"description": "No such year or period in the plan's reporting calendar (problem+json)."}
+}
+INVALID: dict[int | str, dict[str, Any]] = {
+    422: {"description": "Invalid filter, format or language; the problem names the field (problem+json)."}
+}
+REPORT_FORMATS: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The report, in the format asked for by `format` or Accept.",
+        "content": {
+            media_type: {} for media_type in MEDIA_TYPES.values() if media_type != "application/json"
+        },
+    },
+    406: {"description": "None of the accepted media types is available (problem+json)."},
+}
+
+
+@router.get("/periods", response_model=list[PeriodRead], summary="Reporting periods of the plan")
+def list_periods(session: SessionDep, today: TodayDep) -> list[PeriodRead]:
+    return service.list_periods(session, today)
+
+
+@router.get(
+    "/reports/plan",
+    response_model=PlanTrajectory,
+    summary="Counts per period across the plan (for a burn-up chart)",
+)
+def plan_trajectory(session: SessionDep, timezone: TimezoneDep, today: TodayDep) -> PlanTrajectory:
+    return service.plan_trajectory(session, timezone, today)
+
+
+@router.get(
+    "/reports/{year}/{period}",
+    response_model=ReportResponse,
+    summary="A period's report as of its cut-off (frozen once published)",
+    responses={**REPORT_FORMATS, **NOT_FOUND, **INVALID},
+)
+def get_report(
+    year: int,
+    period: str,
+    query: Annotated[ReportQuery, Query()],
+    session: SessionDep,
+    timezone: TimezoneDep,
+    today: TodayDep,
+    accept: Annotated[str | None, Header()] = None,
+) -> Response:
+    format_ = negotiate(query.format, accept)
+    report = service.period_report(session, year, period, query.filters(), timezone)
+    return render(report, format_, Labels(query.lang, timezone), today)
+
+
+@router.post(
+    "/reports/{year}/{period}/publish",
+    response_model=ReportResponse,
+    status_code=status.HTTP_201_CREATED,
+    summary="Publish (freeze) a period's default report",
+    responses={
+        **NOT_FOUND,
+        409: {"description": "Already published, or the cut-off has not passed (problem+json)."},
+        422: {"description": "Filters were given: only the default report is published (problem+json)."},
+    },
+)
+def publish_report(
+    year: int,
+    period: str,
+    _params: Annotated[PublishParams, Query()],
+    session: SessionDep,
+    actor: ActorDep,
+    timezone: TimezoneDep,
+    today: TodayDep,
+    response: Response,
+) -> ReportResponse:
+    report = service.publish_report(session, year, period, actor.name, timezone, today)
+    response.headers["Location"] = f"{REPORTS_PATH}/{year}/{period}"
+    return report
+
+
+@router.get(
+    "/reports/{year}/{period}/compare",
+    response_model=ReportComparison,
+    summary="How a period's report differs from the previous period's",
+    responses=NOT_FOUND,
+)
+def compare_with_previous(
+    year: int, period: str, session: SessionDep, timezone: TimezoneDep
+) -> ReportComparison:
+    return service.compare_with_previous(session, year, period, timezone)

@@ -1,0 +1,230 @@
+"""The report model (one model, rendered to JSON, CSV, XLSX and HTML) and the report API's shapes."""
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from app.assignments.schemas import DeadlineRead, FieldChange, StrictInput, Target
+from app.assignments.vocabulary import Assessment, AssignmentKind, Status, TrafficLight
+from app.documents.models import Origin
+from app.documents.schemas import DocumentRef, GoalRef
+from app.org.schemas import UnitRef
+
+
+class Format(StrEnum):
+    JSON = "json"
+    CSV = "csv"
+    XLSX = "xlsx"
+    HTML = "html"
+
+
+Lang = Literal["sv", "en"]
+NO_ASSESSMENT = "none"
+
+
+# --- requests -------------------------------------------------------------------------------
+
+
+class ReportFilters(StrictInput):
+    """Which assignments a report covers. Without filters it is the default report, the one published."""
+
+    owner: str | None = Field(default=None, description="Owner unit id or key; includes its sub-units.")
+    goal: int | None = None
+    origin: list[Origin] = Field(
+        default_factory=list, description="Origins to include; adopted commitments only when left out."
+    )
+    kind: list[AssignmentKind] = Field(default_factory=list)
+
+    @property
+    def origins(self) -> list[Origin]:
+        return self.origin or [Origin.ADOPTED]
+
+    @property
+    def is_default(self) -> bool:
+        return (
+            self.owner is None
+            and self.goal is None
+            and set(self.origins) == {Origin.ADOPTED}
+            and not self.kind
+        )
+
+
+class ReportQuery(ReportFilters):
+    """Query parameters of a report: its filters, the format (wins over Accept) and the language."""
+
+    format: Format | None = Field(default=None, description="json, csv, xlsx or html; wins over Accept.")
+    lang: Lang = Field(default="sv", description="Language of headings and labels (CSV, XLSX, HTML).")
+
+    def filters(self) -> ReportFilters:
+        return ReportFilters.model_validate(self.model_dump(include=set(ReportFilters.model_fields)))
+
+
+class PublishParams(StrictInput):
+    """A published report is always the default report: publishing takes no filters."""
+
+
+# --- the report -----------------------------------------------------------------------------
+
+
+class PeriodRef(BaseModel):
+    year: int
+    period: str
+    name_sv: str
+    name_en: str
+    cutoff: date
+
+
+class ReportLine(BaseModel):
+    """One assignment as it stood at the cut-off."""
+
+    id: int
+    reference: str
+    title: str
+    owner: UnitRef
+    executor: UnitRef | None
+    goal: GoalRef | None
+    origin: Origin
+    kind: AssignmentKind
+    deadline: DeadlineRead
+    target: Target | None
+    status: Status
+    progress: int
+    assessment: Assessment | None
+    traffic_light: TrafficLight
+    reported_on: date | None = Field(description="Effective date of the status update in force.")
+    comment: str | None = Field(description="The latest comment on or before the cut-off.")
+    commented_on: date | None
+    overdue: bool = Field(description="Latest deadline passed at the cut-off and not finished.")
+    updated_in_period: bool = Field(description="A status update took effect in the period; stale if not.")
+    new_in_period: bool
+    due_before_next_cutoff: bool
+    changes: dict[str, FieldChange] = Field(
+        description="State fields that changed since the previous cut-off (empty when new in the period)."
+    )
+
+
+class Tally(BaseModel):
+    """Counts over a group of assignments; `reported` of `assignments` were updated in the period."""
+
+    assignments: int
+    reported: int
+    completed: int
+    overdue: int
+
+
+class OwnerRollup(Tally):
+    """An owner with everything below it in the organisation; `own_assignments` are its own."""
+
+    unit: UnitRef
+    parent_id: int | None
+    level: int
+    own_assignments: int
+
+
+class GoalTally(Tally):
+    goal: GoalRef | None
+
+
+class ArchivedLine(BaseModel):
+    reference: str
+    title: str
+    owner: UnitRef
+    archived_at: datetime
+
+
+class ReportSummary(BaseModel):
+    assignments: int
+    by_status: dict[Status, int]
+    by_assessment: dict[str, int] = Field(description=f"Assessment values, and '{NO_ASSESSMENT}'.")
+    by_traffic_light: dict[TrafficLight, int]
+    by_owner: list[OwnerRollup]
+    by_goal: list[GoalTally]
+    completed: int
+    completion_rate: float = Field(description="Completed assignments in percent of all, one decimal.")
+    overdue: int
+    reported: int
+    due_before_next_cutoff: int
+    new_in_period: int
+    archived_in_period: list[ArchivedLine]
+
+
+class Report(BaseModel):
+    """The register as it stood at a cut-off; `period` is null for the dashboard's view of today."""
+
+    document: DocumentRef
+    plan_start_year: int
+    plan_end_year: int
+    period: PeriodRef | None
+    as_of: date
+    previous_cutoff: date
+    next_cutoff: date
+    generated_at: datetime
+    filters: ReportFilters
+    summary: ReportSummary
+    assignments: list[ReportLine]
+
+
+# --- publishing and differences -------------------------------------------------------------
+
+
+class Publication(BaseModel):
+    at: datetime
+    by: str
+
+
+class ReportDiff(BaseModel):
+    """What differs between two reports, per assignment reference."""
+
+    changed: dict[str, dict[str, FieldChange]]
+    added: list[str]
+    removed: list[str]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.changed or self.added or self.removed)
+
+
+class ReportResponse(Report):
+    source: Literal["live", "published"] = Field(
+        description="published: the frozen snapshot; live: computed now from the history."
+    )
+    published: Publication | None
+    live_differs: bool | None = Field(description="For a frozen report: whether live data now differs.")
+    diff: ReportDiff | None = Field(description="For a frozen report: frozen → live, per assignment.")
+
+
+class ReportComparison(BaseModel):
+    previous: PeriodRef
+    previous_source: Literal["live", "published"]
+    current: PeriodRef
+    current_source: Literal["live", "published"]
+    diff: ReportDiff
+
+
+class PeriodRead(PeriodRef):
+    previous_cutoff: date
+    next_cutoff: date
+    state: Literal["open", "published"]
+    due: bool = Field(description="The cut-off has passed, so the report can be made and published.")
+    published: Publication | None
+    links: dict[Format, str]
+
+
+class TrajectoryPoint(BaseModel):
+    """A period's counts; all null for a period whose cut-off has not passed."""
+
+    period: PeriodRef
+    source: Literal["live", "published"] | None = None
+    assignments: int | None = None
+    completed: int | None = None
+    overdue: int | None = None
+    by_status: dict[Status, int] | None = None
+
+
+class PlanTrajectory(BaseModel):
+    document: DocumentRef
+    plan_start_year: int
+    plan_end_year: int
+    points: list[TrajectoryPoint]

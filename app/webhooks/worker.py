@@ -1,0 +1,221 @@
+"""The webhook worker (`uppdrag worker`): raises deadline events and delivers due messages.
+
+Each delivery is claimed and attempted in a transaction of its own with SELECT … FOR UPDATE SKIP
+LOCKED. On PostgreSQL the row stays locked while its HTTP request runs, so workers running side by
+side never send the same delivery twice: each skips the rows the others hold. A worker that dies
+mid-request leaves its row pending, to be sent again (delivery is at least once; receivers
+de-duplicate on `webhook-id`). SQLite has no row locks and SQLAlchemy renders a plain SELECT there:
+run a single worker on SQLite.
+"""
+
+import json
+import logging
+import random
+import time
+from datetime import date, datetime, timedelta
+
+import httpx
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.assignments.models import Assignment
+from app.assignments.vocabulary import FINISHED_STATUSES
+from app.clock import local_today
+from app.db import utcnow
+from app.settings import Settings
+from app.webhooks.models import DeadlineNotice, OutboxEvent, WebhookDelivery
+from app.webhooks.outbox import assignment_payload, record_event
+from app.webhooks.signing import sign
+from app.webhooks.vocabulary import SUBSCRIPTION_DEACTIVATED, DeliveryStatus, EventType
+
+logger = logging.getLogger("uppdrag.webhooks")
+
+DELIVERY_BATCH = 100
+USER_AGENT = "Uppdrag-Webhooks/1"
+ERROR_TEXT_LIMIT = 2000
+
+# --- delivering -----------------------------------------------------------------------------
+
+
+def deliver_due(
+    session_factory: sessionmaker[Session],
+    settings: Settings,
+    *,
+    now: datetime | None = None,
+    limit: int = DELIVERY_BATCH,
+) -> int:
+    """Attempt up to `limit` pending deliveries whose time has come; returns how many were attempted.
+
+    `now` fixes the worker's clock (tests move it forward); otherwise it is read before each
+    delivery. It decides which deliveries are due, schedules retries and is the signed
+    `webhook-timestamp`.
+    """
+    attempted = 0
+    with httpx.Client(timeout=settings.webhook_timeout_seconds, headers={"user-agent": USER_AGENT}) as client:
+        while attempted < limit:
+            moment = now or utcnow()
+            with session_factory() as session, session.begin():
+                delivery = _claim_next(session, moment)
+                if delivery is None:
+                    break
+                _attempt(client, delivery, moment, settings)
+            attempted += 1
+    return attempted
+
+
+def _claim_next(session: Session, now: datetime) -> WebhookDelivery | None:
+    """Lock the most overdue pending delivery that no other worker holds (plain SELECT on SQLite)."""
+    return session.scalars(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= now)
+        .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    ).first()
+
+
+def message_body(event: OutboxEvent) -> bytes:
+    """The JSON body of a message, as the Standard Webhooks specification shapes it."""
+    message = {"type": event.type, "timestamp": event.occurred_at.isoformat(), "data": event.payload}
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _attempt(client: httpx.Client, delivery: WebhookDelivery, now: datetime, settings: Settings) -> None:
+    subscription = delivery.subscription
+    if not subscription.active:  # deactivated after the event was recorded
+        _give_up(delivery, SUBSCRIPTION_DEACTIVATED)
+        return
+    delivery.attempts += 1
+    delivery.last_attempt_at = now
+    body = message_body(delivery.event)
+    timestamp = int(now.timestamp())
+    headers = {
+        "content-type": "application/json",
+        "webhook-id": delivery.webhook_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": sign(subscription.secret, delivery.webhook_id, timestamp, body),
+    }
+    try:
+        response = client.post(subscription.url, content=body, headers=headers)
+    except httpx.HTTPError as error:
+        _retry_later(delivery, now, settings, None, f"{type(error).__name__}: {error}")
+        return
+    if response.is_success:
+        delivery.status = DeliveryStatus.DELIVERED
+        delivery.delivered_at = now
+        delivery.next_attempt_at = None
+        delivery.last_status_code = response.status_code
+        delivery.last_error = None
+    else:
+        answer = f"HTTP {response.status_code}" + (f": {response.text}" if response.text else "")
+        _retry_later(delivery, now, settings, response.status_code, answer)
+
+
+def _retry_later(
+    delivery: WebhookDelivery, now: datetime, settings: Settings, status_code: int | None, error: str
+) -> None:
+    """Record a failed attempt; schedule the next one, or fail the delivery when out of attempts."""
+    delivery.last_status_code = status_code
+    if delivery.attempts >= settings.webhook_max_attempts:
+        _give_up(delivery, error)
+        return
+    delivery.last_error = error[:ERROR_TEXT_LIMIT]
+    delivery.next_attempt_at = now + timedelta(seconds=retry_delay(delivery.attempts, settings))
+
+
+def _give_up(delivery: WebhookDelivery, error: str) -> None:
+    delivery.status = DeliveryStatus.FAILED
+    delivery.next_attempt_at = None
+    delivery.last_error = error[:ERROR_TEXT_LIMIT]
+
+
+def retry_delay(failed_attempts: int, settings: Settings) -> float:
+    """Seconds until the next try: base * 2**failed_attempts, capped, times a random 0.5–1.0 (jitter)."""
+    delay = min(
+        settings.webhook_backoff_cap_seconds, settings.webhook_backoff_base_seconds * 2.0**failed_attempts
+    )
+    return delay * random.uniform(0.5, 1.0)
+
+
+# --- deadline events ------------------------------------------------------------------------
+
+
+def raise_deadline_events(session: Session, today: date, due_soon_days: int) -> int:
+    """Raise `due_soon` and `overdue` once per assignment and latest deadline; returns how many.
+
+    Finished and archived assignments are left alone. A changed deadline is a new deadline and is
+    raised again. Events and notices are committed together; when another worker raised the same
+    ones first, the notices' unique key rolls this round back and it raises nothing.
+    """
+    try:
+        raised = _record_deadline_events(session, today, due_soon_days)
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        logger.info("another worker raised the same deadline events; this round raised none")
+        return 0
+    return raised
+
+
+def _record_deadline_events(session: Session, today: date, due_soon_days: int) -> int:
+    windows = {
+        EventType.ASSIGNMENT_DUE_SOON: Assignment.deadline_latest.between(
+            today, today + timedelta(days=due_soon_days)
+        ),
+        EventType.ASSIGNMENT_OVERDUE: Assignment.deadline_latest < today,
+    }
+    raised = 0
+    for event_type, in_window in windows.items():
+        for assignment in _unnoticed(session, event_type, in_window):
+            deadline = assignment.deadline_latest
+            payload = {"assignment": assignment_payload(assignment), "deadline": deadline}
+            record_event(
+                session, event_type, payload, assignment_id=assignment.id, owner_unit_id=assignment.owner_id
+            )
+            session.add(DeadlineNotice(assignment_id=assignment.id, event_type=event_type, deadline=deadline))
+            raised += 1
+    return raised
+
+
+def _unnoticed(session: Session, event_type: EventType, in_window: ColumnElement[bool]) -> list[Assignment]:
+    """Open assignments whose latest deadline is in the window and not yet noticed for this type."""
+    noticed = select(DeadlineNotice.id).where(
+        DeadlineNotice.assignment_id == Assignment.id,
+        DeadlineNotice.event_type == event_type,
+        DeadlineNotice.deadline == Assignment.deadline_latest,
+    )
+    query = (
+        select(Assignment)
+        .where(
+            Assignment.archived_at.is_(None),
+            Assignment.status.not_in([status.value for status in FINISHED_STATUSES]),
+            in_window,
+            ~noticed.exists(),
+        )
+        .order_by(Assignment.id)
+    )
+    return list(session.scalars(query).all())
+
+
+# --- the loop -------------------------------------------------------------------------------
+
+
+def run_round(session_factory: sessionmaker[Session], settings: Settings) -> int:
+    """One round: raise deadline events, then deliver what is due; returns the deliveries attempted."""
+    with session_factory() as session:
+        raised = raise_deadline_events(session, local_today(settings.timezone), settings.due_soon_days)
+    attempted = deliver_due(session_factory, settings)
+    if raised or attempted:
+        logger.info("raised %d deadline events, attempted %d deliveries", raised, attempted)
+    return attempted
+
+
+def run_worker(session_factory: sessionmaker[Session], settings: Settings, *, once: bool = False) -> None:
+    """Run rounds until stopped, pausing `worker_poll_seconds` when there was no backlog."""
+    while True:
+        attempted = run_round(session_factory, settings)
+        if once:
+            return
+        if attempted < DELIVERY_BATCH:
+            time.sleep(settings.worker_poll_seconds)

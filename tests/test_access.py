@@ -1,0 +1,206 @@
+"""Who may do what: tokens, roles, an editor's organisational scope, and the route table."""
+
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.auth.models import ApiToken, Role
+from app.auth.service import create_token, hash_token, revoke_token
+from app.db import utcnow
+from app.models_registry import Base
+from tests.conftest import Backend, Clients, serve
+from tests.helpers import (
+    assert_problem,
+    assignment_by_reference,
+    current_etag,
+    generic_path,
+    patch_assignment,
+    post_update,
+    unit_ids,
+    write_routes,
+)
+from tests.test_write_validation import BAD_WRITES
+
+pytestmark = pytest.mark.usefixtures("small_register")
+
+# One well-formed request per write route: {id} is KS-2015-001 (owner KS, executor SLK).
+VALID_WRITES: dict[tuple[str, str], Any] = {
+    ("POST", "/api/v1/assignments"): {"title": "Nytt", "owner_id": "{KS}"},
+    ("PATCH", "/api/v1/assignments/{id}"): {"title": "Ändrad"},
+    ("DELETE", "/api/v1/assignments/{id}"): None,
+    ("POST", "/api/v1/assignments/{id}/updates"): {"status": "in_progress"},
+    ("POST", "/api/v1/assignments/updates:batch"): {
+        "atomic": True,
+        "items": [{"assignment_id": "{id}", "version": 1, "status": "in_progress"}],
+    },
+    ("POST", "/api/v1/tokens"): {"name": "x", "role": "reader"},
+    ("DELETE", "/api/v1/tokens/{id}"): None,
+    ("POST", "/api/v1/webhooks"): {"url": "http://127.0.0.1:9/hook", "event_types": ["assignment.created"]},
+    ("PATCH", "/api/v1/webhooks/{id}"): {"active": False},
+    ("DELETE", "/api/v1/webhooks/{id}"): None,
+    ("POST", "/api/v1/webhooks/deliveries/{id}/redeliver"): None,
+    ("POST", "/api/v1/reports/{year}/{period}/publish"): None,
+}
+
+
+def _fill(value: Any, ids: dict[str, Any]) -> Any:
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        return ids[value[1:-1]]
+    if isinstance(value, dict):
+        return {key: _fill(item, ids) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fill(item, ids) for item in value]
+    return value
+
+
+def _send(client: httpx.Client, method: str, path: str, ids: dict[str, Any]) -> httpx.Response:
+    body = VALID_WRITES[(method, generic_key(method, path))]
+    url = path.replace("{year}", "2015").replace("{period}", "T1")
+    url = generic_path(url).replace("{}", str(ids["id"]))
+    headers = {"If-Match": current_etag(ids["admin"], ids["id"])}
+    return client.request(method, url, json=_fill(body, ids), headers=headers)
+
+
+def generic_key(method: str, path: str) -> str:
+    for known_method, known_path in VALID_WRITES:
+        if known_method == method and generic_path(known_path) == generic_path(path):
+            return known_path
+    raise AssertionError(f"{method} {path} has no entry in VALID_WRITES")
+
+
+def test_every_write_route_has_test_requests() -> None:
+    routes = write_routes()
+    assert len(routes) >= len(VALID_WRITES)
+    for method, path in routes:
+        generic_key(method, path)
+    bad = {(method, generic_path(path)) for method, path, _body, _field in BAD_WRITES}
+    assert not [route for route in routes if (route[0], generic_path(route[1])) not in bad]
+
+
+@pytest.mark.parametrize(("method", "path"), write_routes(), ids=[f"{m} {p}" for m, p in write_routes()])
+def test_write_route_refuses_anonymous_and_out_of_scope_editor(
+    api: httpx.Client, anon: httpx.Client, clients: Clients, method: str, path: str
+) -> None:
+    ids: dict[str, Any] = {
+        **unit_ids(api),
+        "id": assignment_by_reference(api, "KS-2015-001")["id"],
+        "admin": api,
+    }
+    assert_problem(_send(anon, method, path, ids), 401)
+    outsider = clients.as_role(Role.EDITOR, unit="SERVICEN")
+    assert_problem(_send(outsider, method, path, ids), 403)
+    reader = clients.as_role(Role.READER)
+    assert_problem(_send(reader, method, path, ids), 403)
+
+
+def test_anonymous_reads_nothing_by_default(anon: httpx.Client) -> None:
+    response = anon.get("/api/v1/assignments")
+    assert_problem(response, 401)
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert anon.get("/healthz").status_code == 200
+    assert anon.get("/readyz").status_code == 200
+
+
+def test_public_read_setting_opens_reads_but_not_writes(backend: Backend) -> None:
+    settings = backend.settings.model_copy(update={"public_read": True})
+    with serve(settings) as base_url, httpx.Client(base_url=base_url) as anon:
+        assert anon.get("/api/v1/assignments").json()["total"] == 4
+        assert_problem(anon.post("/api/v1/assignments", json={"title": "x", "owner_id": 1}), 401)
+
+
+def test_reader_reads(clients: Clients) -> None:
+    reader = clients.as_role(Role.READER)
+    assert reader.get("/api/v1/assignments").json()["total"] == 4
+    assert_problem(reader.get("/api/v1/tokens"), 403)
+
+
+def test_editor_writes_within_its_unit_and_sub_units(api: httpx.Client, clients: Clients) -> None:
+    slk_editor = clients.as_role(Role.EDITOR, unit="SLK")
+    executed_by_slk = assignment_by_reference(api, "KS-2015-001")
+    owned_by_sub_unit = assignment_by_reference(api, "KS-2015-003")
+    assert post_update(slk_editor, executed_by_slk["id"], {"status": "in_progress"}).status_code == 201
+    assert post_update(slk_editor, owned_by_sub_unit["id"], {"status": "in_progress"}).status_code == 201
+    response = post_update(slk_editor, owned_by_sub_unit["id"], {"comment": "av redaktör"})
+    assert response.json()["recorded_by"] == "test editor"
+    servicen = assignment_by_reference(api, "KS-2015-004")
+    assert_problem(post_update(slk_editor, servicen["id"], {"status": "in_progress"}), 403)
+
+
+def test_editor_cannot_move_an_assignment_out_of_its_scope(api: httpx.Client, clients: Clients) -> None:
+    units = unit_ids(api)
+    editor = clients.as_role(Role.EDITOR, unit="SLK_PERSONAL")
+    item = assignment_by_reference(api, "KS-2015-003")
+    response = patch_assignment(editor, item["id"], {"owner_id": units["SERVICEN"]})
+    assert_problem(response, 403)
+    assert assignment_by_reference(api, "KS-2015-003")["owner"]["key"] == "SLK_PERSONAL"
+    created = editor.post("/api/v1/assignments", json={"title": "Eget", "owner_id": units["SLK_PERSONAL"]})
+    assert created.status_code == 201
+
+
+def test_history_shows_the_token_behind_each_write(
+    api: httpx.Client, clients: Clients, session: Session
+) -> None:
+    editor = clients.as_role(Role.EDITOR, unit="SLK")
+    item = assignment_by_reference(api, "KS-2015-001")
+    post_update(
+        editor, item["id"], {"status": "in_progress"}, headers={"X-Actor": "Eva Ek"}
+    ).raise_for_status()
+    patch_assignment(api, item["id"], {"contact_person": "Eva Ek"}).raise_for_status()
+    history = api.get(f"/api/v1/assignments/{item['id']}/history").json()
+    tokens = {token.name: token.id for token in session.query(ApiToken)}
+    update, edit = history[-2], history[-1]
+    assert (update["recorded_by"], update["token_id"]) == ("Eva Ek via test editor", tokens["test editor"])
+    assert (edit["recorded_by"], edit["token_id"]) == ("test admin", tokens["test admin"])
+    assert history[0]["token_id"] is None  # loaded from the seed files
+
+
+def test_revoked_and_expired_tokens_are_refused(clients: Clients, session: Session) -> None:
+    secret = clients.token(Role.READER)
+    client = clients.client(secret)
+    assert client.get("/api/v1/assignments").status_code == 200
+    token = session.query(ApiToken).filter_by(token_hash=hash_token(secret)).one()
+    revoke_token(session, token.id)
+    assert_problem(client.get("/api/v1/assignments"), 401)
+    _expired, expired_secret = create_token(
+        session, name="old", role=Role.ADMIN, expires_at=utcnow() - timedelta(seconds=1)
+    )
+    assert_problem(clients.client(expired_secret).get("/api/v1/assignments"), 401)
+    assert_problem(clients.client("upp_made-up").get("/api/v1/assignments"), 401)
+    malformed = httpx.Client(base_url=clients.base_url, headers={"Authorization": "Basic abc"})
+    assert_problem(malformed.get("/api/v1/assignments"), 401)
+    malformed.close()
+
+
+def test_token_api_shows_the_secret_once_and_revokes(api: httpx.Client, clients: Clients) -> None:
+    created = api.post("/api/v1/tokens", json={"name": "intranät", "role": "editor", "unit": "SLK"})
+    assert created.status_code == 201, created.text
+    secret = created.json()["token"]
+    assert secret.startswith("upp_")
+    listed = api.get("/api/v1/tokens").json()
+    assert all("token" not in token and secret not in str(token) for token in listed)
+    assert clients.client(secret).get("/api/v1/assignments").status_code == 200
+    api.delete(f"/api/v1/tokens/{created.json()['id']}").raise_for_status()
+    assert_problem(clients.client(secret).get("/api/v1/assignments"), 401)
+    assert_problem(api.delete(f"/api/v1/tokens/{created.json()['id']}"), 409)
+
+
+def test_tokens_are_not_stored_in_plain_text_anywhere(api: httpx.Client, backend: Backend) -> None:
+    secrets = [
+        api.post("/api/v1/tokens", json={"name": f"t{n}", "role": "reader"}).json()["token"] for n in range(3)
+    ]
+    secrets.append(
+        api.post("/api/v1/tokens", json={"name": "feed", "role": "reader", "kind": "feed"}).json()["token"]
+    )
+    with backend.engine.connect() as connection:
+        dump = "\n".join(
+            repr(row) for table in Base.metadata.sorted_tables for row in connection.execute(table.select())
+        )
+        stored_hashes = set(connection.execute(text("SELECT token_hash FROM api_tokens")).scalars())
+    for secret in secrets:
+        assert secret not in dump
+        assert secret[12:] not in dump
+        assert hash_token(secret) in stored_hashes

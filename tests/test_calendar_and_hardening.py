@@ -1,0 +1,87 @@
+"""The calendar feed, and what every response carries: request id, security headers, limits, CORS."""
+
+from collections.abc import Iterator
+from datetime import date
+
+import httpx
+import pytest
+from icalendar import Calendar
+
+from app.auth.models import Role, TokenKind
+from tests.conftest import TEST_ORIGIN, Clients
+from tests.helpers import assert_problem, assignment_by_reference, post_update
+
+pytestmark = pytest.mark.usefixtures("small_register")
+
+
+def _events(response: httpx.Response) -> dict[str, date]:
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    return {str(event["summary"]).split()[0]: event.decoded("dtstart") for event in calendar.walk("VEVENT")}
+
+
+def test_feed_lists_open_deadlines_as_all_day_events(api: httpx.Client) -> None:
+    events = _events(api.get("/api/v1/calendar.ics"))
+    assert events == {
+        "KS-2015-001": date(2014, 12, 31),
+        "KS-2015-002": date(2017, 12, 31),
+        "KS-2015-003": date(2016, 11, 30),
+    }
+    assert all(type(day) is date for day in events.values())  # all-day, not a time of day
+    done = assignment_by_reference(api, "KS-2015-002")
+    post_update(api, done["id"], {"status": "completed"}).raise_for_status()
+    assert "KS-2015-002" not in _events(api.get("/api/v1/calendar.ics"))
+
+
+def test_feed_filters(api: httpx.Client) -> None:
+    assert set(_events(api.get("/api/v1/calendar.ics", params={"owner": "SLK"}))) == {"KS-2015-003"}
+    assert set(_events(api.get("/api/v1/calendar.ics", params={"status": "in_progress"}))) == set()
+
+
+def test_feed_token_in_the_url(anon: httpx.Client, clients: Clients) -> None:
+    assert_problem(anon.get("/api/v1/calendar.ics"), 401)
+    feed = clients.token(Role.READER, kind=TokenKind.FEED)
+    assert len(_events(anon.get("/api/v1/calendar.ics", params={"token": feed}))) == 3
+    api_token = clients.token(Role.ADMIN)
+    assert_problem(anon.get("/api/v1/calendar.ics", params={"token": api_token}), 401)
+    assert_problem(clients.client(feed).get("/api/v1/assignments"), 401)  # a feed token reads only the feed
+
+
+def test_every_response_has_a_request_id_and_security_headers(api: httpx.Client, anon: httpx.Client) -> None:
+    for response in (api.get("/api/v1/assignments"), anon.get("/api/v1/assignments"), anon.get("/healthz")):
+        assert len(response.headers["x-request-id"]) >= 16
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+    echoed = api.get("/healthz", headers={"X-Request-ID": "intranat-42"})
+    assert echoed.headers["x-request-id"] == "intranat-42"
+    refused = api.get("/healthz", headers={"X-Request-ID": "<script>"})
+    assert refused.headers["x-request-id"] != "<script>"
+
+
+def test_too_large_bodies_are_refused(api: httpx.Client) -> None:
+    huge = {"title": "x" * 2_000_000, "owner_id": 1}
+    assert_problem(api.post("/api/v1/assignments", json=huge), 413)
+
+    def chunks() -> Iterator[bytes]:
+        for _ in range(40):
+            yield b"x" * 65536
+
+    streamed = api.post("/api/v1/assignments", content=chunks(), headers={"content-type": "application/json"})
+    assert_problem(streamed, 413)
+
+
+def test_cors_allows_listed_origins_only(api: httpx.Client) -> None:
+    allowed = api.options(
+        "/api/v1/assignments",
+        headers={
+            "Origin": TEST_ORIGIN,
+            "Access-Control-Request-Method": "PATCH",
+            "Access-Control-Request-Headers": "if-match,authorization",
+        },
+    )
+    assert allowed.headers["access-control-allow-origin"] == TEST_ORIGIN
+    plain = api.get("/api/v1/assignments", headers={"Origin": TEST_ORIGIN})
+    assert "etag" in plain.headers["access-control-expose-headers"].lower()
+    other = api.get("/api/v1/assignments", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers

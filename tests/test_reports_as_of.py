@@ -1,0 +1,227 @@
+"""Reports are the state as of their cut-off, from the history: every 2015 cut-off, in every format."""
+
+import csv
+import io
+from datetime import date, datetime
+from typing import Any
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy.orm import Session
+
+from tests.helpers import current_etag, post_update, unit_ids
+from tests.report_scenario import EXPECTED, FIRST, SECOND, Expected, play_scenario, report_url
+
+pytestmark = pytest.mark.usefixtures("small_register")
+
+PERIODS = list(EXPECTED)
+LABELS_SV = {
+    "in_progress": "Pågår",
+    "completed": "Genomförd",
+    "partially_fulfilled": "Delvis uppfyllt",
+    "fulfilled": "Uppfyllt",
+    None: "Ingen bedömning",
+    "yellow": "Gul",
+    "green": "Grön",
+    "grey": "Ej bedömd",
+}
+
+
+@pytest.fixture
+def scenario(api: httpx.Client, small_register: Session) -> dict[str, int]:
+    return play_scenario(api)
+
+
+def _get(api: httpx.Client, period: str, **params: Any) -> httpx.Response:
+    response = api.get(report_url(period), params=params)
+    assert response.status_code == 200, response.text
+    return response
+
+
+@pytest.mark.usefixtures("scenario")
+@pytest.mark.parametrize("period", PERIODS)
+def test_json_report_is_the_state_at_the_cutoff(api: httpx.Client, period: str) -> None:
+    report = _get(api, period).json()
+    assert report["source"] == "live" and report["published"] is None
+    lines = {line["reference"]: line for line in report["assignments"]}
+    assert set(lines) == {FIRST, SECOND}  # adopted only by default
+    for reference, expected in EXPECTED[period].items():
+        line = lines[reference]
+        actual = Expected(
+            line["status"],
+            line["progress"],
+            line["assessment"],
+            line["traffic_light"],
+            line["comment"],
+            line["overdue"],
+            line["updated_in_period"],
+        )
+        assert actual == expected, (period, reference)
+    summary = report["summary"]
+    completed = sum(item.status == "completed" for item in EXPECTED[period].values())
+    assert summary["assignments"] == 2
+    assert summary["by_status"]["completed"] == completed
+    assert summary["completion_rate"] == 50.0 * completed
+    assert summary["overdue"] == sum(item.overdue for item in EXPECTED[period].values())
+    assert summary["reported"] == sum(item.updated_in_period for item in EXPECTED[period].values())
+
+
+@pytest.mark.usefixtures("scenario")
+def test_changes_since_the_previous_cutoff(api: httpx.Client) -> None:
+    t1 = {line["reference"]: line for line in _get(api, "T1").json()["assignments"]}
+    assert t1[FIRST]["changes"] == {
+        "status": {"old": "not_started", "new": "in_progress"},
+        "progress": {"old": 0, "new": 40},
+        "assessment": {"old": None, "new": "partially_fulfilled"},
+        "traffic_light": {"old": "grey", "new": "yellow"},
+    }
+    t2 = {line["reference"]: line for line in _get(api, "T2").json()["assignments"]}
+    assert t2[FIRST]["changes"]["status"] == {"old": "in_progress", "new": "completed"}
+    assert t2[SECOND]["changes"] == {
+        "progress": {"old": 15, "new": 25},
+        "traffic_light": {"old": "grey", "new": "green"},
+    }
+    annual = {line["reference"]: line for line in _get(api, "annual").json()["assignments"]}
+    assert annual[FIRST]["changes"] == {}
+
+
+def _csv_rows(response: httpx.Response) -> list[dict[str, str]]:
+    assert response.content.startswith(b"\xef\xbb\xbf"), "UTF-8 byte order mark"
+    text = response.content.decode("utf-8-sig")
+    assert "\r\n" in text
+    return list(csv.DictReader(io.StringIO(text), delimiter=";"))
+
+
+@pytest.mark.usefixtures("scenario")
+@pytest.mark.parametrize("period", PERIODS)
+def test_csv_opens_in_swedish_excel(api: httpx.Client, period: str) -> None:
+    response = _get(api, period, format="csv")
+    assert response.headers["content-type"].startswith("text/csv")
+    assert f'filename="uppdrag-2015-{period}.csv"' in response.headers["content-disposition"]
+    rows = {row["Referens"]: row for row in _csv_rows(response)}
+    assert set(rows) == {FIRST, SECOND}
+    for reference, expected in EXPECTED[period].items():
+        row = rows[reference]
+        assert row["Status"] == LABELS_SV[expected.status]
+        assert row["Framdrift (%)"] == str(expected.progress)
+        assert row["Bedömning"] == LABELS_SV[expected.assessment]
+        assert row["Trafikljus"] == LABELS_SV[expected.traffic_light]
+        assert row["Senaste kommentar"] == expected.comment
+        assert row["Försenad"] == ("Ja" if expected.overdue else "Nej")
+        assert row["Uppdaterad under perioden"] == ("Ja" if expected.updated_in_period else "Nej")
+    assert rows[SECOND]["Målvärde"] == "12,5"  # decimal comma
+    assert rows[FIRST]["Senast klart"] == "2014-12-31"
+    assert rows[FIRST]["Ansvarig"] == "Kommunstyrelsen"
+
+
+@pytest.mark.usefixtures("scenario")
+@pytest.mark.parametrize("period", PERIODS)
+def test_xlsx_has_a_summary_and_typed_detail_sheet(api: httpx.Client, period: str) -> None:
+    response = _get(api, period, format="xlsx")
+    assert f'filename="uppdrag-2015-{period}.xlsx"' in response.headers["content-disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Sammanfattning", "Uppdrag"]
+    detail = book["Uppdrag"]
+    assert detail.freeze_panes == "A2"
+    assert detail.auto_filter.ref == detail.dimensions
+    headings = [cell.value for cell in detail[1]]
+    rows = {
+        row[0]: dict(zip(headings, row, strict=True)) for row in detail.iter_rows(min_row=2, values_only=True)
+    }
+    for reference, expected in EXPECTED[period].items():
+        row = rows[reference]
+        assert row["Status"] == LABELS_SV[expected.status]
+        assert row["Framdrift (%)"] == expected.progress and isinstance(row["Framdrift (%)"], int)
+        assert row["Senaste kommentar"] == expected.comment
+    deadline = rows[FIRST]["Senast klart"]
+    assert isinstance(deadline, datetime) and deadline.date() == date(2014, 12, 31)  # a real date cell
+    assert rows[SECOND]["Målvärde"] == 12.5
+    assert detail.column_dimensions["B"].width > 10  # sized to the titles
+    summary = book["Sammanfattning"]
+    figures = {row[0]: row[1] for row in summary.iter_rows(values_only=True) if row[0]}
+    cutoff = figures["Brytdatum"]
+    assert isinstance(cutoff, datetime) and cutoff.date() == date.fromisoformat(_cutoff(period))
+    assert figures["Antal uppdrag"] == 2
+    completed = sum(item.status == "completed" for item in EXPECTED[period].values())
+    assert figures["Genomförandegrad (%)"] == 50.0 * completed
+    assert figures["Pågår"] == 2 - completed
+
+
+def _cutoff(period: str) -> str:
+    return {"T1": "2015-04-30", "T2": "2015-08-31", "annual": "2015-12-31"}[period]
+
+
+@pytest.mark.usefixtures("scenario")
+@pytest.mark.parametrize("period", PERIODS)
+def test_html_page_shows_the_figures_and_charts(api: httpx.Client, period: str) -> None:
+    response = _get(api, period, format="html")
+    assert response.headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    page = response.text
+    assert '<html lang="sv">' in page
+    assert page.count("<svg") == 3
+    for chart in ('id="status-chart"', 'id="owner-chart"', 'id="timeline-chart"'):
+        assert chart in page
+    completed = sum(item.status == "completed" for item in EXPECTED[period].values())
+    assert f'data-figure="completed">{completed}<' in page
+    assert f'data-figure="completion_rate">{50.0 * completed:.1f} %<'.replace(".", ",") in page
+    for expected in EXPECTED[period].values():
+        assert (expected.comment or "") in page
+        assert LABELS_SV[expected.status] in page
+    assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "https://" not in page and "<script" not in page
+
+
+@pytest.mark.usefixtures("scenario")
+def test_english_labels(api: httpx.Client) -> None:
+    rows = _csv_rows(_get(api, "T1", format="csv", lang="en"))
+    first = next(row for row in rows if row["Reference"] == FIRST)
+    assert first["Status"] == "In progress"
+    assert first["Overdue"] == "Yes"
+    page = _get(api, "T1", format="html", lang="en").text
+    assert '<html lang="en">' in page and "First tertial report 2015" in page
+
+
+def test_formula_text_is_never_a_formula(api: httpx.Client, scenario: dict[str, int]) -> None:
+    body = {"effective_date": "2015-04-20", "comment": '=HYPERLINK("http://x")'}
+    post_update(api, scenario[FIRST], body).raise_for_status()
+    rows = {row["Referens"]: row for row in _csv_rows(_get(api, "T1", format="csv"))}
+    assert rows[FIRST]["Senaste kommentar"] == "'" + body["comment"]
+    detail = load_workbook(io.BytesIO(_get(api, "T1", format="xlsx").content))["Uppdrag"]
+    [cell] = [row[20] for row in detail.iter_rows(min_row=2) if row[0].value == FIRST]
+    assert cell.value == body["comment"] and cell.data_type == "s"
+
+
+def test_assignment_list_as_of_a_day(api: httpx.Client, scenario: dict[str, int]) -> None:
+    def listed(**params: Any) -> dict[str, dict[str, Any]]:
+        response = api.get("/api/v1/assignments", params={"origin": "adopted", **params})
+        assert response.status_code == 200, response.text
+        return {item["reference"]: item for item in response.json()["items"]}
+
+    t1 = listed(as_of="2015-04-30")
+    assert (t1[FIRST]["status"], t1[FIRST]["progress"], t1[FIRST]["overdue"]) == ("in_progress", 40, True)
+    assert (t1[SECOND]["status"], t1[SECOND]["progress"]) == ("in_progress", 15)
+    assert listed(as_of="2015-05-01")[FIRST]["status"] == "in_progress"
+    assert set(listed(as_of="2015-05-02", status="completed")) == {FIRST}
+    assert set(listed(as_of="2015-04-30", status="completed")) == set()
+    assert set(listed(as_of="2015-04-30", overdue=True)) == {FIRST}
+    assert list(listed(as_of="2015-04-30", sort="-progress")) == [FIRST, SECOND]
+    assert listed(as_of="2014-06-01")[FIRST]["status"] == "not_started"
+    now = listed()
+    assert (now[FIRST]["status"], now[SECOND]["progress"]) == ("completed", 50)
+
+
+def test_list_as_of_holds_what_existed_that_day(api: httpx.Client) -> None:
+    created = api.post("/api/v1/assignments", json={"title": "Nytt i dag", "owner_id": unit_ids(api)["KS"]})
+    assert created.status_code == 201, created.text
+    first_id = play_scenario(api)[FIRST]
+    api.delete(
+        f"/api/v1/assignments/{first_id}", headers={"If-Match": current_etag(api, first_id)}
+    ).raise_for_status()
+    page = api.get("/api/v1/assignments", params={"as_of": "2015-04-30"}).json()
+    references = {item["reference"] for item in page["items"]}
+    assert FIRST in references  # archived years later, so it was there then
+    assert created.json()["reference"] not in references  # created today
+    today = {item["reference"] for item in api.get("/api/v1/assignments").json()["items"]}
+    assert FIRST not in today and created.json()["reference"] in today
