@@ -441,3 +441,48 @@ def test_concurrent_workers_deliver_each_event_once(
     per_message = Counter(request.headers["webhook-id"] for request in receiver.requests)
     assert len(per_message) == 12 and set(per_message.values()) == {1}
     assert {delivery.status for delivery in deliveries(session)} == {DeliveryStatus.DELIVERED}
+
+
+# --- end to end through the API -------------------------------------------------------------
+
+
+def test_api_changes_reach_a_subscriber(
+    api: httpx.Client, session: Session, backend: Backend, settings: Settings, receiver: Receiver
+) -> None:
+    """Status updates, batches and edits through the API arrive signed at a real receiver."""
+    created = api.post(
+        "/api/v1/webhooks",
+        json={
+            "url": receiver.url,
+            "event_types": ["assignment.status_changed", "assignment.updated"],
+            "owner_unit_id": unit_id(session, "KS"),
+        },
+    ).json()
+    velo_city, servicen = assignment(session, "KS-2015-001"), assignment(session, "KS-2015-004")
+    url = f"/api/v1/assignments/{velo_city.id}/updates"
+    api.post(url, json={"status": "in_progress", "version": velo_city.version}).raise_for_status()
+    api.post(
+        "/api/v1/assignments/updates:batch",
+        json={
+            "items": [
+                {"assignment_id": velo_city.id, "version": velo_city.version + 1, "comment": "Lägesrapport"},
+                {"assignment_id": servicen.id, "version": servicen.version, "status": "in_progress"},
+            ]
+        },
+    ).raise_for_status()
+
+    assert deliver(backend, settings) == 3
+
+    messages = [json.loads(request.body) for request in receiver.requests]
+    assert all(verify_signature(created["secret"], request) for request in receiver.requests)
+    assert sorted(message["type"] for message in messages) == [
+        "assignment.status_changed",
+        "assignment.updated",
+        "assignment.updated",
+    ]
+    assert {message["data"]["assignment"]["reference"] for message in messages} == {"KS-2015-001"}
+    changed = next(message for message in messages if message["type"] == "assignment.status_changed")
+    assert (changed["data"]["previous_status"], changed["data"]["assignment"]["status"]) == (
+        "not_started",
+        "in_progress",
+    )

@@ -447,11 +447,12 @@ def period_report(
     else computed live. A filtered report is always live."""
     document = current_document(session)
     period = find_period(document, year, key)
-    live = build_report(session, document, period.window, filters, timezone, period)
-    published = _published_row(session, period)
-    if published is None or not filters.is_default:
-        return _live_response(live, published)
-    return _frozen_response(published, live)
+    with _cyclic_gc_paused():
+        live = build_report(session, document, period.window, filters, timezone, period)
+        published = _published_row(session, period)
+        if published is None or not filters.is_default:
+            return _live_response(live, published)
+        return _frozen_response(published, live)
 
 
 def publish_report(

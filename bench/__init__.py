@@ -1,0 +1,1 @@
+"""Benchmarks of the report queries on PostgreSQL (`python -m bench`, `make bench`); not tests."""
