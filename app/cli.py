@@ -1,7 +1,6 @@
 """The `uppdrag` command: migrate, seed, serve, run the webhook worker, manage tokens."""
 
 import argparse
-import logging
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -16,9 +15,10 @@ from app.auth.service import create_token, list_tokens, revoke_token
 from app.db import make_engine, make_session_factory, utcnow
 from app.errors import ProblemError
 from app.ingest.service import load_seeds
+from app.logs import configure_logging
 from app.schema_migrations import upgrade_to_head
 from app.settings import get_settings
-from app.webhooks.worker import run_worker
+from app.worker import run_worker
 
 
 def migrate(_args: argparse.Namespace) -> None:
@@ -96,7 +96,7 @@ def serve(args: argparse.Namespace) -> None:
 
 def worker(args: argparse.Namespace) -> None:
     settings = get_settings()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
+    configure_logging(settings.log_level)
     engine = make_engine(settings.database_url, settings.database_pool_size)
     try:
         run_worker(make_session_factory(engine), settings, once=args.once)

@@ -1,11 +1,11 @@
 """RFC 9457 problem documents for every error the API returns.
 
 Domain code raises the exceptions below; `install_problem_handlers` turns them, request
-validation errors, HTTP errors and anything unexpected into `application/problem+json`.
-No stack trace ever reaches a client.
+validation errors and HTTP errors into `application/problem+json`. Anything unexpected becomes a
+500 problem document in `app.http_middleware`, which logs it with the request id; no stack trace
+ever reaches a client.
 """
 
-import logging
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any, ClassVar
@@ -17,8 +17,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://uppdrag.stockholm.se/problems/"
-
-logger = logging.getLogger("uppdrag.errors")
 
 
 class ProblemError(Exception):
@@ -154,13 +152,26 @@ async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    logger.exception("unhandled error on %s %s", request.method, request.url.path)
-    return problem_response(500, "An internal error occurred.", instance=request.url.path)
+PROBLEM_DESCRIPTIONS = {
+    401: "No valid Bearer token.",
+    403: "The token's role or organisational unit does not allow this.",
+    404: "No such resource.",
+    409: "Conflicts with the current state.",
+    412: "If-Match (or `version`) is stale; the problem carries current_version.",
+    422: "Invalid input; the problem document names the field.",
+    428: "Neither If-Match nor `version` was sent.",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for the problem documents a route may return."""
+    return {
+        status: {"description": PROBLEM_DESCRIPTIONS[status], "content": {PROBLEM_MEDIA_TYPE: {}}}
+        for status in statuses
+    }
 
 
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _handle_validation)
     app.add_exception_handler(ProblemError, _handle_problem)
     app.add_exception_handler(StarletteHTTPException, _handle_http)
-    app.add_exception_handler(Exception, _handle_unexpected)

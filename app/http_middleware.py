@@ -45,11 +45,12 @@ class RequestContextMiddleware:
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
+        response_started = False
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, response_started = message["status"], True
                 self._add_headers(scope, MutableHeaders(scope=message), request_id)
             await send(message)
 
@@ -60,6 +61,11 @@ class RequestContextMiddleware:
                 await response(scope, receive, send_with_headers)
             else:
                 await self.app(scope, body_receive, send_with_headers)
+        except Exception:
+            logger.exception("unhandled error", extra={"method": scope["method"], "path": scope["path"]})
+            if not response_started:
+                response = problem_response(500, "An internal error occurred.", instance=scope["path"])
+                await response(scope, receive, send_with_headers)
         finally:
             logger.info(
                 "request",

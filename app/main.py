@@ -37,13 +37,15 @@ every `POST` accepts an `Idempotency-Key`. `X-Actor` names the person behind a w
 READERS = [Depends(access())]
 ADMINS = [Depends(access(read=Role.ADMIN, write=Role.ADMIN))]
 PUBLISHERS = [Depends(access(write=Role.ADMIN))]  # anyone who reads may read reports; admins publish
+# POST responses that carry a secret shown once: never kept for idempotent replay.
+SECRET_ISSUING_PATHS = (tokens_router.prefix, webhooks_router.prefix)
 EXPOSED_HEADERS = ["ETag", "Location", "X-Request-ID", "Idempotent-Replayed"]
 ALLOWED_HEADERS = ["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Actor", "X-Request-ID"]
 
 
 def _install_middleware(app: FastAPI, settings: Settings) -> None:
     """Outermost last: the request context wraps everything, so every response gets its headers."""
-    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(IdempotencyMiddleware, secret_issuing_paths=SECRET_ISSUING_PATHS)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     webhook_backoff_cap_seconds: float = Field(default=3600, gt=0, description="Longest retry delay.")
     webhook_timeout_seconds: float = Field(default=10, gt=0, description="HTTP timeout of one delivery.")
     due_soon_days: int = Field(default=14, ge=0, description="Days before the latest deadline for due_soon.")
+    idempotency_retention_hours: float = Field(
+        default=24, gt=0, description="How long an Idempotency-Key is remembered."
+    )
     worker_poll_seconds: float = Field(default=5, gt=0, description="Pause between `uppdrag worker` rounds.")
 
 

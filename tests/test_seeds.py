@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.assignments.models import Assignment, AssignmentRevision, StatusUpdate
-from app.assignments.schemas import StatusUpdateCreate
-from app.assignments.service import add_status_update
+from app.assignments.schemas import AssignmentUpdate, StatusUpdateCreate
+from app.assignments.service import add_status_update, update_assignment
 from app.auth.models import Role
 from app.auth.principal import Principal
 from app.errors import InvalidInputError
@@ -169,3 +169,26 @@ def test_a_quote_not_in_the_source_is_refused_and_nothing_is_written(
     with pytest.raises(InvalidInputError, match="KS-2015-002"):
         load_seeds(session, UNITS_FILE, changed)
     assert row_counts(session) == before
+
+
+def test_reload_never_reverts_what_users_changed(full_register: Session, tmp_path: Path) -> None:
+    assignment = full_register.scalars(select(Assignment).where(Assignment.reference == "KS-2015-002")).one()
+    update_assignment(
+        full_register,
+        assignment.id,
+        AssignmentUpdate(title="Titel ändrad i API:t", contact_person="Eva Ek"),
+        Principal(name="test", role=Role.ADMIN),
+        expected_version=assignment.version,
+    )
+    assert dict(load_seeds(full_register, UNITS_FILE, DOCUMENT_FILE).assignments) == {
+        "unchanged": len(ENTRIES)
+    }
+
+    changed = _changed_copy(tmp_path, "KS-2015-002", deadline_text="hösten 2016")
+    report = load_seeds(full_register, UNITS_FILE, changed)
+
+    assert report.assignments["updated"] == 1
+    full_register.expire_all()
+    reloaded = full_register.get_one(Assignment, assignment.id)
+    assert (reloaded.title, reloaded.contact_person) == ("Titel ändrad i API:t", "Eva Ek")
+    assert reloaded.deadline_text == "hösten 2016"

@@ -471,18 +471,22 @@ def test_api_changes_reach_a_subscriber(
         },
     ).raise_for_status()
 
+    api.patch(
+        f"/api/v1/assignments/{velo_city.id}",
+        json={"contact_person": "Eva Ek", "version": velo_city.version + 2},
+    ).raise_for_status()
+
     assert deliver(backend, settings) == 3
 
     messages = [json.loads(request.body) for request in receiver.requests]
     assert all(verify_signature(created["secret"], request) for request in receiver.requests)
-    assert sorted(message["type"] for message in messages) == [
+    assert [message["type"] for message in messages] == [
         "assignment.status_changed",
-        "assignment.updated",
+        "assignment.status_changed",
         "assignment.updated",
     ]
     assert {message["data"]["assignment"]["reference"] for message in messages} == {"KS-2015-001"}
-    changed = next(message for message in messages if message["type"] == "assignment.status_changed")
-    assert (changed["data"]["previous_status"], changed["data"]["assignment"]["status"]) == (
-        "not_started",
-        "in_progress",
-    )
+    first, comment_only, edit = (message["data"] for message in messages)
+    assert (first["previous_status"], first["assignment"]["status"]) == ("not_started", "in_progress")
+    assert comment_only["status_update"]["comment"] == "Lägesrapport"
+    assert edit["changed_fields"] == ["contact_person"]

@@ -89,6 +89,8 @@ class Assignment(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The seed entry as last loaded, so that a reload applies only what changed in the file.
+    seeded_values: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
 
     tag_rows: Mapped[list[AssignmentTag]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by=AssignmentTag.tag

@@ -1,7 +1,7 @@
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
 
@@ -22,20 +22,11 @@ from app.assignments.schemas import (
 )
 from app.auth.deps import ActorDep
 from app.deps import SessionDep, TimezoneDep, TodayDep
-from app.errors import InvalidInputError
+from app.errors import InvalidInputError, problem_responses
+from app.inputs import IdPath
 from app.pagination import Page
 
 router = APIRouter(prefix="/api/v1/assignments", tags=["assignments"])
-
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No assignment with that id (problem+json)."}
-}
-INVALID: dict[int | str, dict[str, Any]] = {
-    422: {"description": "Invalid input; the problem document names the field (problem+json)."}
-}
-CONFLICT: dict[int | str, dict[str, Any]] = {
-    409: {"description": "Conflicts with the current state (problem+json)."}
-}
 
 
 def _reads_as_of(session: SessionDep, items: Sequence[Assignment], day: date) -> list[AssignmentRead]:
@@ -49,7 +40,9 @@ def _reads_as_of(session: SessionDep, items: Sequence[Assignment], day: date) ->
     ]
 
 
-@router.get("", response_model=Page[AssignmentRead], summary="List assignments", responses=INVALID)
+@router.get(
+    "", response_model=Page[AssignmentRead], summary="List assignments", responses=problem_responses(422)
+)
 def list_assignments(
     filters: Annotated[AssignmentFilters, Query()],
     session: SessionDep,
@@ -67,14 +60,6 @@ def list_assignments(
     )
 
 
-WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "No valid Bearer token (problem+json)."},
-    403: {"description": "The token's role or unit does not cover this assignment (problem+json)."},
-}
-VERSIONED: dict[int | str, dict[str, Any]] = {
-    412: {"description": "If-Match (or `version`) is stale; the problem carries current_version."},
-    428: {"description": "Neither If-Match nor `version` was sent."},
-}
 IfMatchHeader = Annotated[
     str | None,
     Header(description='The ETag last read, e.g. "3". Required unless `version` is in the body.'),
@@ -105,7 +90,7 @@ def _versioned_read(assignment: Assignment, today: date, response: Response) -> 
     response_model=AssignmentRead,
     status_code=status.HTTP_201_CREATED,
     summary="Create an assignment",
-    responses={**INVALID, **CONFLICT, **WRITE_ERRORS},
+    responses=problem_responses(401, 403, 409, 422),
 )
 def create_assignment(
     data: AssignmentCreate, session: SessionDep, actor: ActorDep, today: TodayDep, response: Response
@@ -119,10 +104,10 @@ def create_assignment(
     "/{assignment_id}",
     response_model=AssignmentRead,
     summary="One assignment (its ETag is its version)",
-    responses=NOT_FOUND,
+    responses=problem_responses(404),
 )
 def get_assignment(
-    assignment_id: int, session: SessionDep, today: TodayDep, response: Response
+    assignment_id: IdPath, session: SessionDep, today: TodayDep, response: Response
 ) -> AssignmentRead:
     return _versioned_read(service.get_assignment(session, assignment_id), today, response)
 
@@ -131,10 +116,10 @@ def get_assignment(
     "/{assignment_id}",
     response_model=AssignmentRead,
     summary="Change some of an assignment's fields (needs If-Match or `version`)",
-    responses={**NOT_FOUND, **INVALID, **CONFLICT, **WRITE_ERRORS, **VERSIONED},
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
 )
 def update_assignment(
-    assignment_id: int,
+    assignment_id: IdPath,
     data: AssignmentUpdate,
     session: SessionDep,
     actor: ActorDep,
@@ -151,10 +136,10 @@ def update_assignment(
     "/{assignment_id}",
     response_model=AssignmentRead,
     summary="Archive an assignment (soft delete; its history is kept)",
-    responses={**NOT_FOUND, **CONFLICT, **WRITE_ERRORS, **VERSIONED},
+    responses=problem_responses(401, 403, 404, 409, 412),
 )
 def archive_assignment(
-    assignment_id: int,
+    assignment_id: IdPath,
     session: SessionDep,
     actor: ActorDep,
     today: TodayDep,
@@ -174,10 +159,10 @@ def archive_assignment(
     response_model=StatusUpdateRead,
     status_code=status.HTTP_201_CREATED,
     summary="Report status (append-only; may be back-dated; needs If-Match or `version`)",
-    responses={**NOT_FOUND, **INVALID, **CONFLICT, **WRITE_ERRORS, **VERSIONED},
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
 )
 def add_status_update(
-    assignment_id: int,
+    assignment_id: IdPath,
     data: StatusUpdateCreate,
     session: SessionDep,
     actor: ActorDep,
@@ -195,7 +180,7 @@ def add_status_update(
     "/updates:batch",
     response_model=BatchResult,
     summary="Apply many status updates, with a result per item; `atomic` for all or nothing",
-    responses={**INVALID, **WRITE_ERRORS},
+    responses=problem_responses(401, 403, 422),
 )
 def apply_status_update_batch(
     batch: BatchStatusUpdates, session: SessionDep, actor: ActorDep, today: TodayDep
@@ -207,9 +192,9 @@ def apply_status_update_batch(
     "/{assignment_id}/updates",
     response_model=list[StatusUpdateRead],
     summary="The assignment's status updates in effective order",
-    responses=NOT_FOUND,
+    responses=problem_responses(404),
 )
-def list_status_updates(assignment_id: int, session: SessionDep) -> list[StatusUpdateRead]:
+def list_status_updates(assignment_id: IdPath, session: SessionDep) -> list[StatusUpdateRead]:
     return [
         StatusUpdateRead.model_validate(update)
         for update in service.list_status_updates(session, assignment_id)
@@ -220,7 +205,7 @@ def list_status_updates(assignment_id: int, session: SessionDep) -> list[StatusU
     "/{assignment_id}/history",
     response_model=list[HistoryEntry],
     summary="Everything that happened to the assignment, names resolved and changed fields listed",
-    responses=NOT_FOUND,
+    responses=problem_responses(404),
 )
-def assignment_history(assignment_id: int, session: SessionDep) -> list[HistoryEntry]:
+def assignment_history(assignment_id: IdPath, session: SessionDep) -> list[HistoryEntry]:
     return service.assignment_history(session, assignment_id)

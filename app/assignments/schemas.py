@@ -11,6 +11,7 @@ from app.assignments.models import Assignment
 from app.assignments.vocabulary import Assessment, AssignmentKind, Status, TrafficLight
 from app.documents.models import Origin
 from app.documents.schemas import DocumentRef, GoalRef
+from app.inputs import MAX_SEK, DbId, StrictInput, refuse_cleared
 from app.org.schemas import UnitRef
 
 Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -24,12 +25,6 @@ def _valid_tag(tag: str) -> str:
 
 
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True), AfterValidator(_valid_tag)]
-
-
-class StrictInput(BaseModel):
-    """Input models refuse unknown fields, so a misspelt field is a 422 rather than silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 # --- nested value objects -------------------------------------------------------------------
@@ -59,8 +54,8 @@ class DeadlineRead(BaseModel):
 class Money(StrictInput):
     """An amount in SEK; a range when min and max differ."""
 
-    min_sek: int = Field(ge=0)
-    max_sek: int = Field(ge=0)
+    min_sek: int = Field(ge=0, le=MAX_SEK)
+    max_sek: int = Field(ge=0, le=MAX_SEK)
     year: int | None = Field(default=None, ge=1900, le=2100)
     text: str | None = Field(default=None, max_length=200)
 
@@ -75,7 +70,7 @@ class Target(StrictInput):
     """A measurable target: indicator, target value, unit and year."""
 
     indicator: Text300
-    value: Decimal | None = None
+    value: Decimal | None = Field(default=None, max_digits=18, decimal_places=4)
     unit: str | None = Field(default=None, max_length=60)
     year: int | None = Field(default=None, ge=1900, le=2100)
 
@@ -102,13 +97,13 @@ class AssignmentCreate(StrictInput):
     title: Text300
     description: str | None = None
     quote: str | None = None
-    document_id: int | None = None
+    document_id: DbId | None = None
     section: str | None = Field(default=None, max_length=300)
     origin: Origin = Origin.ADOPTED
-    goal_id: int | None = None
-    owner_id: int = Field(description="The responsible unit (ansvarig).")
-    executor_id: int | None = Field(default=None, description="The unit doing the work, if not the owner.")
-    partner_ids: list[int] = Field(default_factory=list, description="Units it works together with.")
+    goal_id: DbId | None = None
+    owner_id: DbId = Field(description="The responsible unit (ansvarig).")
+    executor_id: DbId | None = Field(default=None, description="The unit doing the work, if not the owner.")
+    partner_ids: list[DbId] = Field(default_factory=list, description="Units it works together with.")
     contact_person: str | None = Field(default=None, max_length=200)
     kind: AssignmentKind = AssignmentKind.TASK
     deadline: DeadlineInput | None = None
@@ -130,10 +125,10 @@ class AssignmentUpdate(StrictInput):
     quote: str | None = None
     section: str | None = Field(default=None, max_length=300)
     origin: Origin | None = None
-    goal_id: int | None = None
-    owner_id: int | None = None
-    executor_id: int | None = None
-    partner_ids: list[int] | None = None
+    goal_id: DbId | None = None
+    owner_id: DbId | None = None
+    executor_id: DbId | None = None
+    partner_ids: list[DbId] | None = None
     contact_person: str | None = Field(default=None, max_length=200)
     kind: AssignmentKind | None = None
     deadline: DeadlineInput | None = None
@@ -144,9 +139,7 @@ class AssignmentUpdate(StrictInput):
 
     @model_validator(mode="after")
     def _required_fields_not_cleared(self) -> Self:
-        for name in ("title", "owner_id", "origin", "kind"):
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be null")
+        refuse_cleared(self, ("title", "owner_id", "origin", "kind"))
         return self
 
 
@@ -286,8 +279,8 @@ class AssignmentFilters(StrictInput):
     executor: str | None = Field(default=None, description="Executor unit id or key; includes its sub-units.")
     status: list[Status] = Field(default_factory=list)
     assessment: list[Assessment] = Field(default_factory=list)
-    goal: int | None = None
-    document: int | None = None
+    goal: DbId | None = None
+    document: DbId | None = None
     origin: list[Origin] = Field(default_factory=list)
     kind: list[AssignmentKind] = Field(default_factory=list)
     tag: str | None = Field(default=None, max_length=60)
@@ -373,7 +366,7 @@ def assignment_read(assignment: Assignment, *, overdue: bool) -> AssignmentRead:
 
 
 class BatchStatusUpdateItem(StatusUpdateCreate):
-    assignment_id: int
+    assignment_id: DbId
     version: int = Field(description="The version last read of this assignment (no lost updates).")
 
 

@@ -1,5 +1,6 @@
 """Assignments: the register, status updates and history. Plain functions taking a session."""
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -7,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.assignments.as_of import (
@@ -25,6 +26,7 @@ from app.assignments.schemas import (
     AssignmentUpdate,
     BatchItemResult,
     BatchResult,
+    BatchStatusUpdateItem,
     BatchStatusUpdates,
     DeadlineInput,
     FieldChange,
@@ -60,6 +62,8 @@ from app.org.service import resolve_unit_reference, unit_with_descendant_ids
 from app.webhooks.outbox import assignment_payload, record_event
 from app.webhooks.vocabulary import EventType
 
+logger = logging.getLogger("uppdrag.assignments")
+
 # --- reading --------------------------------------------------------------------------------
 
 
@@ -77,9 +81,12 @@ def search_text_of(*parts: str | None) -> str:
     return " ".join(part for part in parts if part).casefold()
 
 
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _like_pattern(text: str) -> str:
-    escaped = text.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{_escape_like(text.casefold())}%"
 
 
 _SORT_COLUMNS: dict[str, Any] = {
@@ -454,7 +461,9 @@ def _record_assignment_event(
 
 def _next_reference(session: Session, prefix: str) -> str:
     references = session.scalars(
-        select(Assignment.reference).where(Assignment.reference.like(f"{prefix}-%"))
+        select(Assignment.reference).where(
+            Assignment.reference.like(f"{_escape_like(prefix)}-%", escape="\\")
+        )
     ).all()
     numbers = [int(tail) for tail in (ref.rsplit("-", 1)[1] for ref in references) if tail.isdigit()]
     return f"{prefix}-{max(numbers, default=0) + 1:03d}"
@@ -468,22 +477,36 @@ def _commit(session: Session, conflict_message: str) -> None:
         raise ConflictError(conflict_message) from error
 
 
+REFERENCE_ATTEMPTS = 5
+
+
 def create_assignment(session: Session, data: AssignmentCreate, actor: Principal, today: date) -> Assignment:
+    """Create an assignment; a generated reference that a concurrent create took first is drawn again."""
     _check_scope(actor, data.owner_id, data.executor_id)
+    for _attempt in range(REFERENCE_ATTEMPTS):
+        try:
+            return _insert_assignment(session, data, actor, today)
+        except IntegrityError as error:
+            session.rollback()
+            if data.reference is not None:
+                raise ConflictError(
+                    f"An assignment with reference {data.reference} already exists."
+                ) from error
+    raise ConflictError("No free reference could be drawn for the assignment; try again.")
+
+
+def _insert_assignment(session: Session, data: AssignmentCreate, actor: Principal, today: date) -> Assignment:
     document = _resolve_document(session, data.document_id)
-    reference = data.reference or _next_reference(
-        session, document.reference_prefix if document else f"UPP-{today.year}"
+    prefix = document.reference_prefix if document else f"UPP-{today.year}"
+    assignment = Assignment(
+        reference=data.reference or _next_reference(session, prefix), document=document, version=1
     )
-    if session.scalar(select(Assignment.id).where(Assignment.reference == reference)) is not None:
-        raise ConflictError(f"An assignment with reference {reference} already exists.")
-    assignment = Assignment(reference=reference, document=document, version=1)
     _apply_fields(session, assignment, data, set(AssignmentCreate.model_fields))
     session.add(assignment)
     session.flush()
-    changes = _diff({}, _snapshot(assignment))
-    _record_revision(session, assignment, "created", changes, actor)
+    _record_revision(session, assignment, "created", _diff({}, _snapshot(assignment)), actor)
     _record_assignment_event(session, EventType.ASSIGNMENT_CREATED, assignment)
-    _commit(session, f"An assignment with reference {reference} already exists.")
+    session.commit()
     return assignment
 
 
@@ -514,23 +537,29 @@ def update_assignment(
 def apply_seed_entry(session: Session, reference: str, data: AssignmentCreate, actor: Principal) -> str:
     """Create or update an assignment from seed data; returns 'created', 'updated' or 'unchanged'.
 
-    Only the assignment's own fields are touched; its status history never is. Loading seeds
-    raises no webhook events. Does not commit.
+    Only fields whose value changed in the seed file since the last load are applied, so that a
+    reload never reverts what users changed through the API. Status history is never touched, and
+    loading seeds raises no webhook events. Does not commit.
     """
+    seeded = data.model_dump(mode="json", exclude={"reference"})
     assignment = session.scalar(select(Assignment).where(Assignment.reference == reference))
     if assignment is None:
         assignment = Assignment(
             reference=reference, document=_resolve_document(session, data.document_id), version=1
         )
         _apply_fields(session, assignment, data, set(AssignmentCreate.model_fields))
+        assignment.seeded_values = seeded
         session.add(assignment)
         session.flush()
         _record_revision(session, assignment, "created", _diff({}, _snapshot(assignment)), actor)
         return "created"
+    previously_seeded = assignment.seeded_values or {}
+    if previously_seeded == seeded:
+        return "unchanged"
+    changed_in_file = {name for name in seeded if previously_seeded.get(name) != seeded[name]}
     before = _snapshot(assignment)
-    _apply_fields(
-        session, assignment, data, set(AssignmentCreate.model_fields) - {"document_id", "reference"}
-    )
+    _apply_fields(session, assignment, data, changed_in_file - {"document_id"})
+    assignment.seeded_values = seeded
     changes = _diff(before, _snapshot(assignment))
     if not changes:
         return "unchanged"
@@ -665,14 +694,11 @@ def append_status_update(
     assignment.updated_at = update.recorded_at
     _record_assignment_event(
         session,
-        EventType.ASSIGNMENT_UPDATED,
+        EventType.ASSIGNMENT_STATUS_CHANGED,
         assignment,
         status_update=StatusUpdateRead.model_validate(update),
+        previous_status=previous_status,
     )
-    if assignment.status != previous_status:
-        _record_assignment_event(
-            session, EventType.ASSIGNMENT_STATUS_CHANGED, assignment, previous_status=previous_status
-        )
     return update, assignment
 
 
@@ -709,6 +735,50 @@ class BatchFailedError(ProblemError):
         self.problem_type = "batch-failed"
 
 
+def _lock_batch_rows(session: Session, assignment_ids: Sequence[int]) -> None:
+    """Take an atomic batch's row locks up front, in id order, so that two batches touching the
+    same assignments in different orders wait for each other instead of deadlocking."""
+    ids = sorted(set(assignment_ids))
+    _take_sqlite_write_lock(session, ids[0])
+    session.execute(
+        select(Assignment.id).where(Assignment.id.in_(ids)).order_by(Assignment.id).with_for_update()
+    )
+
+
+def _failed_item(index: int, assignment_id: int, problem: dict[str, Any]) -> BatchItemResult:
+    return BatchItemResult(
+        index=index, assignment_id=assignment_id, status=problem["status"], problem=problem
+    )
+
+
+def _apply_batch_item(
+    session: Session, index: int, item: BatchStatusUpdateItem, actor: Principal, today: date, *, atomic: bool
+) -> BatchItemResult:
+    """One item of a batch; when not atomic, it is committed on its own."""
+    try:
+        update, assignment = append_status_update(
+            session, item.assignment_id, item, actor, today, item.version
+        )
+        if not atomic:
+            _commit(session, "The assignment changed while the status update was recorded.")
+    except ProblemError as error:
+        session.rollback()
+        return _failed_item(index, item.assignment_id, _item_problem(error))
+    except SQLAlchemyError:
+        session.rollback()
+        logger.exception("batch item %d failed", index)
+        return _failed_item(
+            index, item.assignment_id, {"status": 500, "detail": "An internal error occurred."}
+        )
+    return BatchItemResult(
+        index=index,
+        assignment_id=item.assignment_id,
+        status=201,
+        update=StatusUpdateRead.model_validate(update),
+        version=assignment.version,
+    )
+
+
 def apply_status_update_batch(
     session: Session, batch: BatchStatusUpdates, actor: Principal, today: date
 ) -> BatchResult:
@@ -717,40 +787,18 @@ def apply_status_update_batch(
     Not atomic: each item is its own transaction. Atomic: one transaction; on the first failure
     nothing is kept, the remaining items are not tried (424) and the batch fails with that status.
     """
+    if batch.atomic:
+        _lock_batch_rows(session, [item.assignment_id for item in batch.items])
     results: list[BatchItemResult] = []
     for index, item in enumerate(batch.items):
         if batch.atomic and any(result.problem for result in results):
             results.append(BatchItemResult(index=index, assignment_id=item.assignment_id, status=424))
-            continue
-        try:
-            update, assignment = append_status_update(
-                session, item.assignment_id, item, actor, today, item.version
-            )
-            if not batch.atomic:
-                _commit(session, "The assignment changed while the status update was recorded.")
-        except ProblemError as error:
-            session.rollback()
-            results.append(
-                BatchItemResult(
-                    index=index,
-                    assignment_id=item.assignment_id,
-                    status=error.status,
-                    problem=_item_problem(error),
-                )
-            )
-            continue
-        results.append(
-            BatchItemResult(
-                index=index,
-                assignment_id=item.assignment_id,
-                status=201,
-                update=StatusUpdateRead.model_validate(update),
-                version=assignment.version,
-            )
-        )
+        else:
+            results.append(_apply_batch_item(session, index, item, actor, today, atomic=batch.atomic))
     failures = [result for result in results if result.problem]
     if batch.atomic and failures:
-        raise BatchFailedError(failures[0], results)
+        rolled_back = [result.model_copy(update={"update": None, "version": None}) for result in results]
+        raise BatchFailedError(failures[0], rolled_back)
     if batch.atomic:
         _commit(session, "An assignment changed while the batch was recorded.")
     return BatchResult(

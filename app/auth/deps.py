@@ -20,6 +20,8 @@ from app.settings import Settings
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ROLE_RANK = {Role.READER: 0, Role.EDITOR: 1, Role.ADMIN: 2}
+# With a token name of at most 100 characters, "<person> via <token>" fits history's 200.
+MAX_PERSON_LENGTH = 90
 
 
 def bearer_secret(request: Request) -> str | None:
@@ -71,7 +73,7 @@ def get_actor(request: Request, principal: OptionalPrincipalDep) -> Principal:
     """The writer as recorded in history: the token's name, with `X-Actor` (a person) when given."""
     if principal is None:
         raise UnauthorizedError("This request needs a Bearer token.")
-    person = request.headers.get("x-actor", "").strip()[:100]
+    person = request.headers.get("x-actor", "").strip()[:MAX_PERSON_LENGTH]
     return dataclasses.replace(principal, name=f"{person} via {principal.name}") if person else principal
 
 

@@ -6,6 +6,7 @@ from app.auth import service
 from app.auth.schemas import TokenCreate, TokenCreated, TokenRead
 from app.deps import SessionDep
 from app.errors import InvalidInputError
+from app.inputs import IdPath
 
 router = APIRouter(prefix="/api/v1/tokens", tags=["tokens (admin)"])
 
@@ -36,5 +37,5 @@ def create_token(data: TokenCreate, session: SessionDep) -> TokenCreated:
 
 
 @router.delete("/{token_id}", response_model=TokenRead, summary="Revoke a token (it stays listed)")
-def revoke_token(token_id: int, session: SessionDep) -> TokenRead:
+def revoke_token(token_id: IdPath, session: SessionDep) -> TokenRead:
     return TokenRead.model_validate(service.revoke_token(session, token_id))

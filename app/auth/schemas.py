@@ -3,6 +3,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.auth.models import Role, TokenKind
+from app.auth.service import MAX_TOKEN_NAME_LENGTH
 
 
 class TokenCreate(BaseModel):
@@ -11,7 +12,7 @@ class TokenCreate(BaseModel):
         json_schema_extra={"examples": [{"name": "SLK intranät", "role": "editor", "unit": "SLK"}]},
     )
 
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=MAX_TOKEN_NAME_LENGTH)
     role: Role
     kind: TokenKind = TokenKind.API
     unit: int | str | None = Field(default=None, description="Unit id or key; required for editors.")

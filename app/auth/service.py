@@ -16,6 +16,7 @@ from app.org.service import resolve_unit_reference, unit_with_descendant_ids
 
 TOKEN_PREFIXES = {TokenKind.API: "upp_", TokenKind.FEED: "updf_"}
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+MAX_TOKEN_NAME_LENGTH = 100
 
 
 def hash_token(secret: str) -> str:
@@ -33,6 +34,8 @@ def create_token(
     expires_at: datetime | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret, which is never stored and cannot be shown again."""
+    if not 1 <= len(name) <= MAX_TOKEN_NAME_LENGTH:
+        raise InvalidInputError("name", f"must be 1 to {MAX_TOKEN_NAME_LENGTH} characters")
     if role == Role.EDITOR and unit is None:
         raise InvalidInputError("unit", "an editor token is bound to an organisational unit")
     if kind == TokenKind.FEED and role != Role.READER:

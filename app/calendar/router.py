@@ -14,6 +14,7 @@ from app.calendar.service import deadline_calendar
 from app.db import utcnow
 from app.deps import SessionDep, TimezoneDep, TodayDep
 from app.errors import UnauthorizedError
+from app.inputs import IdQuery
 from app.settings import Settings
 
 router = APIRouter(prefix="/api/v1", tags=["calendar"])
@@ -47,7 +48,7 @@ def calendar_feed(
     today: TodayDep,
     timezone: TimezoneDep,
     owner: Annotated[str | None, Query(description="Owner unit id or key, with its sub-units.")] = None,
-    goal: int | None = None,
+    goal: IdQuery = None,
     status: Annotated[list[Status] | None, Query()] = None,
     token: Annotated[str | None, Query(description=FEED_TOKEN_HELP)] = None,
 ) -> Response:

@@ -9,6 +9,7 @@ from app.deps import SessionDep, TimezoneDep, TodayDep
 from app.documents import service
 from app.documents.models import Origin
 from app.documents.schemas import DocumentRead, DocumentRef, DocumentWithText, GoalRead, PlanPeriodRead
+from app.inputs import IdPath, IdQuery
 from app.pagination import Page
 
 router = APIRouter(prefix="/api/v1", tags=["documents and goals"])
@@ -25,7 +26,7 @@ def list_documents(session: SessionDep) -> list[DocumentRead]:
 @router.get(
     "/documents/{document_id}", response_model=DocumentWithText, summary="A document with its full text"
 )
-def get_document(document_id: int, session: SessionDep) -> DocumentWithText:
+def get_document(document_id: IdPath, session: SessionDep) -> DocumentWithText:
     document = service.get_document(session, document_id, with_text=True)
     return DocumentWithText.model_validate(document, from_attributes=True)
 
@@ -36,7 +37,7 @@ def get_document(document_id: int, session: SessionDep) -> DocumentWithText:
     summary="The assignments that come from a document",
 )
 def document_assignments(
-    document_id: int,
+    document_id: IdPath,
     session: SessionDep,
     today: TodayDep,
     timezone: TimezoneDep,
@@ -57,9 +58,7 @@ def document_assignments(
 @router.get(
     "/goals", response_model=list[GoalRead], summary="Goals (KF's inriktningsmål and reservation goals)"
 )
-def list_goals(
-    session: SessionDep, document: int | None = None, origin: Origin | None = None
-) -> list[GoalRead]:
+def list_goals(session: SessionDep, document: IdQuery = None, origin: Origin | None = None) -> list[GoalRead]:
     return [
         GoalRead.model_validate(goal, from_attributes=True)
         for goal in service.list_goals(session, document_id=document, origin=origin)
@@ -67,7 +66,7 @@ def list_goals(
 
 
 @router.get("/goals/{goal_id}", response_model=GoalRead, summary="One goal")
-def get_goal(goal_id: int, session: SessionDep) -> GoalRead:
+def get_goal(goal_id: IdPath, session: SessionDep) -> GoalRead:
     return GoalRead.model_validate(service.get_goal(session, goal_id), from_attributes=True)
 
 

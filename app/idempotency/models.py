@@ -11,14 +11,15 @@ class IdempotencyRecord(Base):
     """The first response to a POST sent with an Idempotency-Key, replayed on retries.
 
     A row is claimed (response empty) before the request runs, so a concurrent retry with the
-    same key waits for nothing and gets 409; only successful responses are kept.
+    same key waits for nothing and gets 409; only successful responses are kept. Keys belong to
+    the caller ("token:<id>"), so two tokens never share one.
     """
 
     __tablename__ = "idempotency_records"
-    __table_args__ = (UniqueConstraint("caller_hash", "key"),)
+    __table_args__ = (UniqueConstraint("caller", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    caller_hash: Mapped[str] = mapped_column(String(64))
+    caller: Mapped[str] = mapped_column(String(64))
     key: Mapped[str] = mapped_column(String(200))
     request_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -2,17 +2,21 @@
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.db import utcnow
 from app.errors import ConflictError, InvalidInputError
 from app.idempotency.models import IdempotencyRecord
 
 KEY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEEP_RESPONSE_HEADERS = ("content-type", "location", "etag")
+# A claim whose request never finished (the process died) is given up after this long.
+ABANDONED_AFTER = timedelta(minutes=5)
 
 
 def digest(*parts: bytes) -> str:
@@ -29,49 +33,61 @@ class StoredResponse:
     body: bytes
 
 
-def claim(session: Session, caller_hash: str, key: str, request_hash: str) -> StoredResponse | None:
+def _record(session: Session, caller: str, key: str) -> IdempotencyRecord | None:
+    return session.scalars(
+        select(IdempotencyRecord).where(IdempotencyRecord.caller == caller, IdempotencyRecord.key == key)
+    ).one_or_none()
+
+
+def claim(session: Session, caller: str, key: str, request_hash: str) -> StoredResponse | None:
     """Claim the key for this request, or return the response of the first request that used it.
 
     Raises 422 when the key was used with another request, 409 while that request is still running.
     """
     if not 1 <= len(key) <= 200:
         raise InvalidInputError(KEY_HEADER, "must be 1 to 200 characters")
-    session.add(IdempotencyRecord(caller_hash=caller_hash, key=key, request_hash=request_hash))
+    session.add(IdempotencyRecord(caller=caller, key=key, request_hash=request_hash))
     try:
         session.commit()
         return None
     except IntegrityError:
         session.rollback()
-    record = session.scalars(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.caller_hash == caller_hash, IdempotencyRecord.key == key
-        )
-    ).one()
+    record = _record(session, caller, key)
+    if record is None:  # released in the meantime
+        return claim(session, caller, key, request_hash)
     if record.request_hash != request_hash:
         raise InvalidInputError(KEY_HEADER, "was already used with a different request")
     if record.status_code is None or record.response_body is None:
-        raise ConflictError("A request with this Idempotency-Key is still being processed; retry shortly.")
+        if record.created_at > utcnow() - ABANDONED_AFTER:
+            raise ConflictError(
+                "A request with this Idempotency-Key is still being processed; retry shortly."
+            )
+        record.created_at = utcnow()  # take over an abandoned claim
+        session.commit()
+        return None
     return StoredResponse(record.status_code, dict(record.response_headers or {}), record.response_body)
 
 
-def complete(session: Session, caller_hash: str, key: str, response: StoredResponse) -> None:
+def complete(session: Session, caller: str, key: str, response: StoredResponse) -> None:
     """Keep a successful response for replay."""
-    record = session.scalars(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.caller_hash == caller_hash, IdempotencyRecord.key == key
-        )
-    ).one()
-    record.status_code = response.status_code
-    record.response_headers = response.headers
-    record.response_body = response.body
-    session.commit()
+    record = _record(session, caller, key)
+    if record is not None:
+        record.status_code = response.status_code
+        record.response_headers = response.headers
+        record.response_body = response.body
+        session.commit()
 
 
-def release(session: Session, caller_hash: str, key: str) -> None:
+def release(session: Session, caller: str, key: str) -> None:
     """Forget a claim whose request failed, so that a corrected retry may use the key."""
     session.execute(
-        delete(IdempotencyRecord).where(
-            IdempotencyRecord.caller_hash == caller_hash, IdempotencyRecord.key == key
-        )
+        delete(IdempotencyRecord).where(IdempotencyRecord.caller == caller, IdempotencyRecord.key == key)
     )
     session.commit()
+
+
+def purge_expired(session: Session, older_than: datetime) -> int:
+    """Forget keys used before `older_than`; returns how many."""
+    result = session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < older_than))
+    session.commit()
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,6 +1,7 @@
 from fastapi import APIRouter
 
 from app.deps import SessionDep
+from app.inputs import IdPath
 from app.org import service
 from app.org.models import OrgUnit
 from app.org.schemas import UnitRead, UnitTreeNode
@@ -26,5 +27,5 @@ def unit_tree(session: SessionDep) -> list[UnitTreeNode]:
 
 
 @router.get("/{unit_id}", response_model=UnitRead, summary="One organisational unit")
-def get_unit(unit_id: int, session: SessionDep) -> UnitRead:
+def get_unit(unit_id: IdPath, session: SessionDep) -> UnitRead:
     return UnitRead.model_validate(service.get_unit(session, unit_id))

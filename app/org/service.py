@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidInputError, NotFoundError
+from app.inputs import MAX_DB_ID
 from app.org.models import OrgUnit
 
 
@@ -23,8 +24,8 @@ def get_unit(session: Session, unit_id: int) -> OrgUnit:
 
 def resolve_unit_reference(session: Session, field: str, reference: int | str) -> OrgUnit:
     """Find a unit by id or key for input field `field`; an unknown one is a 422 naming the field."""
-    if isinstance(reference, int) or reference.isdigit():
-        unit = session.get(OrgUnit, int(reference))
+    if isinstance(reference, int) or (reference.isascii() and reference.isdigit()):
+        unit = session.get(OrgUnit, int(reference)) if int(reference) <= MAX_DB_ID else None
     else:
         unit = session.scalar(select(OrgUnit).where(OrgUnit.key == reference.upper()))
     if unit is None:

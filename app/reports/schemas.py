@@ -6,10 +6,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from app.assignments.schemas import DeadlineRead, FieldChange, StrictInput, Target
+from app.assignments.schemas import DeadlineRead, FieldChange, Target
 from app.assignments.vocabulary import Assessment, AssignmentKind, Status, TrafficLight
 from app.documents.models import Origin
 from app.documents.schemas import DocumentRef, GoalRef
+from app.inputs import StrictInput
 from app.org.schemas import UnitRef
 
 

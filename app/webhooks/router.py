@@ -1,8 +1,10 @@
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
 from app.deps import SessionDep
+from app.errors import problem_responses
+from app.inputs import IdPath
 from app.pagination import Page
 from app.webhooks import service
 from app.webhooks.schemas import (
@@ -18,23 +20,13 @@ from app.webhooks.schemas import (
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
 
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No such subscription or delivery (problem+json)."}
-}
-INVALID: dict[int | str, dict[str, Any]] = {
-    422: {"description": "Invalid input; the problem document names the field (problem+json)."}
-}
-CONFLICT: dict[int | str, dict[str, Any]] = {
-    409: {"description": "Conflicts with the current state (problem+json)."}
-}
-
 
 @router.post(
     "",
     response_model=SubscriptionCreated,
     status_code=status.HTTP_201_CREATED,
     summary="Subscribe a URL to events (the secret is in this response only)",
-    responses=INVALID,
+    responses=problem_responses(422),
 )
 def create_subscription(
     data: SubscriptionCreate, session: SessionDep, response: Response
@@ -51,7 +43,10 @@ def list_subscriptions(session: SessionDep) -> list[SubscriptionRead]:
 
 # Declared before /{subscription_id} so that "events" is not read as an id.
 @router.get(
-    "/events", response_model=Page[EventRead], summary="Outbox events, newest first", responses=INVALID
+    "/events",
+    response_model=Page[EventRead],
+    summary="Outbox events, newest first",
+    responses=problem_responses(422),
 )
 def list_events(filters: Annotated[EventFilters, Query()], session: SessionDep) -> Page[EventRead]:
     events, total = service.list_events(session, filters)
@@ -64,9 +59,12 @@ def list_events(filters: Annotated[EventFilters, Query()], session: SessionDep) 
 
 
 @router.get(
-    "/{subscription_id}", response_model=SubscriptionRead, summary="One subscription", responses=NOT_FOUND
+    "/{subscription_id}",
+    response_model=SubscriptionRead,
+    summary="One subscription",
+    responses=problem_responses(404),
 )
-def get_subscription(subscription_id: int, session: SessionDep) -> SubscriptionRead:
+def get_subscription(subscription_id: IdPath, session: SessionDep) -> SubscriptionRead:
     return SubscriptionRead.model_validate(service.get_subscription(session, subscription_id))
 
 
@@ -74,10 +72,10 @@ def get_subscription(subscription_id: int, session: SessionDep) -> SubscriptionR
     "/{subscription_id}",
     response_model=SubscriptionRead,
     summary="Change some of a subscription's fields",
-    responses={**NOT_FOUND, **INVALID},
+    responses=problem_responses(404, 422),
 )
 def update_subscription(
-    subscription_id: int, data: SubscriptionUpdate, session: SessionDep
+    subscription_id: IdPath, data: SubscriptionUpdate, session: SessionDep
 ) -> SubscriptionRead:
     return SubscriptionRead.model_validate(service.update_subscription(session, subscription_id, data))
 
@@ -86,9 +84,9 @@ def update_subscription(
     "/{subscription_id}",
     response_model=SubscriptionRead,
     summary="Deactivate a subscription (its delivery log is kept; pending deliveries fail)",
-    responses=NOT_FOUND,
+    responses=problem_responses(404),
 )
-def deactivate_subscription(subscription_id: int, session: SessionDep) -> SubscriptionRead:
+def deactivate_subscription(subscription_id: IdPath, session: SessionDep) -> SubscriptionRead:
     return SubscriptionRead.model_validate(service.deactivate_subscription(session, subscription_id))
 
 
@@ -96,10 +94,10 @@ def deactivate_subscription(subscription_id: int, session: SessionDep) -> Subscr
     "/{subscription_id}/deliveries",
     response_model=Page[DeliveryRead],
     summary="The subscription's delivery log, newest first",
-    responses={**NOT_FOUND, **INVALID},
+    responses=problem_responses(404, 422),
 )
 def list_deliveries(
-    subscription_id: int, filters: Annotated[DeliveryFilters, Query()], session: SessionDep
+    subscription_id: IdPath, filters: Annotated[DeliveryFilters, Query()], session: SessionDep
 ) -> Page[DeliveryRead]:
     deliveries, total = service.list_deliveries(session, subscription_id, filters)
     return Page(
@@ -115,7 +113,7 @@ def list_deliveries(
     response_model=DeliveryRead,
     status_code=status.HTTP_201_CREATED,
     summary="Send a delivery's event again, as a new delivery (the old log row stays)",
-    responses={**NOT_FOUND, **CONFLICT},
+    responses=problem_responses(404, 409),
 )
-def redeliver(delivery_id: int, session: SessionDep) -> DeliveryRead:
+def redeliver(delivery_id: IdPath, session: SessionDep) -> DeliveryRead:
     return DeliveryRead.model_validate(service.redeliver(session, delivery_id))

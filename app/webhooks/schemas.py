@@ -5,7 +5,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, UrlConstraints, model_validator
 
-from app.assignments.schemas import StrictInput
+from app.inputs import DbId, StrictInput, refuse_cleared
 from app.webhooks.signing import secret_key
 from app.webhooks.vocabulary import DeliveryStatus, EventType
 
@@ -36,7 +36,7 @@ class SubscriptionCreate(StrictInput):
 
     url: TargetUrl = Field(description="Where events are POSTed (http or https).")
     event_types: EventTypes
-    owner_unit_id: int | None = Field(
+    owner_unit_id: DbId | None = Field(
         default=None, description="Only events whose owner is this unit or one of its sub-units."
     )
     secret: Secret | None = Field(default=None, description="Generated when left out; returned only now.")
@@ -48,16 +48,14 @@ class SubscriptionUpdate(StrictInput):
 
     url: TargetUrl | None = None
     event_types: EventTypes | None = None
-    owner_unit_id: int | None = None
+    owner_unit_id: DbId | None = None
     secret: Secret | None = Field(default=None, description="A new secret (rotation); never shown again.")
     description: str | None = Field(default=None, max_length=500)
     active: bool | None = None
 
     @model_validator(mode="after")
     def _required_fields_not_cleared(self) -> Self:
-        for name in ("url", "event_types", "secret", "active"):
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"{name} cannot be null")
+        refuse_cleared(self, ("url", "event_types", "secret", "active"))
         return self
 
 
@@ -129,4 +127,4 @@ class EventFilters(PageParams):
     """Query parameters of the outbox event list (newest first)."""
 
     type: EventType | None = None
-    assignment_id: int | None = None
+    assignment_id: DbId | None = None

@@ -11,7 +11,6 @@ run a single worker on SQLite.
 import json
 import logging
 import random
-import time
 from datetime import date, datetime, timedelta
 
 import httpx
@@ -21,7 +20,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.assignments.models import Assignment
 from app.assignments.vocabulary import FINISHED_STATUSES
-from app.clock import local_today
 from app.db import utcnow
 from app.settings import Settings
 from app.webhooks.models import DeadlineNotice, OutboxEvent, WebhookDelivery
@@ -196,26 +194,3 @@ def _unnoticed(session: Session, event_type: EventType, in_window: ColumnElement
         .order_by(Assignment.id)
     )
     return list(session.scalars(query).all())
-
-
-# --- the loop -------------------------------------------------------------------------------
-
-
-def run_round(session_factory: sessionmaker[Session], settings: Settings) -> int:
-    """One round: raise deadline events, then deliver what is due; returns the deliveries attempted."""
-    with session_factory() as session:
-        raised = raise_deadline_events(session, local_today(settings.timezone), settings.due_soon_days)
-    attempted = deliver_due(session_factory, settings)
-    if raised or attempted:
-        logger.info("raised %d deadline events, attempted %d deliveries", raised, attempted)
-    return attempted
-
-
-def run_worker(session_factory: sessionmaker[Session], settings: Settings, *, once: bool = False) -> None:
-    """Run rounds until stopped, pausing `worker_poll_seconds` when there was no backlog."""
-    while True:
-        attempted = run_round(session_factory, settings)
-        if once:
-            return
-        if attempted < DELIVERY_BATCH:
-            time.sleep(settings.worker_poll_seconds)

@@ -21,7 +21,7 @@ def upgrade() -> None:
     op.create_table(
         "idempotency_records",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("caller_hash", sa.String(length=64), nullable=False),
+        sa.Column("caller", sa.String(length=64), nullable=False),
         sa.Column("key", sa.String(length=200), nullable=False),
         sa.Column("request_hash", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -29,7 +29,7 @@ def upgrade() -> None:
         sa.Column("response_headers", sa.JSON(), nullable=True),
         sa.Column("response_body", sa.LargeBinary(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_idempotency_records")),
-        sa.UniqueConstraint("caller_hash", "key", name=op.f("uq_idempotency_records_caller_hash")),
+        sa.UniqueConstraint("caller", "key", name=op.f("uq_idempotency_records_caller")),
     )
     with op.batch_alter_table("idempotency_records", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_idempotency_records_created_at"), ["created_at"], unique=False)
