@@ -1,11 +1,11 @@
 """Database plumbing shared by every domain: engine, sessions, declarative base, column types."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, select, update
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -46,6 +46,23 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def lock_rows(session: Session, model: type[Base], ids: Iterable[int]) -> None:
+    """Serialise writers of these rows until the transaction ends.
+
+    PostgreSQL: SELECT … FOR UPDATE, in id order so that two writers cannot deadlock. SQLite has no
+    row locks: a no-op write takes the database's write lock, so that what is read next is the
+    latest committed state.
+    """
+    table = model.__table__
+    wanted = sorted(set(ids))
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(model).where(table.c.id.in_(wanted)).values(id=table.c.id))
+    else:
+        session.execute(
+            select(table.c.id).where(table.c.id.in_(wanted)).order_by(table.c.id).with_for_update()
+        )
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -64,10 +81,12 @@ def make_engine(database_url: str, pool_size: int = 5) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return create_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, hide_parameters=True
+    )
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -4,7 +4,7 @@ import re
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models_registry import Base
@@ -23,13 +23,20 @@ def assignment_by_reference(api: httpx.Client, reference: str) -> dict[str, Any]
     return dict(item)
 
 
-def row_counts(session: Session) -> dict[str, int]:
-    """Rows per table: compared before and after a failed request to prove it wrote nothing."""
+# Bookkeeping that reading with a token may touch; not something a request writes.
+VOLATILE_COLUMNS = {("api_tokens", "last_used_at")}
+
+
+def database_state(session: Session) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table: compared before and after a failed request to prove it wrote nothing."""
     session.expire_all()
-    return {
-        table.name: session.scalar(select(func.count()).select_from(table)) or 0
-        for table in Base.metadata.sorted_tables
-    }
+    state = {}
+    for table in Base.metadata.sorted_tables:
+        columns = [column for column in table.columns if (table.name, column.name) not in VOLATILE_COLUMNS]
+        rows = session.execute(select(*columns).order_by(*table.primary_key.columns)).all()
+        state[table.name] = [tuple(row) for row in rows]
+    session.rollback()
+    return state
 
 
 def assert_problem(response: httpx.Response, status: int, field: str | None = None) -> dict[str, Any]:
@@ -74,8 +81,9 @@ def patch_assignment(
 def write_routes() -> list[tuple[str, str]]:
     """Every (METHOD, path) of the API that writes, read from the OpenAPI document."""
     from app.main import create_app
+    from app.settings import Settings
 
-    paths = create_app().openapi()["paths"]
+    paths = create_app(Settings(database_url="sqlite://")).openapi()["paths"]
     return sorted(
         (method.upper(), path)
         for path, operations in paths.items()

@@ -5,13 +5,15 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from app.auth.models import ApiToken, Role
 from app.auth.service import create_token, hash_token, revoke_token
 from app.db import utcnow
 from app.models_registry import Base
+from app.webhooks.models import WebhookDelivery
+from app.webhooks.vocabulary import DeliveryStatus
 from tests.conftest import Backend, Clients, serve
 from tests.helpers import (
     assert_problem,
@@ -27,24 +29,51 @@ from tests.test_write_validation import BAD_WRITES
 
 pytestmark = pytest.mark.usefixtures("small_register")
 
-# One well-formed request per write route: {id} is KS-2015-001 (owner KS, executor SLK).
+# One well-formed request per write route. Path parameters are filled from `RouteIds`; in the
+# bodies, "{assignment_id}" and unit keys like "{KS}" likewise.
 VALID_WRITES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/assignments"): {"title": "Nytt", "owner_id": "{KS}"},
-    ("PATCH", "/api/v1/assignments/{id}"): {"title": "Ändrad"},
-    ("DELETE", "/api/v1/assignments/{id}"): None,
-    ("POST", "/api/v1/assignments/{id}/updates"): {"status": "in_progress"},
+    ("PATCH", "/api/v1/assignments/{assignment_id}"): {"title": "Ändrad"},
+    ("DELETE", "/api/v1/assignments/{assignment_id}"): None,
+    ("POST", "/api/v1/assignments/{assignment_id}/updates"): {"status": "in_progress"},
     ("POST", "/api/v1/assignments/updates:batch"): {
         "atomic": True,
-        "items": [{"assignment_id": "{id}", "version": 1, "status": "in_progress"}],
+        "items": [{"assignment_id": "{assignment_id}", "version": "{version}", "status": "in_progress"}],
     },
     ("POST", "/api/v1/tokens"): {"name": "x", "role": "reader"},
-    ("DELETE", "/api/v1/tokens/{id}"): None,
+    ("DELETE", "/api/v1/tokens/{token_id}"): None,
     ("POST", "/api/v1/webhooks"): {"url": "http://127.0.0.1:9/hook", "event_types": ["assignment.created"]},
-    ("PATCH", "/api/v1/webhooks/{id}"): {"active": False},
-    ("DELETE", "/api/v1/webhooks/{id}"): None,
-    ("POST", "/api/v1/webhooks/deliveries/{id}/redeliver"): None,
+    ("PATCH", "/api/v1/webhooks/{subscription_id}"): {"active": False},
+    ("DELETE", "/api/v1/webhooks/{subscription_id}"): None,
+    ("POST", "/api/v1/webhooks/deliveries/{delivery_id}/redeliver"): None,
     ("POST", "/api/v1/reports/{year}/{period}/publish"): None,
 }
+
+
+@pytest.fixture
+def route_ids(api: httpx.Client, session: Session) -> dict[str, Any]:
+    """Real resources for every path parameter of a write route: KS-2015-001 (owner KS, executor
+    SLK), a reader token, a webhook subscription with one failed delivery, and the report T1 2015."""
+    assignment_id = assignment_by_reference(api, "KS-2015-001")["id"]
+    token_id = api.post("/api/v1/tokens", json={"name": "att återkalla", "role": "reader"}).json()["id"]
+    subscription_id = api.post(
+        "/api/v1/webhooks",
+        json={"url": "http://127.0.0.1:9/hook", "event_types": ["assignment.status_changed"]},
+    ).json()["id"]
+    post_update(api, assignment_id, {"comment": "ger en leverans"}).raise_for_status()
+    delivery = session.scalars(select(WebhookDelivery)).one()
+    delivery.status = DeliveryStatus.FAILED  # as after its last attempt, so that it may be redelivered
+    session.commit()
+    return {
+        **unit_ids(api),
+        "assignment_id": assignment_id,
+        "version": assignment_by_reference(api, "KS-2015-001")["version"],
+        "token_id": token_id,
+        "subscription_id": subscription_id,
+        "delivery_id": delivery.id,
+        "year": 2015,
+        "period": "T1",
+    }
 
 
 def _fill(value: Any, ids: dict[str, Any]) -> Any:
@@ -57,15 +86,17 @@ def _fill(value: Any, ids: dict[str, Any]) -> Any:
     return value
 
 
-def _send(client: httpx.Client, method: str, path: str, ids: dict[str, Any]) -> httpx.Response:
-    body = VALID_WRITES[(method, generic_key(method, path))]
-    url = path.replace("{year}", "2015").replace("{period}", "T1")
-    url = generic_path(url).replace("{}", str(ids["id"]))
-    headers = {"If-Match": current_etag(ids["admin"], ids["id"])}
-    return client.request(method, url, json=_fill(body, ids), headers=headers)
+def _send(
+    client: httpx.Client, admin: httpx.Client, method: str, path: str, ids: dict[str, Any]
+) -> httpx.Response:
+    """The route's well-formed request, with the assignment's current ETag."""
+    known_path = known_write(method, path)
+    url = known_path.format(**ids)
+    headers = {"If-Match": current_etag(admin, ids["assignment_id"])}
+    return client.request(method, url, json=_fill(VALID_WRITES[(method, known_path)], ids), headers=headers)
 
 
-def generic_key(method: str, path: str) -> str:
+def known_write(method: str, path: str) -> str:
     for known_method, known_path in VALID_WRITES:
         if known_method == method and generic_path(known_path) == generic_path(path):
             return known_path
@@ -74,27 +105,35 @@ def generic_key(method: str, path: str) -> str:
 
 def test_every_write_route_has_test_requests() -> None:
     routes = write_routes()
-    assert len(routes) >= len(VALID_WRITES)
+    assert len(routes) == len(VALID_WRITES)
     for method, path in routes:
-        generic_key(method, path)
+        known_write(method, path)
     bad = {(method, generic_path(path)) for method, path, _body, _field in BAD_WRITES}
     assert not [route for route in routes if (route[0], generic_path(route[1])) not in bad]
 
 
-@pytest.mark.parametrize(("method", "path"), write_routes(), ids=[f"{m} {p}" for m, p in write_routes()])
-def test_write_route_refuses_anonymous_and_out_of_scope_editor(
-    api: httpx.Client, anon: httpx.Client, clients: Clients, method: str, path: str
+WRITE_ROUTES = write_routes()
+ROUTE_NAMES = [f"{method} {path}" for method, path in WRITE_ROUTES]
+
+
+@pytest.mark.parametrize(("method", "path"), WRITE_ROUTES, ids=ROUTE_NAMES)
+def test_write_route_refuses_anonymous_readers_and_out_of_scope_editors(
+    api: httpx.Client, anon: httpx.Client, clients: Clients, route_ids: dict[str, Any], method: str, path: str
 ) -> None:
-    ids: dict[str, Any] = {
-        **unit_ids(api),
-        "id": assignment_by_reference(api, "KS-2015-001")["id"],
-        "admin": api,
-    }
-    assert_problem(_send(anon, method, path, ids), 401)
+    assert_problem(_send(anon, api, method, path, route_ids), 401)
     outsider = clients.as_role(Role.EDITOR, unit="SERVICEN")
-    assert_problem(_send(outsider, method, path, ids), 403)
+    assert_problem(_send(outsider, api, method, path, route_ids), 403)
     reader = clients.as_role(Role.READER)
-    assert_problem(_send(reader, method, path, ids), 403)
+    assert_problem(_send(reader, api, method, path, route_ids), 403)
+
+
+@pytest.mark.parametrize(("method", "path"), WRITE_ROUTES, ids=ROUTE_NAMES)
+def test_write_route_works_for_an_admin(
+    api: httpx.Client, route_ids: dict[str, Any], method: str, path: str
+) -> None:
+    """The requests above are refused for who sent them, not for what they ask."""
+    response = _send(api, api, method, path, route_ids)
+    assert 200 <= response.status_code < 300, response.text
 
 
 def test_anonymous_reads_nothing_by_default(anon: httpx.Client) -> None:
@@ -180,10 +219,13 @@ def test_token_api_shows_the_secret_once_and_revokes(api: httpx.Client, clients:
     assert created.status_code == 201, created.text
     secret = created.json()["token"]
     assert secret.startswith("upp_")
+    admin_token_id = api.get("/api/v1/tokens").json()[0]["id"]
+    assert created.json()["created_by_token_id"] == admin_token_id
     listed = api.get("/api/v1/tokens").json()
     assert all("token" not in token and secret not in str(token) for token in listed)
     assert clients.client(secret).get("/api/v1/assignments").status_code == 200
-    api.delete(f"/api/v1/tokens/{created.json()['id']}").raise_for_status()
+    revoked = api.delete(f"/api/v1/tokens/{created.json()['id']}").json()
+    assert revoked["revoked_by_token_id"] == admin_token_id
     assert_problem(clients.client(secret).get("/api/v1/assignments"), 401)
     assert_problem(api.delete(f"/api/v1/tokens/{created.json()['id']}"), 409)
 
@@ -192,6 +234,13 @@ def test_tokens_are_not_stored_in_plain_text_anywhere(api: httpx.Client, backend
     secrets = [
         api.post("/api/v1/tokens", json={"name": f"t{n}", "role": "reader"}).json()["token"] for n in range(3)
     ]
+    keyed = {"name": "med nyckel", "role": "reader"}
+    first = api.post("/api/v1/tokens", json=keyed, headers={"Idempotency-Key": "token-1"})
+    secrets.append(first.json()["token"])
+    replay = api.post("/api/v1/tokens", json=keyed, headers={"Idempotency-Key": "token-1"})
+    assert_problem(replay, 409)
+    assert replay.headers["location"] == first.headers["location"]
+    assert secrets[-1] not in replay.text
     secrets.append(
         api.post("/api/v1/tokens", json={"name": "feed", "role": "reader", "kind": "feed"}).json()["token"]
     )

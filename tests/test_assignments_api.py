@@ -11,9 +11,9 @@ from app.clock import local_today
 from tests.helpers import (
     assert_problem,
     assignment_by_reference,
+    database_state,
     patch_assignment,
     post_update,
-    row_counts,
     unit_ids,
 )
 
@@ -167,12 +167,12 @@ def test_unreadable_deadline_keeps_text_without_interval(api: httpx.Client) -> N
 
 def test_duplicate_reference_is_409(api: httpx.Client, session: Session) -> None:
     units = unit_ids(api)
-    before = row_counts(session)
+    before = database_state(session)
     response = api.post(
         "/api/v1/assignments", json={"reference": "KS-2015-001", "title": "Dubblett", "owner_id": units["KS"]}
     )
     assert_problem(response, 409)
-    assert row_counts(session) == before
+    assert database_state(session) == before
 
 
 def test_patch_changes_fields_and_records_names_in_history(api: httpx.Client) -> None:
@@ -279,10 +279,10 @@ def test_back_dated_update_does_not_override_a_later_one(api: httpx.Client) -> N
 
 def test_closing_needs_a_reason(api: httpx.Client, session: Session) -> None:
     item = assignment_by_reference(api, "KS-2015-002")
-    before = row_counts(session)
+    before = database_state(session)
     assert_problem(post_update(api, item["id"], {"status": "cancelled"}), 422, "reason")
     assert_problem(post_update(api, item["id"], {"status": "closed", "reason": "  "}), 422, "reason")
-    assert row_counts(session) == before
+    assert database_state(session) == before
     closed = post_update(api, item["id"], {"status": "closed", "reason": "Flyttat till servicenämnden."})
     assert closed.status_code == 201
     assert closed.json()["reason"] == "Flyttat till servicenämnden."

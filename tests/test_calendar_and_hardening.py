@@ -1,5 +1,8 @@
 """The calendar feed, and what every response carries: request id, security headers, limits, CORS."""
 
+import json
+import logging
+import time
 from collections.abc import Iterator
 from datetime import date
 
@@ -8,6 +11,7 @@ import pytest
 from icalendar import Calendar
 
 from app.auth.models import Role, TokenKind
+from app.logs import JsonFormatter
 from tests.conftest import TEST_ORIGIN, Clients
 from tests.helpers import assert_problem, assignment_by_reference, post_update
 
@@ -85,3 +89,33 @@ def test_cors_allows_listed_origins_only(api: httpx.Client) -> None:
     assert "etag" in plain.headers["access-control-expose-headers"].lower()
     other = api.get("/api/v1/assignments", headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in other.headers
+
+
+def test_requests_are_logged_as_json_with_their_request_id(api: httpx.Client) -> None:
+    records: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(JsonFormatter().format(record))
+
+    collector = Collect()
+    logger = logging.getLogger("uppdrag.http")
+    previous_level = logger.level
+    logger.addHandler(collector)
+    logger.setLevel(logging.INFO)
+    try:
+        response = api.get("/api/v1/assignments", headers={"X-Request-ID": "logg-test-1"})
+        deadline = (
+            time.monotonic() + 5
+        )  # the line is written as the response completes, in the server's thread
+        while not any("logg-test-1" in line for line in records) and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        logger.removeHandler(collector)
+        logger.setLevel(previous_level)
+    entries = [json.loads(line) for line in records]
+    [entry] = [entry for entry in entries if entry.get("request_id") == "logg-test-1"]
+    assert response.headers["x-request-id"] == "logg-test-1"
+    assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/api/v1/assignments", 200)
+    assert entry["level"] == "info" and entry["duration_ms"] >= 0
+    assert "Bearer" not in json.dumps(entries)

@@ -9,9 +9,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.auth.models import ApiToken, Role
+from app.auth.service import hash_token, revoke_token
 from app.webhooks.models import OutboxEvent
 from tests.conftest import Clients
-from tests.helpers import assert_problem, assignment_by_reference, current_etag, post_update, row_counts
+from tests.helpers import assert_problem, assignment_by_reference, current_etag, database_state, post_update
 
 pytestmark = pytest.mark.usefixtures("small_register")
 
@@ -29,13 +31,13 @@ def test_writes_need_a_version(api: httpx.Client, session: Session, method: str)
     item = assignment_by_reference(api, "KS-2015-001")
     path = f"/api/v1/assignments/{item['id']}" + ("/updates" if method == "POST" else "")
     body = {"comment": "x"} if method == "POST" else {"title": "Ny"}
-    before = row_counts(session)
+    before = database_state(session)
     missing = assert_problem(api.request(method, path, json=body), 428)
     assert missing["current_version"] == item["version"]
     stale = assert_problem(api.request(method, path, json=body, headers={"If-Match": '"999"'}), 412)
     assert stale["current_version"] == item["version"]
     assert_problem(api.request(method, path, json=body, headers={"If-Match": "*"}), 422, "If-Match")
-    assert row_counts(session) == before
+    assert database_state(session) == before
     with_body_version = api.request(method, path, json={**body, "version": item["version"]})
     assert with_body_version.status_code in (200, 201), with_body_version.text
     weak = api.request(method, path, json=body, headers={"If-Match": f'W/"{item["version"] + 1}"'})
@@ -99,16 +101,16 @@ def test_idempotency_key_replays_the_first_response(api: httpx.Client, session: 
     url = f"/api/v1/assignments/{item['id']}/updates"
     first = api.post(url, json={"status": "in_progress", "progress": 25}, headers=headers)
     assert first.status_code == 201
-    counts = row_counts(session)
+    counts = database_state(session)
     retry = api.post(url, json={"status": "in_progress", "progress": 25}, headers=headers)
     assert retry.status_code == 201
     assert retry.json() == first.json()
     assert retry.headers["idempotent-replayed"] == "true"
     assert retry.headers["etag"] == first.headers["etag"]
-    assert row_counts(session) == counts
+    assert database_state(session) == counts
     other_body = api.post(url, json={"status": "in_progress", "progress": 30}, headers=headers)
     assert_problem(other_body, 422, "Idempotency-Key")
-    assert row_counts(session) == counts
+    assert database_state(session) == counts
 
 
 def test_idempotent_create_makes_one_assignment(api: httpx.Client) -> None:
@@ -130,8 +132,6 @@ def test_a_failed_request_does_not_use_up_its_key(api: httpx.Client) -> None:
 
 
 def test_keys_belong_to_their_caller(api: httpx.Client, clients: Clients) -> None:
-    from app.auth.models import Role
-
     other_admin = clients.as_role(Role.ADMIN)
     owner_id = assignment_by_reference(api, "KS-2015-001")["owner"]["id"]
     headers = {"Idempotency-Key": "same-key"}
@@ -171,13 +171,59 @@ def test_batch_gives_a_result_per_item(api: httpx.Client, session: Session) -> N
 def test_atomic_batch_is_all_or_nothing(api: httpx.Client, session: Session) -> None:
     items = _batch_items(api, "KS-2015-001", "KS-2015-002", "KS-2015-003")
     items[1]["status"] = "cancelled"  # no reason: 422
-    before = row_counts(session)
+    before = database_state(session)
     response = api.post("/api/v1/assignments/updates:batch", json={"atomic": True, "items": items})
     problem = assert_problem(response, 422)
     assert [result["status"] for result in problem["results"]] == [201, 422, 424]
-    assert row_counts(session) == before
+    assert all(result["update"] is None and result["version"] is None for result in problem["results"])
+    assert database_state(session) == before
     items[1]["reason"] = "Utgår enligt beslut"
     applied = api.post("/api/v1/assignments/updates:batch", json={"atomic": True, "items": items})
     assert applied.status_code == 200, applied.text
     assert applied.json()["applied"] == 3
     assert assignment_by_reference(api, "KS-2015-002")["status"] == "cancelled"
+
+
+def test_a_revoked_token_cannot_replay_its_keys(
+    api: httpx.Client, clients: Clients, session: Session
+) -> None:
+    from app.auth.models import Role
+
+    secret = clients.token(Role.ADMIN)
+    writer = clients.client(secret)
+    owner_id = assignment_by_reference(api, "KS-2015-001")["owner"]["id"]
+    body, headers = {"title": "Före återkallelsen", "owner_id": owner_id}, {"Idempotency-Key": "k-1"}
+    assert writer.post("/api/v1/assignments", json=body, headers=headers).status_code == 201
+    token = session.query(ApiToken).filter_by(token_hash=hash_token(secret)).one()
+    revoke_token(session, token.id)
+    assert_problem(writer.post("/api/v1/assignments", json=body, headers=headers), 401)
+
+
+def test_concurrent_atomic_batches_do_not_deadlock(api: httpx.Client) -> None:
+    """Two atomic batches over the same assignments in opposite orders: one waits for the other."""
+    first, second = (assignment_by_reference(api, reference) for reference in ("KS-2015-001", "KS-2015-002"))
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def batch(order: list[dict[str, Any]]) -> None:
+        items = [
+            {"assignment_id": item["id"], "version": item["version"], "comment": "samtidigt"}
+            for item in order
+        ]
+        with httpx.Client(base_url=str(api.base_url), headers=dict(api.headers), timeout=60) as client:
+            response = client.post("/api/v1/assignments/updates:batch", json={"atomic": True, "items": items})
+        with lock:
+            statuses.append(response.status_code)
+
+    for _round in range(5):
+        first, second = (assignment_by_reference(api, item["reference"]) for item in (first, second))
+        threads = [
+            threading.Thread(target=batch, args=([first, second],)),
+            threading.Thread(target=batch, args=([second, first],)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert set(statuses) <= {200, 412}, statuses
+    assert statuses.count(200) >= 5  # in each round one batch wins; the other saw stale versions

@@ -19,7 +19,7 @@ from app.errors import InvalidInputError
 from app.ingest.service import load_seeds
 from app.ingest.source_text import collapse_whitespace, normalise_source_text
 from tests.conftest import SEEDS
-from tests.helpers import row_counts
+from tests.helpers import database_state
 
 DOCUMENT_FILE = SEEDS / "budget_2015_ks.yaml"
 UNITS_FILE = SEEDS / "org_units.yaml"
@@ -109,11 +109,11 @@ def test_second_load_changes_nothing(full_register: Session) -> None:
         rows = full_register.scalars(select(Assignment).order_by(Assignment.id)).all()
         return [(row.reference, row.version, row.updated_at, row.title, row.deadline_latest) for row in rows]
 
-    before, counts = snapshot(), row_counts(full_register)
+    before, counts = snapshot(), database_state(full_register)
     report = load_seeds(full_register, UNITS_FILE, DOCUMENT_FILE)
     assert dict(report.assignments) == {"unchanged": len(ENTRIES)}
     assert snapshot() == before
-    assert row_counts(full_register) == counts
+    assert database_state(full_register) == counts
 
 
 def _changed_copy(tmp_path: Path, reference: str, **changes: object) -> Path:
@@ -165,10 +165,10 @@ def test_a_quote_not_in_the_source_is_refused_and_nothing_is_written(
     session: Session, tmp_path: Path
 ) -> None:
     changed = _changed_copy(tmp_path, "KS-2015-002", quote="Kommunstyrelsen ska bygga en månbas.")
-    before = row_counts(session)
+    before = database_state(session)
     with pytest.raises(InvalidInputError, match="KS-2015-002"):
         load_seeds(session, UNITS_FILE, changed)
-    assert row_counts(session) == before
+    assert database_state(session) == before
 
 
 def test_reload_never_reverts_what_users_changed(full_register: Session, tmp_path: Path) -> None:

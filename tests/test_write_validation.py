@@ -10,7 +10,7 @@ from tests.helpers import (
     assert_problem,
     assignment_by_reference,
     current_etag,
-    row_counts,
+    database_state,
     unit_ids,
 )
 
@@ -125,7 +125,7 @@ def test_bad_input_is_422_and_writes_nothing(
         "period": "T1",
     }
     headers = {"If-Match": current_etag(api, assignment_id)}  # so that only the bad input is wrong
-    before = row_counts(session)
+    before = database_state(session)
     if isinstance(body, str):
         headers["content-type"] = "application/json"
         response = api.request(method, path.format(**ids), content=body, headers=headers)
@@ -134,4 +134,4 @@ def test_bad_input_is_422_and_writes_nothing(
     problem = assert_problem(response, 422, field)
     assert "Traceback" not in response.text
     assert problem["type"].endswith("validation-error")
-    assert row_counts(session) == before
+    assert database_state(session) == before

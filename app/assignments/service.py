@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -45,7 +45,7 @@ from app.assignments.vocabulary import (
 )
 from app.auth.principal import Principal
 from app.clock import day_end
-from app.db import utcnow
+from app.db import lock_rows, utcnow
 from app.documents.models import Goal, SourceDocument
 from app.documents.service import latest_document
 from app.errors import (
@@ -223,8 +223,8 @@ def _lock_for_write(
     Checks, in this order: it exists, the actor may write it, it is not archived, and (for
     `versioned` writes) the client saw its current version, so that no update is lost.
     """
-    _take_sqlite_write_lock(session, assignment_id)
-    assignment = session.get(Assignment, assignment_id, with_for_update=True, populate_existing=True)
+    lock_rows(session, Assignment, [assignment_id])
+    assignment = session.get(Assignment, assignment_id, populate_existing=True)
     if assignment is None:
         raise NotFoundError(f"No assignment with id {assignment_id}.")
     _check_scope(actor, assignment.owner_id, assignment.executor_id)
@@ -233,15 +233,6 @@ def _lock_for_write(
     if versioned:
         _check_version(assignment, expected_version)
     return assignment
-
-
-def _take_sqlite_write_lock(session: Session, assignment_id: int) -> None:
-    """SQLite has no row locks (FOR UPDATE is ignored there): a no-op write takes the database's
-    write lock first, so that the read which follows sees the latest committed version."""
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(
-            update(Assignment).where(Assignment.id == assignment_id).values(version=Assignment.version)
-        )
 
 
 def _check_version(assignment: Assignment, expected_version: int | None) -> None:
@@ -735,16 +726,6 @@ class BatchFailedError(ProblemError):
         self.problem_type = "batch-failed"
 
 
-def _lock_batch_rows(session: Session, assignment_ids: Sequence[int]) -> None:
-    """Take an atomic batch's row locks up front, in id order, so that two batches touching the
-    same assignments in different orders wait for each other instead of deadlocking."""
-    ids = sorted(set(assignment_ids))
-    _take_sqlite_write_lock(session, ids[0])
-    session.execute(
-        select(Assignment.id).where(Assignment.id.in_(ids)).order_by(Assignment.id).with_for_update()
-    )
-
-
 def _failed_item(index: int, assignment_id: int, problem: dict[str, Any]) -> BatchItemResult:
     return BatchItemResult(
         index=index, assignment_id=assignment_id, status=problem["status"], problem=problem
@@ -787,8 +768,8 @@ def apply_status_update_batch(
     Not atomic: each item is its own transaction. Atomic: one transaction; on the first failure
     nothing is kept, the remaining items are not tried (424) and the batch fails with that status.
     """
-    if batch.atomic:
-        _lock_batch_rows(session, [item.assignment_id for item in batch.items])
+    if batch.atomic:  # all locks up front, in id order: concurrent batches wait rather than deadlock
+        lock_rows(session, Assignment, [item.assignment_id for item in batch.items])
     results: list[BatchItemResult] = []
     for index, item in enumerate(batch.items):
         if batch.atomic and any(result.problem for result in results):

@@ -34,3 +34,5 @@ class ApiToken(Base):
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
+    revoked_by_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from app.auth.models import Role, TokenKind
 from app.auth.service import MAX_TOKEN_NAME_LENGTH
@@ -16,7 +16,7 @@ class TokenCreate(BaseModel):
     role: Role
     kind: TokenKind = TokenKind.API
     unit: int | str | None = Field(default=None, description="Unit id or key; required for editors.")
-    expires_at: datetime | None = Field(
+    expires_at: AwareDatetime | None = Field(
         default=None, description="Timezone-aware; never expires if left out."
     )
 
@@ -34,6 +34,8 @@ class TokenRead(BaseModel):
     expires_at: datetime | None
     last_used_at: datetime | None
     revoked_at: datetime | None
+    created_by_token_id: int | None = Field(description="The token that created it (None: the command line).")
+    revoked_by_token_id: int | None
 
 
 class TokenCreated(TokenRead):

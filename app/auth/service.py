@@ -32,6 +32,7 @@ def create_token(
     kind: TokenKind = TokenKind.API,
     unit: int | str | None = None,
     expires_at: datetime | None = None,
+    created_by: Principal | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret, which is never stored and cannot be shown again."""
     if not 1 <= len(name) <= MAX_TOKEN_NAME_LENGTH:
@@ -50,6 +51,7 @@ def create_token(
         token_hash=hash_token(secret),
         token_prefix=secret[:12],
         expires_at=expires_at,
+        created_by_token_id=created_by.token_id if created_by else None,
     )
     session.add(token)
     session.commit()
@@ -60,13 +62,19 @@ def list_tokens(session: Session) -> Sequence[ApiToken]:
     return session.scalars(select(ApiToken).order_by(ApiToken.id)).all()
 
 
-def revoke_token(session: Session, token_id: int) -> ApiToken:
+def get_token(session: Session, token_id: int) -> ApiToken:
     token = session.get(ApiToken, token_id)
     if token is None:
         raise NotFoundError(f"No token with id {token_id}.")
+    return token
+
+
+def revoke_token(session: Session, token_id: int, revoked_by: Principal | None = None) -> ApiToken:
+    token = get_token(session, token_id)
     if token.revoked_at is not None:
         raise ConflictError(f"Token {token_id} is already revoked.")
     token.revoked_at = utcnow()
+    token.revoked_by_token_id = revoked_by.token_id if revoked_by else None
     session.commit()
     return token
 

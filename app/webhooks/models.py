@@ -25,6 +25,7 @@ class WebhookSubscription(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     description: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
 
     @property
     def secret_last4(self) -> str:

@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from app.auth.deps import ActorDep
 from app.deps import SessionDep
 from app.errors import problem_responses
 from app.inputs import IdPath
@@ -29,9 +30,9 @@ router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
     responses=problem_responses(422),
 )
 def create_subscription(
-    data: SubscriptionCreate, session: SessionDep, response: Response
+    data: SubscriptionCreate, session: SessionDep, actor: ActorDep, response: Response
 ) -> SubscriptionCreated:
-    subscription = service.create_subscription(session, data)
+    subscription = service.create_subscription(session, data, created_by=actor)
     response.headers["Location"] = f"{router.prefix}/{subscription.id}"
     return SubscriptionCreated.model_validate(subscription)
 

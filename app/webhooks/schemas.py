@@ -15,7 +15,17 @@ def _valid_secret(secret: str) -> str:
     return secret
 
 
-TargetUrl = Annotated[HttpUrl, UrlConstraints(max_length=2000)]
+MAX_URL_LENGTH = 2000
+
+
+def _stored_length_fits(url: HttpUrl) -> HttpUrl:
+    """The limit applies to the URL as stored, after non-ASCII characters are percent-encoded."""
+    if len(str(url)) > MAX_URL_LENGTH:
+        raise ValueError(f"must be at most {MAX_URL_LENGTH} characters once encoded")
+    return url
+
+
+TargetUrl = Annotated[HttpUrl, UrlConstraints(max_length=MAX_URL_LENGTH), AfterValidator(_stored_length_fits)]
 Secret = Annotated[
     str,
     AfterValidator(_valid_secret),
@@ -69,6 +79,7 @@ class SubscriptionRead(BaseModel):
     description: str | None
     active: bool
     created_at: datetime
+    created_by_token_id: int | None
     secret_last4: str = Field(description="The end of the signing secret, to tell secrets apart.")
 
 

@@ -6,7 +6,8 @@ from typing import TypeVar
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
-from app.db import utcnow
+from app.auth.principal import Principal
+from app.db import lock_rows, utcnow
 from app.errors import ConflictError, NotFoundError
 from app.org.service import resolve_unit_reference
 from app.webhooks.models import OutboxEvent, WebhookDelivery, WebhookSubscription
@@ -37,7 +38,9 @@ def _canonical(event_types: list[EventType]) -> list[str]:
 # --- subscriptions --------------------------------------------------------------------------
 
 
-def create_subscription(session: Session, data: SubscriptionCreate) -> WebhookSubscription:
+def create_subscription(
+    session: Session, data: SubscriptionCreate, created_by: Principal | None = None
+) -> WebhookSubscription:
     if data.owner_unit_id is not None:
         resolve_unit_reference(session, "owner_unit_id", data.owner_unit_id)
     subscription = WebhookSubscription(
@@ -47,6 +50,7 @@ def create_subscription(session: Session, data: SubscriptionCreate) -> WebhookSu
         owner_unit_id=data.owner_unit_id,
         active=True,
         description=data.description,
+        created_by_token_id=created_by.token_id if created_by else None,
     )
     session.add(subscription)
     session.commit()
@@ -127,6 +131,7 @@ def redeliver(session: Session, delivery_id: int) -> WebhookDelivery:
         raise NotFoundError(f"No webhook delivery with id {delivery_id}.")
     if not original.subscription.active:
         raise ConflictError(f"Webhook subscription {original.subscription_id} is not active.")
+    lock_rows(session, WebhookSubscription, [original.subscription_id])  # one redelivery at a time
     pending = session.scalar(
         select(WebhookDelivery.id).where(
             WebhookDelivery.event_id == original.event_id,

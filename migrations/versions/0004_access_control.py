@@ -47,10 +47,31 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_used_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_by_token_id", sa.Integer(), nullable=True),
+        sa.Column("revoked_by_token_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["created_by_token_id"],
+            ["api_tokens.id"],
+            name=op.f("fk_api_tokens_created_by_token_id_api_tokens"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["revoked_by_token_id"],
+            ["api_tokens.id"],
+            name=op.f("fk_api_tokens_revoked_by_token_id_api_tokens"),
+        ),
         sa.ForeignKeyConstraint(["unit_id"], ["org_units.id"], name=op.f("fk_api_tokens_unit_id_org_units")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_tokens")),
         sa.UniqueConstraint("token_hash", name=op.f("uq_api_tokens_token_hash")),
     )
+    with op.batch_alter_table("webhook_subscriptions", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("created_by_token_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_webhook_subscriptions_created_by_token_id_api_tokens"),
+            "api_tokens",
+            ["created_by_token_id"],
+            ["id"],
+        )
+
     with op.batch_alter_table("assignment_revisions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("token_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
@@ -75,6 +96,12 @@ def downgrade() -> None:
             batch_op.f("fk_assignment_revisions_token_id_api_tokens"), type_="foreignkey"
         )
         batch_op.drop_column("token_id")
+
+    with op.batch_alter_table("webhook_subscriptions", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_webhook_subscriptions_created_by_token_id_api_tokens"), type_="foreignkey"
+        )
+        batch_op.drop_column("created_by_token_id")
 
     op.drop_table("api_tokens")
     with op.batch_alter_table("idempotency_records", schema=None) as batch_op:
