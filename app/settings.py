@@ -2,8 +2,9 @@
 
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SQLITE_PATH = Path("var") / "uppdrag.db"
@@ -23,6 +24,16 @@ class Settings(BaseSettings):
         default="Europe/Stockholm",
         description="Time zone that decides what 'today' is for effective dates and overdue checks.",
     )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown time zone {value!r}") from error
+        return value
+
     seed_file: Path = Field(
         default=Path("seeds") / "budget_2015_ks.yaml",
         description="Seed data loaded by `uppdrag seed`.",

@@ -95,3 +95,14 @@ def write_routes() -> list[tuple[str, str]]:
 def generic_path(path: str) -> str:
     """'/a/{assignment_id}/b' and '/a/{id}/b?x=1' alike become '/a/{}/b'."""
     return re.sub(r"\{[^}]*\}", "{}", path.partition("?")[0])
+
+
+def fill_placeholders(value: Any, ids: dict[str, Any]) -> Any:
+    """Replace strings like "{KS}" or "{assignment_id}" anywhere in a request body by their ids."""
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}") and value[1:-1] in ids:
+        return ids[value[1:-1]]
+    if isinstance(value, dict):
+        return {key: fill_placeholders(item, ids) for key, item in value.items()}
+    if isinstance(value, list):
+        return [fill_placeholders(item, ids) for item in value]
+    return value

@@ -19,6 +19,7 @@ from tests.helpers import (
     assert_problem,
     assignment_by_reference,
     current_etag,
+    fill_placeholders,
     generic_path,
     patch_assignment,
     post_update,
@@ -76,16 +77,6 @@ def route_ids(api: httpx.Client, session: Session) -> dict[str, Any]:
     }
 
 
-def _fill(value: Any, ids: dict[str, Any]) -> Any:
-    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
-        return ids[value[1:-1]]
-    if isinstance(value, dict):
-        return {key: _fill(item, ids) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_fill(item, ids) for item in value]
-    return value
-
-
 def _send(
     client: httpx.Client, admin: httpx.Client, method: str, path: str, ids: dict[str, Any]
 ) -> httpx.Response:
@@ -93,7 +84,9 @@ def _send(
     known_path = known_write(method, path)
     url = known_path.format(**ids)
     headers = {"If-Match": current_etag(admin, ids["assignment_id"])}
-    return client.request(method, url, json=_fill(VALID_WRITES[(method, known_path)], ids), headers=headers)
+    return client.request(
+        method, url, json=fill_placeholders(VALID_WRITES[(method, known_path)], ids), headers=headers
+    )
 
 
 def known_write(method: str, path: str) -> str:

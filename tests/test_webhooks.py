@@ -410,7 +410,6 @@ def test_worker_command_runs_one_round(
 # --- several workers ------------------------------------------------------------------------
 
 
-@pytest.mark.postgres_only
 def test_concurrent_workers_deliver_each_event_once(
     session: Session, backend: Backend, settings: Settings, receiver: Receiver
 ) -> None:

@@ -11,6 +11,7 @@ from tests.helpers import (
     assignment_by_reference,
     current_etag,
     database_state,
+    fill_placeholders,
     unit_ids,
 )
 
@@ -98,16 +99,6 @@ BAD_WRITES: list[tuple[str, str, Any, str]] = [
 ]
 
 
-def _fill(value: Any, ids: dict[str, Any]) -> Any:
-    if isinstance(value, str) and value.startswith("{") and value.endswith("}") and value[1:-1] in ids:
-        return ids[value[1:-1]]
-    if isinstance(value, dict):
-        return {key: _fill(item, ids) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_fill(item, ids) for item in value]
-    return value
-
-
 @pytest.mark.parametrize(
     ("method", "path", "body", "field"),
     BAD_WRITES,
@@ -130,7 +121,7 @@ def test_bad_input_is_422_and_writes_nothing(
         headers["content-type"] = "application/json"
         response = api.request(method, path.format(**ids), content=body, headers=headers)
     else:
-        response = api.request(method, path.format(**ids), json=_fill(body, ids), headers=headers)
+        response = api.request(method, path.format(**ids), json=fill_placeholders(body, ids), headers=headers)
     problem = assert_problem(response, 422, field)
     assert "Traceback" not in response.text
     assert problem["type"].endswith("validation-error")

@@ -36,7 +36,7 @@ from app.documents.models import SourceDocument
 
 QueryT = TypeVar("QueryT", bound=Select[*tuple[Any, ...]])
 _STATE = (StatusUpdate.status, StatusUpdate.progress, StatusUpdate.assessment, StatusUpdate.traffic_light)
-_NEWEST_FIRST = (StatusUpdate.effective_date.desc(), StatusUpdate.recorded_at.desc(), StatusUpdate.id.desc())
+NEWEST_FIRST = (StatusUpdate.effective_date.desc(), StatusUpdate.recorded_at.desc(), StatusUpdate.id.desc())
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def _latest_update(day: date) -> Select[*tuple[Any, ...]]:
     return (
         select(StatusUpdate.effective_date, *_STATE)
         .where(StatusUpdate.assignment_id == Assignment.id, StatusUpdate.effective_date <= day)
-        .order_by(*_NEWEST_FIRST)
+        .order_by(*NEWEST_FIRST)
         .limit(1)
     )
 
@@ -109,7 +109,7 @@ def _ranked(day: date, *columns: Any) -> FromClause:
             StatusUpdate.effective_date,
             *_STATE,
             func.row_number()
-            .over(partition_by=StatusUpdate.assignment_id, order_by=_NEWEST_FIRST)
+            .over(partition_by=StatusUpdate.assignment_id, order_by=NEWEST_FIRST)
             .label("position"),
             *columns,
         )
@@ -140,7 +140,7 @@ def states_on_two_days(day: date, earlier: date, dialect: str) -> tuple[AsOfStat
         return _lateral_state(day, "state_on_day"), _lateral_state(earlier, "state_on_earlier")
     by_earlier = StatusUpdate.effective_date <= earlier
     running = func.sum(case((by_earlier, 1), else_=0)).over(
-        partition_by=StatusUpdate.assignment_id, order_by=_NEWEST_FIRST
+        partition_by=StatusUpdate.assignment_id, order_by=NEWEST_FIRST
     )
     ranked = _ranked(day, running.label("earlier_seen"))
     current = ranked.c.position == 1
@@ -176,7 +176,7 @@ def _latest_comment_column(column: Any, day: date) -> ScalarSelect[Any]:
             StatusUpdate.effective_date <= day,
             StatusUpdate.comment.is_not(None),
         )
-        .order_by(*_NEWEST_FIRST)
+        .order_by(*NEWEST_FIRST)
         .limit(1)
         .scalar_subquery()
     )

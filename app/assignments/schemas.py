@@ -410,3 +410,17 @@ class BatchResult(BaseModel):
     applied: int
     failed: int
     results: list[BatchItemResult]
+
+
+def assignment_event_payload(assignment: Assignment) -> dict[str, Any]:
+    """The summary of an assignment that webhook events about it carry."""
+    return {
+        "id": assignment.id,
+        "reference": assignment.reference,
+        "title": assignment.title,
+        "status": assignment.status,
+        "progress": assignment.progress,
+        "owner": UnitRef.model_validate(assignment.owner).model_dump(),
+        "deadline": {"text": assignment.deadline_text, "latest": assignment.deadline_latest},
+        "version": assignment.version,
+    }

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.assignments.as_of import (
     CURRENT_STATE,
+    NEWEST_FIRST,
     StateColumns,
     archived_by,
     started_by,
@@ -35,6 +36,7 @@ from app.assignments.schemas import (
     StatusUpdateCreate,
     StatusUpdateRead,
     Target,
+    assignment_event_payload,
 )
 from app.assignments.vocabulary import (
     FINISHED_STATUSES,
@@ -59,7 +61,7 @@ from app.errors import (
 )
 from app.org.models import OrgUnit
 from app.org.service import resolve_unit_reference, unit_with_descendant_ids
-from app.webhooks.outbox import assignment_payload, record_event
+from app.webhooks.outbox import record_event
 from app.webhooks.vocabulary import EventType
 
 logger = logging.getLogger("uppdrag.assignments")
@@ -444,7 +446,7 @@ def _record_assignment_event(
     record_event(
         session,
         event_type,
-        {"assignment": assignment_payload(assignment), **extra},
+        {"assignment": assignment_event_payload(assignment), **extra},
         assignment_id=assignment.id,
         owner_unit_id=assignment.owner_id,
     )
@@ -604,7 +606,7 @@ def state_as_of(session: Session, assignment_id: int, day: date) -> ReportedStat
     latest = session.scalars(
         select(StatusUpdate)
         .where(StatusUpdate.assignment_id == assignment_id, StatusUpdate.effective_date <= day)
-        .order_by(*[column.desc() for column in _timeline_order()])
+        .order_by(*NEWEST_FIRST)
         .limit(1)
     ).first()
     return _state_of(latest) if latest else INITIAL_STATE

@@ -18,10 +18,6 @@ class Principal:
     token_id: int | None = None
     scope: frozenset[int] = field(default_factory=frozenset)
 
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
-
     def may_write_for(self, *unit_ids: int | None) -> bool:
         if self.role == Role.ADMIN:
             return True
@@ -31,4 +27,3 @@ class Principal:
 
 
 ANONYMOUS_READER = Principal(name="anonymous", role=Role.READER)
-SYSTEM = Principal(name="system", role=Role.ADMIN)

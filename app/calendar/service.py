@@ -38,13 +38,13 @@ def _event(assignment: Assignment, stamp: datetime) -> Event:
     return event
 
 
-def build_calendar(assignments: Sequence[Assignment], stamp: datetime) -> bytes:
+def build_calendar(assignments: Sequence[Assignment], stamp: datetime, timezone: str) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", "Uppdrag – deadlines")
-    calendar.add("x-wr-timezone", "Europe/Stockholm")
+    calendar.add("x-wr-timezone", timezone)
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
     for assignment in assignments:
@@ -56,4 +56,4 @@ def build_calendar(assignments: Sequence[Assignment], stamp: datetime) -> bytes:
 def deadline_calendar(
     session: Session, filters: AssignmentFilters, today: date, timezone: str, stamp: datetime
 ) -> bytes:
-    return build_calendar(open_deadlines(session, filters, today, timezone), stamp)
+    return build_calendar(open_deadlines(session, filters, today, timezone), stamp, timezone)

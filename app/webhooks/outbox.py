@@ -11,9 +11,7 @@ from pydantic_core import to_jsonable_python
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.assignments.models import Assignment
 from app.db import utcnow
-from app.org.schemas import UnitRef
 from app.org.service import unit_with_descendant_ids
 from app.webhooks.models import OutboxEvent, WebhookDelivery, WebhookSubscription
 from app.webhooks.vocabulary import DeliveryStatus, EventType
@@ -73,17 +71,3 @@ def _subscribers(
         if owner_unit_id is not None and owner_unit_id in unit_with_descendant_ids(session, unit_id)
     }
     return [item for item in wanted if item.owner_unit_id is None or item.owner_unit_id in covering]
-
-
-def assignment_payload(assignment: Assignment) -> dict[str, Any]:
-    """The summary of an assignment that events about it carry."""
-    return {
-        "id": assignment.id,
-        "reference": assignment.reference,
-        "title": assignment.title,
-        "status": assignment.status,
-        "progress": assignment.progress,
-        "owner": UnitRef.model_validate(assignment.owner).model_dump(),
-        "deadline": {"text": assignment.deadline_text, "latest": assignment.deadline_latest},
-        "version": assignment.version,
-    }

@@ -19,11 +19,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.assignments.models import Assignment
+from app.assignments.schemas import assignment_event_payload
 from app.assignments.vocabulary import FINISHED_STATUSES
 from app.db import utcnow
 from app.settings import Settings
 from app.webhooks.models import DeadlineNotice, OutboxEvent, WebhookDelivery
-from app.webhooks.outbox import assignment_payload, record_event
+from app.webhooks.outbox import record_event
 from app.webhooks.signing import sign
 from app.webhooks.vocabulary import SUBSCRIPTION_DEACTIVATED, DeliveryStatus, EventType
 
@@ -167,7 +168,7 @@ def _record_deadline_events(session: Session, today: date, due_soon_days: int) -
     for event_type, in_window in windows.items():
         for assignment in _unnoticed(session, event_type, in_window):
             deadline = assignment.deadline_latest
-            payload = {"assignment": assignment_payload(assignment), "deadline": deadline}
+            payload = {"assignment": assignment_event_payload(assignment), "deadline": deadline}
             record_event(
                 session, event_type, payload, assignment_id=assignment.id, owner_unit_id=assignment.owner_id
             )
