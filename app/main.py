@@ -78,8 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_problem_handlers(app)
     _install_middleware(app, settings)
     app.include_router(health.router)
-    app.include_router(calendar_router)
-    for router in (assignments_router, org_router, documents_router, dashboard_router):
+    for router in (assignments_router, org_router, documents_router, calendar_router, dashboard_router):
         app.include_router(router, dependencies=READERS)
     app.include_router(reports_router, dependencies=PUBLISHERS)
     for router in (webhooks_router, tokens_router):

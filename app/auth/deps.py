@@ -34,12 +34,19 @@ def bearer_secret(request: Request) -> str | None:
     return secret.strip()
 
 
+FEED_TOKEN_PARAMETER = "token"
+
+
 def get_principal(request: Request, session: SessionDep) -> Principal | None:
-    """The caller named by a Bearer token, or None for an anonymous request."""
+    """The caller named by a Bearer API token or, for reads, by a feed token in the URL
+    (`?token=…`, for calendar clients and browsers, which cannot send headers); None if neither."""
     secret = bearer_secret(request)
+    kind = TokenKind.API
+    if secret is None and request.method in READ_METHODS:
+        secret, kind = request.query_params.get(FEED_TOKEN_PARAMETER), TokenKind.FEED
     if secret is None:
         return None
-    token = find_active_token(session, secret, TokenKind.API)
+    token = find_active_token(session, secret, kind)
     if token is None:
         raise UnauthorizedError("The token is unknown, expired or revoked.")
     return principal_for(session, token)
