@@ -3,12 +3,14 @@
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, select, update
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from app.errors import NotFoundError
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -61,6 +63,17 @@ def lock_rows(session: Session, model: type[Base], ids: Iterable[int]) -> None:
         session.execute(
             select(table.c.id).where(table.c.id.in_(wanted)).order_by(table.c.id).with_for_update()
         )
+
+
+ModelT = TypeVar("ModelT", bound=Base)
+
+
+def get_or_404(session: Session, model: type[ModelT], row_id: int, what: str, **options: Any) -> ModelT:
+    """The row with this id, or a 404 problem naming `what` (e.g. "assignment")."""
+    row = session.get(model, row_id, **options)
+    if row is None:
+        raise NotFoundError(f"No {what} with id {row_id}.")
+    return row
 
 
 def utcnow() -> datetime:

@@ -129,17 +129,21 @@ async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def response_for(error: ProblemError, instance: str) -> JSONResponse:
+    return problem_response(
+        error.status,
+        error.detail,
+        problem_type=error.problem_type,
+        instance=instance,
+        errors=error.errors,
+        extra=error.extra,
+        headers=error.headers,
+    )
+
+
 async def _handle_problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ProblemError)
-    return problem_response(
-        exc.status,
-        exc.detail,
-        problem_type=exc.problem_type,
-        instance=request.url.path,
-        errors=exc.errors,
-        extra=exc.extra,
-        headers=exc.headers,
-    )
+    return response_for(exc, request.url.path)
 
 
 async def _handle_http(request: Request, exc: Exception) -> JSONResponse:

@@ -47,14 +47,13 @@ from app.assignments.vocabulary import (
 )
 from app.auth.principal import Principal
 from app.clock import day_end
-from app.db import lock_rows, utcnow
+from app.db import ModelT, get_or_404, lock_rows, utcnow
 from app.documents.models import Goal, SourceDocument
 from app.documents.service import latest_document
 from app.errors import (
     ConflictError,
     ForbiddenError,
     InvalidInputError,
-    NotFoundError,
     PreconditionFailedError,
     PreconditionRequiredError,
     ProblemError,
@@ -199,10 +198,7 @@ def open_deadlines(
 
 
 def get_assignment(session: Session, assignment_id: int) -> Assignment:
-    assignment = session.get(Assignment, assignment_id)
-    if assignment is None:
-        raise NotFoundError(f"No assignment with id {assignment_id}.")
-    return assignment
+    return get_or_404(session, Assignment, assignment_id, "assignment")
 
 
 def _check_scope(actor: Principal, owner_id: int | None, executor_id: int | None) -> None:
@@ -226,9 +222,7 @@ def _lock_for_write(
     `versioned` writes) the client saw its current version, so that no update is lost.
     """
     lock_rows(session, Assignment, [assignment_id])
-    assignment = session.get(Assignment, assignment_id, populate_existing=True)
-    if assignment is None:
-        raise NotFoundError(f"No assignment with id {assignment_id}.")
+    assignment = get_or_404(session, Assignment, assignment_id, "assignment", populate_existing=True)
     _check_scope(actor, assignment.owner_id, assignment.executor_id)
     if assignment.archived_at is not None:
         raise ConflictError(f"Assignment {assignment.reference} is archived and cannot be changed.")
@@ -318,22 +312,16 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, 
     }
 
 
-def _resolve_goal(session: Session, goal_id: int | None) -> Goal | None:
-    if goal_id is None:
+def _referenced(session: Session, model: type[ModelT], row_id: int | None, field: str) -> ModelT | None:
+    """The row an input field refers to; an unknown id is a 422 naming the field."""
+    if row_id is None:
         return None
-    goal = session.get(Goal, goal_id)
-    if goal is None:
-        raise InvalidInputError("goal_id", f"unknown goal {goal_id}")
-    return goal
-
-
-def _resolve_document(session: Session, document_id: int | None) -> SourceDocument | None:
-    if document_id is None:
-        return None
-    document = session.get(SourceDocument, document_id)
-    if document is None:
-        raise InvalidInputError("document_id", f"unknown document {document_id}")
-    return document
+    row = session.get(model, row_id)
+    if row is None:
+        raise InvalidInputError(
+            field, f"no such {model.__tablename__.removesuffix('s').replace('_', ' ')}: {row_id}"
+        )
+    return row
 
 
 def _resolve_optional_unit(session: Session, field: str, unit_id: int | None) -> OrgUnit | None:
@@ -401,7 +389,7 @@ def _apply_fields(
         if name in fields:
             setattr(assignment, name, getattr(data, name))
     if "goal_id" in fields:
-        assignment.goal = _resolve_goal(session, data.goal_id)
+        assignment.goal = _referenced(session, Goal, data.goal_id, "goal_id")
     if "owner_id" in fields and data.owner_id is not None:
         assignment.owner = resolve_unit_reference(session, "owner_id", data.owner_id)
     if "executor_id" in fields:
@@ -489,7 +477,7 @@ def create_assignment(session: Session, data: AssignmentCreate, actor: Principal
 
 
 def _insert_assignment(session: Session, data: AssignmentCreate, actor: Principal, today: date) -> Assignment:
-    document = _resolve_document(session, data.document_id)
+    document = _referenced(session, SourceDocument, data.document_id, "document_id")
     prefix = document.reference_prefix if document else f"UPP-{today.year}"
     assignment = Assignment(
         reference=data.reference or _next_reference(session, prefix), document=document, version=1
@@ -538,7 +526,9 @@ def apply_seed_entry(session: Session, reference: str, data: AssignmentCreate, a
     assignment = session.scalar(select(Assignment).where(Assignment.reference == reference))
     if assignment is None:
         assignment = Assignment(
-            reference=reference, document=_resolve_document(session, data.document_id), version=1
+            reference=reference,
+            document=_referenced(session, SourceDocument, data.document_id, "document_id"),
+            version=1,
         )
         _apply_fields(session, assignment, data, set(AssignmentCreate.model_fields))
         assignment.seeded_values = seeded

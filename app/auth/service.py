@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from app.auth.models import ApiToken, Role, TokenKind
 from app.auth.principal import Principal
-from app.db import utcnow
-from app.errors import ConflictError, InvalidInputError, NotFoundError
+from app.db import get_or_404, utcnow
+from app.errors import ConflictError, InvalidInputError
 from app.org.service import resolve_unit_reference, unit_with_descendant_ids
 
 TOKEN_PREFIXES = {TokenKind.API: "upp_", TokenKind.FEED: "updf_"}
@@ -63,10 +63,7 @@ def list_tokens(session: Session) -> Sequence[ApiToken]:
 
 
 def get_token(session: Session, token_id: int) -> ApiToken:
-    token = session.get(ApiToken, token_id)
-    if token is None:
-        raise NotFoundError(f"No token with id {token_id}.")
-    return token
+    return get_or_404(session, ApiToken, token_id, "token")
 
 
 def revoke_token(session: Session, token_id: int, revoked_by: Principal | None = None) -> ApiToken:

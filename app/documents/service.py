@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
+from app.db import get_or_404
 from app.documents.models import Goal, Origin, SourceDocument
 from app.errors import NotFoundError
 
@@ -15,10 +16,7 @@ def list_documents(session: Session) -> Sequence[SourceDocument]:
 
 def get_document(session: Session, document_id: int, *, with_text: bool = False) -> SourceDocument:
     options = [undefer(SourceDocument.full_text)] if with_text else []
-    document = session.get(SourceDocument, document_id, options=options)
-    if document is None:
-        raise NotFoundError(f"No document with id {document_id}.")
-    return document
+    return get_or_404(session, SourceDocument, document_id, "document", options=options)
 
 
 def latest_document(session: Session) -> SourceDocument | None:
@@ -47,7 +45,4 @@ def list_goals(
 
 
 def get_goal(session: Session, goal_id: int) -> Goal:
-    goal = session.get(Goal, goal_id)
-    if goal is None:
-        raise NotFoundError(f"No goal with id {goal_id}.")
-    return goal
+    return get_or_404(session, Goal, goal_id, "goal")

@@ -18,7 +18,7 @@ from starlette.types import ASGIApp
 
 from app.auth.models import TokenKind
 from app.auth.service import find_active_token
-from app.errors import PROBLEM_MEDIA_TYPE, ProblemError, problem_response
+from app.errors import PROBLEM_MEDIA_TYPE, ProblemError, problem_response, response_for
 from app.idempotency.service import (
     KEEP_RESPONSE_HEADERS,
     KEY_HEADER,
@@ -49,13 +49,7 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
         try:
             stored = await run_in_threadpool(_in_session, factory, claim, caller, key, request_hash)
         except ProblemError as error:
-            return problem_response(
-                error.status,
-                error.detail,
-                problem_type=error.problem_type,
-                instance=request.url.path,
-                errors=error.errors,
-            )
+            return response_for(error, request.url.path)
         if stored is not None:
             return Response(stored.body, stored.status_code, {**stored.headers, REPLAYED_HEADER: "true"})
         try:

@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import InvalidInputError, NotFoundError
+from app.db import get_or_404
+from app.errors import InvalidInputError
 from app.inputs import MAX_DB_ID
 from app.org.models import OrgUnit
 
@@ -16,10 +17,7 @@ def list_units(session: Session) -> Sequence[OrgUnit]:
 
 
 def get_unit(session: Session, unit_id: int) -> OrgUnit:
-    unit = session.get(OrgUnit, unit_id)
-    if unit is None:
-        raise NotFoundError(f"No organisational unit with id {unit_id}.")
-    return unit
+    return get_or_404(session, OrgUnit, unit_id, "organisational unit")
 
 
 def resolve_unit_reference(session: Session, field: str, reference: int | str) -> OrgUnit:

@@ -7,8 +7,8 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from app.auth.principal import Principal
-from app.db import lock_rows, utcnow
-from app.errors import ConflictError, NotFoundError
+from app.db import get_or_404, lock_rows, utcnow
+from app.errors import ConflictError
 from app.org.service import resolve_unit_reference
 from app.webhooks.models import OutboxEvent, WebhookDelivery, WebhookSubscription
 from app.webhooks.schemas import (
@@ -62,10 +62,7 @@ def list_subscriptions(session: Session) -> Sequence[WebhookSubscription]:
 
 
 def get_subscription(session: Session, subscription_id: int) -> WebhookSubscription:
-    subscription = session.get(WebhookSubscription, subscription_id)
-    if subscription is None:
-        raise NotFoundError(f"No webhook subscription with id {subscription_id}.")
-    return subscription
+    return get_or_404(session, WebhookSubscription, subscription_id, "webhook subscription")
 
 
 def update_subscription(
@@ -126,9 +123,7 @@ def list_deliveries(
 
 def redeliver(session: Session, delivery_id: int) -> WebhookDelivery:
     """Queue the delivery's event to its subscription again, as a new delivery; the old row stays."""
-    original = session.get(WebhookDelivery, delivery_id)
-    if original is None:
-        raise NotFoundError(f"No webhook delivery with id {delivery_id}.")
+    original = get_or_404(session, WebhookDelivery, delivery_id, "webhook delivery")
     if not original.subscription.active:
         raise ConflictError(f"Webhook subscription {original.subscription_id} is not active.")
     lock_rows(session, WebhookSubscription, [original.subscription_id])  # one redelivery at a time
