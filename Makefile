@@ -29,7 +29,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy app tests
+	$(BIN)/mypy app tests bench
 
 bench: install
 	$(BIN)/python -m bench

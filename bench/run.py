@@ -1,41 +1,62 @@
-"""Times the as-of report on PostgreSQL over 50,000 assignments and 1,000,000 status updates.
+"""Times the report endpoint over real HTTP on PostgreSQL, at 50,000 assignments and 1,000,000 updates.
 
-    python -m bench [--assignments N] [--keep]      (make bench)
+    python -m bench [--assignments N] [--keep] [--runs N] [--no-others]      (make bench)
 
 Creates (or with --keep reuses) the database `uppdrag_bench` on the server of BENCH_DATABASE_URL,
-migrates it with Alembic, fills it (bench/data.py) and prints, per cut-off of the plan, the time of the
-report's as-of query alone, of the whole report (queries, summary and JSON) and of the assignment list
-with `as_of` and filters. Each figure is the median of a few runs after a warm-up.
+migrates it with Alembic, fills it (bench/data.py), publishes the first period and starts the app in
+uvicorn on loopback, in a process of its own (bench/server.py). Then, per cut-off of the plan:
+
+- query in PG: the report's one statement (every line's state at the cut-off and at the previous
+  one, and its latest comment), its execution time inside PostgreSQL (EXPLAIN ANALYZE);
+- query fetched: the same statement executed and its rows read in this process, as the report reads
+  them (streamed);
+- JSON report: GET /api/v1/reports/{year}/{period} with an admin token, timed from the request to the
+  last byte of the body, as a client sees it; the first period is published, so its report is the
+  frozen one with its diff from live data;
+- list as_of: GET /api/v1/assignments?as_of=<cut-off>&status=in_progress&owner=KS (a page of 50).
+
+Each figure is the median of --runs runs after a warm-up. The target is the issue's: a report in under
+a second, whole JSON report and query alike. Then, one run each and without a target: CSV, XLSX and
+HTML of a published and of a live period, the plan's trajectory and a comparison of two periods.
+Exits with status 1 when a report misses the target.
 """
 
 import argparse
 import os
 import statistics
+import sys
 import time
 from collections.abc import Callable
-from contextlib import suppress
 from datetime import date
+from functools import partial
+from typing import Any
 
-from sqlalchemy import create_engine, func, select, text
+import httpx
+import psycopg
+from sqlalchemy import Select, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app.assignments.models import Assignment, StatusUpdate
-from app.assignments.schemas import AssignmentFilters
-from app.assignments.service import list_assignments
+from app.auth.models import Role
+from app.auth.service import create_token
 from app.db import make_engine, make_session_factory
 from app.documents.service import current_document
-from app.errors import ConflictError
-from app.reports.periods import ReportWindow, plan_periods
+from app.reports.fetch import stream_rows
+from app.reports.models import PublishedReport
+from app.reports.periods import ReportingPeriod, plan_periods
 from app.reports.schemas import ReportFilters
-from app.reports.service import _filter_clauses, _lines_query, period_report, publish_report
+from app.reports.service import _filter_clauses, _lines_query, publish_report
 from app.schema_migrations import upgrade_to_head
 from app.settings import Settings
 from bench.data import build_register
+from bench.server import serve
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/uppdrag_bench"
 TIMEZONE = "Europe/Stockholm"
-RUNS = 3
+TARGET_MS = 1000.0
+FORMATS = ("csv", "xlsx", "html")
+Query = Select[*tuple[Any, ...]]
 
 
 def _recreate_database(url: str) -> None:
@@ -47,62 +68,205 @@ def _recreate_database(url: str) -> None:
     admin.dispose()
 
 
-def _median_ms(action: Callable[[], object]) -> float:
+def _timed(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return (time.perf_counter() - started) * 1000
+
+
+def _median_ms(action: Callable[[], object], runs: int) -> float:
     action()  # warm-up
-    times = []
-    for _ in range(RUNS):
+    return statistics.median(_timed(action) for _ in range(runs))
+
+
+def _fmt_ms(value: float) -> str:
+    return f"{value:,.0f} ms".replace(",", " ")
+
+
+def _table(headings: list[str], rows: list[list[str]]) -> str:
+    """A plain text table: the first column left-aligned, the others right-aligned."""
+    widths = [max(len(heading), *(len(row[i]) for row in rows)) for i, heading in enumerate(headings)]
+    lines = ["  ".join(heading.ljust(width) for heading, width in zip(headings, widths, strict=True))]
+    lines.append("  ".join("-" * width for width in widths))
+    for row in rows:
+        cells = [row[0].ljust(widths[0])]
+        cells += [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
+        lines.append("  ".join(cells))
+    return "\n".join(lines)
+
+
+# --- what is timed --------------------------------------------------------------------------
+
+
+def _get(client: httpx.Client, path: str, **params: Any) -> httpx.Response:
+    response = client.get(path, params=params)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {path} {params}: {response.status_code} {response.text[:500]}")
+    return response
+
+
+def _body(client: httpx.Client, path: str, **params: Any) -> bytes:
+    return _get(client, path, **params).content
+
+
+def _report_path(period: ReportingPeriod) -> str:
+    return f"/api/v1/reports/{period.year}/{period.key}"
+
+
+def _name(period: ReportingPeriod) -> str:
+    return f"{period.key} {period.year}"
+
+
+def _lines(session: Session, period: ReportingPeriod) -> Query:
+    """The report's statement for the default report (adopted assignments, no filters)."""
+    return _lines_query(period.window, TIMEZONE, "postgresql", _filter_clauses(session, ReportFilters()))
+
+
+def _execution_ms(session: Session, query: Query) -> float:
+    """The statement's execution time inside PostgreSQL, without sending its rows."""
+    connection = session.connection()
+    compiled = query.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    driver_connection = connection.connection.dbapi_connection
+    assert isinstance(driver_connection, psycopg.Connection)
+    with driver_connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) {compiled}", compiled.params)
+        [[plan]] = cursor.fetchall()
+    return float(plan[0]["Execution Time"])
+
+
+def _fetched(session: Session, query: Query) -> int:
+    """The statement executed and its rows read, as the report reads them."""
+    return sum(1 for _row in stream_rows(session, query))
+
+
+def _check_report(client: httpx.Client, period: ReportingPeriod, lines: int, published: bool) -> int:
+    """The JSON report is the one expected (frozen or live, every line); returns its size in bytes."""
+    response = _get(client, _report_path(period))
+    report = response.json()
+    source = "published" if published else "live"
+    if report["source"] != source or len(report["assignments"]) != lines:
+        raise RuntimeError(
+            f"{_name(period)}: expected {lines} lines ({source}), got "
+            f"{len(report['assignments'])} ({report['source']})"
+        )
+    if published and report["live_differs"] is not False:
+        raise RuntimeError(f"{_name(period)}: the frozen report should not differ from live data")
+    return len(response.content)
+
+
+def _bench_reports(session: Session, client: httpx.Client, periods: list[ReportingPeriod], runs: int) -> int:
+    """The table of reports per cut-off; returns how many missed the target."""
+    rows = []
+    failed = 0
+    for position, period in enumerate(periods):
+        query = _lines(session, period)
+        lines = sum(1 for row in stream_rows(session, query) if not row[-1])  # not archived
+        size = _check_report(client, period, lines, published=position == 0)
+        _execution_ms(session, query)  # warm-up
+        inside = statistics.median(_execution_ms(session, query) for _ in range(runs))
+        fetched = _median_ms(partial(_fetched, session, query), runs)
+        whole = _median_ms(partial(_body, client, _report_path(period)), runs)
+        list_as_of = {"as_of": period.cutoff, "status": "in_progress", "owner": "KS"}
+        listed = _median_ms(partial(_body, client, "/api/v1/assignments", **list_as_of), runs)
+        passed = whole < TARGET_MS and fetched < TARGET_MS
+        failed += not passed
+        rows.append(
+            [
+                _name(period),
+                "published" if position == 0 else "live",
+                f"{lines}",
+                _fmt_ms(inside),
+                _fmt_ms(fetched),
+                _fmt_ms(whole),
+                f"{size / 1e6:.1f} MB",
+                _fmt_ms(listed),
+                f"< {_fmt_ms(TARGET_MS)}",
+                "PASS" if passed else "FAIL",
+            ]
+        )
+    headings = [
+        "report", "source", "lines", "query in PG", "query fetched", "JSON report", "JSON size",
+        "list as_of", "target", "result",
+    ]  # fmt: skip
+    print(_table(headings, rows))
+    plain_list = {"status": "in_progress", "sort": "-deadline"}
+    plain = _median_ms(partial(_body, client, "/api/v1/assignments", **plain_list), runs)
+    print(f"\nassignment list without as_of (status filter, sorted by deadline): {_fmt_ms(plain)}")
+    return failed
+
+
+def _bench_others(client: httpx.Client, periods: list[ReportingPeriod]) -> None:
+    """The other formats and report requests, one run each (no target: they are for people)."""
+    published, live = periods[0], periods[1]
+    requests: list[tuple[str, str, dict[str, Any]]] = [
+        *(
+            (f"{_name(period)} ({source}) as {format_}", _report_path(period), {"format": format_})
+            for period, source in ((published, "published"), (live, "live"))
+            for format_ in FORMATS
+        ),
+        ("plan trajectory (every period's summary)", "/api/v1/reports/plan", {}),
+        (f"{_name(live)} compared with {_name(published)}", f"{_report_path(live)}/compare", {}),
+    ]
+    rows = []
+    for label, path, params in requests:
         started = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+        body = _body(client, path, **params)
+        rows.append([label, _fmt_ms((time.perf_counter() - started) * 1000), f"{len(body) / 1e6:.1f} MB"])
+    print("\nOther requests, one run each (recorded, no target):")
+    print(_table(["request", "time", "size"], rows))
 
 
-def _as_of_query(session: Session, window: ReportWindow) -> Callable[[], object]:
-    clauses = _filter_clauses(session, ReportFilters())
-    query = _lines_query(window, TIMEZONE, "postgresql", clauses)
-    return lambda: session.execute(query).all()
+# --- the bench ------------------------------------------------------------------------------
 
 
-def _report(session: Session, year: int, key: str) -> Callable[[], object]:
-    """The report endpoint's work for JSON: the report (frozen or live) and its serialisation."""
-    return lambda: period_report(session, year, key, ReportFilters(), TIMEZONE).model_dump_json()
+def _prepare(url: str, assignments: int, keep: bool) -> None:
+    if keep:
+        return
+    _recreate_database(url)
+    upgrade_to_head(Settings(database_url=url))
+    started = time.perf_counter()
+    build_register(make_engine(url), assignments)
+    print(f"built the register in {time.perf_counter() - started:.1f} s")
 
 
-def _listing(session: Session, **filters: object) -> Callable[[], object]:
-    today = date.today()  # noqa: DTZ011
-    return lambda: list_assignments(session, AssignmentFilters.model_validate(filters), today, TIMEZONE)
+def _publish_first(session: Session, period: ReportingPeriod) -> None:
+    published = session.scalar(
+        select(PublishedReport.id).where(
+            PublishedReport.year == period.year, PublishedReport.period == period.key
+        )
+    )
+    if published is None:  # (else published by an earlier run: --keep)
+        today = date.today()  # noqa: DTZ011
+        elapsed = _timed(partial(publish_report, session, period.year, period.key, "bench", TIMEZONE, today))
+        print(f"published {_name(period)} in {_fmt_ms(elapsed)} (in process)")
+    print(f"{_name(period)} is published: its report is the frozen one, with its diff from live data.")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--assignments", type=int, default=50_000)
     parser.add_argument("--keep", action="store_true", help="reuse the database if it is already filled")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per figure (after a warm-up)")
+    parser.add_argument("--no-others", action="store_true", help="skip CSV, XLSX, HTML and the rest")
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    _prepare(url, args.assignments, args.keep)
     engine = make_engine(url)
-    if not args.keep:
-        _recreate_database(url)
-        upgrade_to_head(Settings(database_url=url))
-        started = time.perf_counter()
-        build_register(engine, args.assignments)
-        print(f"built the register in {time.perf_counter() - started:.1f} s")
     with make_session_factory(engine)() as session:
         assignments = session.scalar(select(func.count()).select_from(Assignment))
         updates = session.scalar(select(func.count()).select_from(StatusUpdate))
-        print(f"{assignments} assignments, {updates} status updates; median of {RUNS} runs in ms\n")
+        print(f"{assignments} assignments, {updates} status updates on PostgreSQL")
         periods = plan_periods(current_document(session))
-        first = periods[0]
-        with suppress(ConflictError):  # already published by an earlier run (--keep)
-            publish_report(session, first.year, first.key, "bench", TIMEZONE, date.today())  # noqa: DTZ011
-        print(
-            f"{first.key} {first.year} is published, so its report is the frozen one, diffed with live data."
-        )
-        print(f"{'report':<14}{'as-of query':>14}{'whole report':>16}{'list as_of':>14}")
-        for period in periods:
-            as_of = _median_ms(_as_of_query(session, period.window))
-            whole = _median_ms(_report(session, period.year, period.key))
-            listed = _median_ms(_listing(session, as_of=period.cutoff, status=["in_progress"], owner="KS"))
-            print(f"{period.key + ' ' + str(period.year):<14}{as_of:>14.0f}{whole:>16.0f}{listed:>14.0f}")
-        plain = _median_ms(_listing(session, status=["in_progress"], sort="-deadline"))
-        print(f"\nassignment list without as_of (status filter, sorted by deadline): {plain:.0f} ms")
+        _publish_first(session, periods[0])
+        _token, secret = create_token(session, name="bench", role=Role.ADMIN)
+        print(f"Median of {args.runs} runs after a warm-up; reports over HTTP, from request to last byte.\n")
+        headers = {"Authorization": f"Bearer {secret}"}
+        with serve(url) as base_url, httpx.Client(base_url=base_url, headers=headers, timeout=600) as client:
+            failed = _bench_reports(session, client, periods, args.runs)
+            if not args.no_others:
+                _bench_others(client, periods)
     engine.dispose()
+    if failed:
+        print(f"\nFAIL: {failed} of {len(periods)} reports over the target of {_fmt_ms(TARGET_MS)}.")
+        sys.exit(1)
+    print(f"\nPASS: all {len(periods)} reports under the target of {_fmt_ms(TARGET_MS)}.")

@@ -18,7 +18,6 @@ from typing import Any, TypeVar
 from sqlalchemy import (
     ColumnElement,
     FromClause,
-    ScalarSelect,
     Select,
     SQLColumnExpression,
     and_,
@@ -168,9 +167,10 @@ def states_on_two_days(day: date, earlier: date, dialect: str) -> tuple[AsOfStat
     return on_day, on_earlier
 
 
-def _latest_comment_column(column: Any, day: date) -> ScalarSelect[Any]:
+def _latest_comment_update(day: date) -> Select[*tuple[Any, ...]]:
+    """The latest update with a comment on or before `day` of the assignment in the enclosing query."""
     return (
-        select(column)
+        select(StatusUpdate.comment, StatusUpdate.effective_date)
         .where(
             StatusUpdate.assignment_id == Assignment.id,
             StatusUpdate.effective_date <= day,
@@ -178,18 +178,38 @@ def _latest_comment_column(column: Any, day: date) -> ScalarSelect[Any]:
         )
         .order_by(*NEWEST_FIRST)
         .limit(1)
-        .scalar_subquery()
     )
 
 
-def latest_comment(day: date) -> tuple[ScalarSelect[Any], ScalarSelect[Any]]:
-    """Columns for a query over assignments: the latest comment on or before `day`, and its effective date.
+@dataclass(frozen=True)
+class LatestComment:
+    """An assignment's latest comment on or before a day and its effective date: the joins to add to a
+    query over `assignments` (none where the columns are subqueries) and the two columns to read."""
 
-    Correlated subqueries, an index probe each per assignment (ix_status_updates_comments).
+    joins: tuple[tuple[FromClause, ColumnElement[bool]], ...]
+    comment: SQLColumnExpression[Any]
+    effective_date: SQLColumnExpression[Any]
+
+    def join_to(self, query: QueryT) -> QueryT:
+        for target, condition in self.joins:
+            query = query.join_from(Assignment, target, condition, isouter=True)
+        return query
+
+
+def latest_comment(day: date, dialect: str) -> LatestComment:
+    """The latest comment on or before `day`, for a query over assignments on the `dialect`'s database.
+
+    An index probe per assignment on ix_status_updates_comments: on PostgreSQL one LATERAL subquery
+    reads both columns; elsewhere (no LATERAL) they are two correlated subqueries.
     """
-    return (
-        _latest_comment_column(StatusUpdate.comment, day),
-        _latest_comment_column(StatusUpdate.effective_date, day),
+    latest = _latest_comment_update(day)
+    if dialect == "postgresql":
+        lateral = latest.lateral("latest_comment")
+        return LatestComment(((lateral, true()),), lateral.c.comment, lateral.c.effective_date)
+    return LatestComment(
+        (),
+        latest.with_only_columns(StatusUpdate.comment).scalar_subquery(),
+        latest.with_only_columns(StatusUpdate.effective_date).scalar_subquery(),
     )
 
 

@@ -78,11 +78,16 @@ _RENDERERS: dict[Format, Callable[[ReportResponse, Labels, date], bytes]] = {
 }
 
 
+def json_response(body: bytes) -> Response:
+    """A report already serialised as JSON (app/reports/service.py makes it without a model per line)."""
+    return Response(body, media_type=MEDIA_TYPES[Format.JSON], headers={"Vary": "Accept"})
+
+
 def render(report: ReportResponse, format_: Format, labels: Labels, today: date) -> Response:
     """The report as an HTTP response in the format; CSV and XLSX come as downloads."""
-    headers = {"Vary": "Accept"}
     if format_ is Format.JSON:
-        return Response(report.model_dump_json(), media_type=MEDIA_TYPES[format_], headers=headers)
+        return json_response(report.model_dump_json().encode())
+    headers = {"Vary": "Accept"}
     if format_ is Format.HTML:
         headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     else:

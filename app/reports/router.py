@@ -5,10 +5,11 @@ from fastapi import APIRouter, Header, Query, Response, status
 from app.auth.deps import ActorDep
 from app.deps import SessionDep, TimezoneDep, TodayDep
 from app.reports import service
-from app.reports.formats import MEDIA_TYPES, negotiate, render
+from app.reports.formats import MEDIA_TYPES, json_response, negotiate, render
 from app.reports.links import REPORTS_PATH
 from app.reports.renderers.labels import Labels
 from app.reports.schemas import (
+    Format,
     PeriodRead,
     PlanTrajectory,
     PublishParams,
@@ -66,6 +67,8 @@ def get_report(
     accept: Annotated[str | None, Header()] = None,
 ) -> Response:
     format_ = negotiate(query.format, accept)
+    if format_ is Format.JSON:  # the report's JSON is made without a model per line (service.py)
+        return json_response(service.period_report_json(session, year, period, query.filters(), timezone))
     report = service.period_report(session, year, period, query.filters(), timezone)
     return render(report, format_, Labels(query.lang, timezone), today)
 
@@ -89,11 +92,14 @@ def publish_report(
     actor: ActorDep,
     timezone: TimezoneDep,
     today: TodayDep,
-    response: Response,
-) -> ReportResponse:
+) -> Response:
     report = service.publish_report(session, year, period, actor.name, timezone, today)
-    response.headers["Location"] = f"{REPORTS_PATH}/{year}/{period}"
-    return report
+    return Response(
+        report,
+        status.HTTP_201_CREATED,
+        media_type=MEDIA_TYPES[Format.JSON],
+        headers={"Location": f"{REPORTS_PATH}/{year}/{period}"},
+    )
 
 
 @router.get(
