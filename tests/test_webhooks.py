@@ -489,3 +489,21 @@ def test_api_changes_reach_a_subscriber(
     assert (first["previous_status"], first["assignment"]["status"]) == ("not_started", "in_progress")
     assert comment_only["status_update"]["comment"] == "Lägesrapport"
     assert edit["changed_fields"] == ["contact_person"]
+
+
+def test_publishing_a_report_reaches_a_subscriber(
+    api: httpx.Client, backend: Backend, settings: Settings, receiver: Receiver
+) -> None:
+    api.post(
+        "/api/v1/webhooks", json={"url": receiver.url, "event_types": ["report.published"]}
+    ).raise_for_status()
+    api.post("/api/v1/reports/2015/T1/publish").raise_for_status()
+
+    assert deliver(backend, settings) == 1
+
+    [message] = [json.loads(request.body) for request in receiver.requests]
+    assert message["type"] == "report.published"
+    assert (message["data"]["year"], message["data"]["period"]) == (2015, "T1")
+    assert message["data"]["published_by"] == "test admin"
+    assert message["data"]["summary"]["assignments"] == 2  # the adopted ones of the small register
+    assert message["data"]["links"]["csv"].endswith("/reports/2015/T1?format=csv")

@@ -84,6 +84,8 @@ from app.reports.schemas import (
     ReportSummary,
     TrajectoryPoint,
 )
+from app.webhooks.outbox import record_event
+from app.webhooks.vocabulary import EventType
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -811,12 +813,29 @@ def publish_report(session: Session, year: int, key: str, actor: str, timezone: 
                     )
                 ],
             )
+        _record_publication(session, published)
         session.commit()
     except IntegrityError as error:
         session.rollback()
         raise ConflictError(f"{period.key} {period.year} has just been published by someone else.") from error
     unchanged = ReportDiff(changed={}, added=[], removed=[])
     return _report_json(_response(report, published, unchanged), bodies)
+
+
+def _record_publication(session: Session, published: PublishedReport) -> None:
+    """The `report.published` webhook event, in the publishing transaction."""
+    record_event(
+        session,
+        EventType.REPORT_PUBLISHED,
+        {
+            "year": published.year,
+            "period": published.period,
+            "published_at": published.published_at,
+            "published_by": published.published_by,
+            "summary": published.snapshot.get("summary"),
+            "links": report_links(published.year, published.period),
+        },
+    )
 
 
 def _default_report(
