@@ -1,5 +1,7 @@
 """Who may do what: tokens, roles, an editor's organisational scope, and the route table."""
 
+import html
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -8,7 +10,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from app.auth.models import ApiToken, Role
+from app.auth.models import ApiToken, Role, TokenKind
 from app.auth.service import create_token, hash_token, revoke_token
 from app.db import utcnow
 from app.models_registry import Base
@@ -246,3 +248,18 @@ def test_tokens_are_not_stored_in_plain_text_anywhere(api: httpx.Client, backend
         assert secret not in dump
         assert secret[12:] not in dump
         assert hash_token(secret) in stored_hashes
+
+
+def test_a_browser_reads_the_dashboard_and_reports_with_a_feed_token(
+    anon: httpx.Client, clients: Clients
+) -> None:
+    assert_problem(anon.get("/"), 401)
+    feed = clients.token(Role.READER, kind=TokenKind.FEED)
+    page = anon.get("/", params={"token": feed, "lang": "en"})
+    assert page.status_code == 200, page.text
+    links = re.findall(r'href="(/api/v1/reports/[^"]+)"', page.text)
+    assert links and all(f"token={feed}" in html.unescape(link) for link in links)
+    report_page = anon.get(html.unescape(next(link for link in links if "format=html" in link)))
+    assert report_page.status_code == 200
+    assert "lang=en&amp;token=" in report_page.text  # its own links carry the token on
+    assert_problem(anon.post("/api/v1/reports/2015/T1/publish", params={"token": feed}), 401)

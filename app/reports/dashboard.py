@@ -20,10 +20,13 @@ def dashboard(
     timezone: TimezoneDep,
     today: TodayDep,
     lang: Annotated[Lang, Query()] = "sv",
+    token: Annotated[
+        str | None, Query(description="A feed token: managers' browsers cannot send a Bearer token.")
+    ] = None,
 ) -> Response:
     report, periods = service.dashboard_report(session, timezone, today)
     return Response(
-        render_dashboard(report, periods, Labels(lang, timezone), today),
+        render_dashboard(report, periods, Labels(lang, timezone, token), today),
         media_type="text/html; charset=utf-8",
         headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY},
     )

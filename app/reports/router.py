@@ -70,7 +70,7 @@ def get_report(
     if format_ is Format.JSON:  # the report's JSON is made without a model per line (service.py)
         return json_response(service.period_report_json(session, year, period, query.filters(), timezone))
     report = service.period_report(session, year, period, query.filters(), timezone)
-    return render(report, format_, Labels(query.lang, timezone), today)
+    return render(report, format_, Labels(query.lang, timezone, query.token), today)
 
 
 @router.post(

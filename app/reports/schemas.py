@@ -57,6 +57,9 @@ class ReportQuery(ReportFilters):
 
     format: Format | None = Field(default=None, description="json, csv, xlsx or html; wins over Accept.")
     lang: Lang = Field(default="sv", description="Language of headings and labels (CSV, XLSX, HTML).")
+    token: str | None = Field(
+        default=None, description="A feed token, for browsers and programs that cannot send headers."
+    )
 
     def filters(self) -> ReportFilters:
         return ReportFilters.model_validate(self.model_dump(include=set(ReportFilters.model_fields)))
