@@ -14,9 +14,9 @@ from app.auth.models import Role, TokenKind
 from app.auth.service import create_token, list_tokens, revoke_token
 from app.db import make_engine, make_session_factory, utcnow
 from app.errors import ProblemError
-from app.ingest.service import load_seeds
 from app.logs import configure_logging
 from app.schema_migrations import upgrade_to_head
+from app.seeding.service import load_seeds
 from app.settings import get_settings
 from app.worker import run_worker
 

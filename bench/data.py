@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 
 from app.db import make_session_factory
-from app.ingest.service import load_seeds
+from app.seeding.service import load_seeds
 
 ROOT = Path(__file__).resolve().parent.parent
 UPDATES_PER_ASSIGNMENT = 20

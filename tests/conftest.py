@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session
 from app.auth.models import Role, TokenKind
 from app.auth.service import create_token
 from app.db import make_engine, make_session_factory
-from app.ingest.service import load_seeds
 from app.main import create_app
 from app.models_registry import Base
 from app.schema_migrations import upgrade_to_head
+from app.seeding.service import load_seeds
 from app.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,9 +15,9 @@ from app.assignments.schemas import AssignmentUpdate, StatusUpdateCreate
 from app.assignments.service import add_status_update, update_assignment
 from app.auth.models import Role
 from app.auth.principal import Principal
+from app.documents.source_text import collapse_whitespace, normalise_source_text
 from app.errors import InvalidInputError
-from app.ingest.service import load_seeds
-from app.ingest.source_text import collapse_whitespace, normalise_source_text
+from app.seeding.service import load_seeds
 from tests.conftest import SEEDS
 from tests.helpers import database_state
 

@@ -18,10 +18,10 @@ from app.assignments.service import apply_seed_entry
 from app.auth.models import Role
 from app.auth.principal import Principal
 from app.documents.models import Goal, SourceDocument
+from app.documents.source_text import collapse_whitespace, normalise_source_text
 from app.errors import InvalidInputError
-from app.ingest.schemas import AssignmentSeed, DocumentFile, DocumentSeed, GoalSeed, UnitSeed, UnitsFile
-from app.ingest.source_text import collapse_whitespace, normalise_source_text
 from app.org.models import OrgUnit
+from app.seeding.seed_files import AssignmentSeed, DocumentFile, DocumentSeed, GoalSeed, UnitSeed, UnitsFile
 
 SEED_ACTOR = Principal(name="seed", role=Role.ADMIN)
 
