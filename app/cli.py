@@ -10,9 +10,10 @@ from pathlib import Path
 import uvicorn
 from sqlalchemy.orm import Session
 
-from app.auth.models import Role, TokenKind
+from app.access import Role
+from app.auth.models import TokenKind
 from app.auth.service import create_token, list_tokens, revoke_token
-from app.db import make_engine, make_session_factory, utcnow
+from app.db import make_engine, make_session_factory, unit_of_work, utcnow
 from app.errors import ProblemError
 from app.logs import configure_logging
 from app.schema_migrations import upgrade_to_head
@@ -28,9 +29,10 @@ def migrate(_args: argparse.Namespace) -> None:
 
 @contextmanager
 def _session() -> Iterator[Session]:
+    """A unit of work for one command: committed when the command succeeds."""
     engine = make_engine(get_settings().database_url)
     try:
-        with make_session_factory(engine)() as session:
+        with unit_of_work(make_session_factory(engine)) as session:
             yield session
     finally:
         engine.dispose()
@@ -39,7 +41,11 @@ def _session() -> Iterator[Session]:
 def seed(args: argparse.Namespace) -> None:
     settings = get_settings()
     with _session() as session:
-        report = load_seeds(session, args.units or settings.org_units_file, args.file or settings.seed_file)
+        report = load_seeds(
+            session,
+            units_file=args.units or settings.org_units_file,
+            document_file=args.file or settings.seed_file,
+        )
     print(f"units: {dict(report.units)}; assignments: {dict(report.assignments)}")
 
 

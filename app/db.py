@@ -1,16 +1,18 @@
 """Database plumbing shared by every domain: engine, sessions, declarative base, column types."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, select, update
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, select, text, update
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from app.errors import NotFoundError
+from app.errors import ConflictError, NotFoundError
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -104,3 +106,38 @@ def make_engine(database_url: str, pool_size: int = 5) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
+
+
+CONCURRENT_WRITE_CONFLICT = (
+    "The request conflicts with a change made at the same time; read the current state and try again."
+)
+
+
+@contextmanager
+def unit_of_work(session_factory: sessionmaker[Session], *, lock_first: bool = True) -> Iterator[Session]:
+    """One transaction, owned by whoever opens it: a request, a CLI command, a worker round.
+
+    This is the one place where transactions end. Services only add and flush; the block commits
+    when it succeeds and rolls back when it raises, so a failed request writes nothing. A database
+    conflict (a unique or foreign key violation, at a flush or at the commit) becomes a 409
+    `ConflictError` here.
+
+    `lock_first` matters on SQLite only, which has one writer at a time and no row locks: the unit
+    of work takes the database's write lock when it begins (BEGIN IMMEDIATE), so that everything it
+    reads is the latest committed state and savepoints nest inside it. Reads, and work that must not
+    hold the lock while it waits on something else (a webhook's HTTP request), leave it off.
+    """
+    session = session_factory()
+    try:
+        if lock_first and session.get_bind().dialect.name == "sqlite":
+            session.execute(text("BEGIN IMMEDIATE"))
+        yield session
+        session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        raise ConflictError(CONCURRENT_WRITE_CONFLICT) from error
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

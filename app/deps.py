@@ -8,21 +8,23 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.clock import local_today
+from app.db import unit_of_work
 from app.settings import Settings
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """A session for one request. Services commit their own unit of work; anything left is rolled back."""
+    """The request's unit of work (app.db.unit_of_work): committed when the route has made its
+    response and before it is sent, so that nothing is acknowledged that is not durable; rolled back
+    when the route raises."""
     factory: sessionmaker[Session] = request.app.state.session_factory
-    session = factory()
-    try:
+    with unit_of_work(factory, lock_first=request.method not in READ_METHODS) as session:
         yield session
-    finally:
-        session.rollback()
-        session.close()
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the commit happens before the response is sent, not after.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_today(request: Request) -> date:

@@ -3,13 +3,13 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import Depends, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from app import health
+from app.assignments.router import documents_router as document_assignments_router
 from app.assignments.router import router as assignments_router
-from app.auth.deps import access
-from app.auth.models import Role
+from app.auth.deps import identify_caller
 from app.auth.router import router as tokens_router
 from app.calendar.router import router as calendar_router
 from app.db import make_engine, make_session_factory
@@ -34,9 +34,6 @@ Authenticate with `Authorization: Bearer <token>` (tokens: `uppdrag token create
 every `POST` accepts an `Idempotency-Key`. `X-Actor` names the person behind a write in history.
 """
 
-READERS = [Depends(access())]
-ADMINS = [Depends(access(read=Role.ADMIN, write=Role.ADMIN))]
-PUBLISHERS = [Depends(access(write=Role.ADMIN))]  # anyone who reads may read reports; admins publish
 # POST responses that carry a secret shown once: never kept for idempotent replay.
 SECRET_ISSUING_PATHS = (tokens_router.prefix, webhooks_router.prefix)
 EXPOSED_HEADERS = ["ETag", "Location", "X-Request-ID", "Idempotent-Replayed"]
@@ -74,13 +71,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.identify_caller = identify_caller
     configure_logging(settings.log_level)
     install_problem_handlers(app)
     _install_middleware(app, settings)
-    app.include_router(health.router)
-    for router in (assignments_router, org_router, documents_router, calendar_router, dashboard_router):
-        app.include_router(router, dependencies=READERS)
-    app.include_router(reports_router, dependencies=PUBLISHERS)
-    for router in (webhooks_router, tokens_router):
-        app.include_router(router, dependencies=ADMINS)
+    # Each router declares who may call its routes (app/access.py).
+    for router in (
+        health.router,
+        assignments_router,
+        org_router,
+        documents_router,
+        document_assignments_router,
+        calendar_router,
+        dashboard_router,
+        reports_router,
+        webhooks_router,
+        tokens_router,
+    ):
+        app.include_router(router)
     return app

@@ -7,11 +7,13 @@ from datetime import timedelta
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.assignments.deadline_events import raise_deadline_events
 from app.clock import local_today
-from app.db import utcnow
+from app.db import unit_of_work, utcnow
+from app.errors import ConflictError
 from app.idempotency.service import purge_expired
 from app.settings import Settings
-from app.webhooks.worker import DELIVERY_BATCH, deliver_due, raise_deadline_events
+from app.webhooks.delivery import DELIVERY_BATCH, deliver_due
 
 logger = logging.getLogger("uppdrag.worker")
 
@@ -21,14 +23,24 @@ def run_round(session_factory: sessionmaker[Session], settings: Settings) -> int
 
     Returns the deliveries attempted.
     """
-    with session_factory() as session:
-        raised = raise_deadline_events(session, local_today(settings.timezone), settings.due_soon_days)
+    raised = _raise_deadline_events(session_factory, settings)
     attempted = deliver_due(session_factory, settings)
-    with session_factory() as session:
-        purge_expired(session, utcnow() - timedelta(hours=settings.idempotency_retention_hours))
+    with unit_of_work(session_factory) as session:
+        purge_expired(session, older_than=utcnow() - timedelta(hours=settings.idempotency_retention_hours))
     if raised or attempted:
         logger.info("raised %d deadline events, attempted %d deliveries", raised, attempted)
     return attempted
+
+
+def _raise_deadline_events(session_factory: sessionmaker[Session], settings: Settings) -> int:
+    try:
+        with unit_of_work(session_factory) as session:
+            return raise_deadline_events(
+                session, today=local_today(settings.timezone), due_soon_days=settings.due_soon_days
+            )
+    except ConflictError:
+        logger.info("another worker raised the same deadline events; this round raised none")
+        return 0
 
 
 def run_worker(session_factory: sessionmaker[Session], settings: Settings, *, once: bool = False) -> None:

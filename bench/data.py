@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from app.db import make_session_factory
+from app.db import make_session_factory, unit_of_work
 from app.seeding.service import load_seeds
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,11 +68,11 @@ _CURRENT_STATE = text(
 
 def build_register(engine: Engine, assignments: int) -> None:
     """Seed the real document, then top the register up to `assignments` with synthetic history."""
-    with make_session_factory(engine)() as session:
+    with unit_of_work(make_session_factory(engine)) as session:
         load_seeds(
             session,
-            ROOT / "seeds" / "org_units.yaml",
-            ROOT / "seeds" / "budget_2015_ks.yaml",
+            units_file=ROOT / "seeds" / "org_units.yaml",
+            document_file=ROOT / "seeds" / "budget_2015_ks.yaml",
         )
     with engine.begin() as connection:
         seeded = connection.scalar(text("SELECT count(*) FROM assignments")) or 0

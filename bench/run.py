@@ -37,16 +37,17 @@ from sqlalchemy import Select, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from app.access import Principal, Role
 from app.assignments.models import Assignment, StatusUpdate
-from app.auth.models import Role
 from app.auth.service import create_token
 from app.db import make_engine, make_session_factory
 from app.documents.service import current_document
 from app.reports.fetch import stream_rows
+from app.reports.lines import lines_query
 from app.reports.models import PublishedReport
 from app.reports.periods import ReportingPeriod, plan_periods
 from app.reports.schemas import ReportFilters
-from app.reports.service import _filter_clauses, _lines_query, publish_report
+from app.reports.service import publish_report
 from app.schema_migrations import upgrade_to_head
 from app.settings import Settings
 from bench.data import build_register
@@ -119,7 +120,7 @@ def _name(period: ReportingPeriod) -> str:
 
 def _lines(session: Session, period: ReportingPeriod) -> Query:
     """The report's statement for the default report (adopted assignments, no filters)."""
-    return _lines_query(period.window, TIMEZONE, "postgresql", _filter_clauses(session, ReportFilters()))
+    return lines_query(session, period.window, filters=ReportFilters(), timezone=TIMEZONE)
 
 
 def _execution_ms(session: Session, query: Query) -> float:
@@ -237,7 +238,12 @@ def _publish_first(session: Session, period: ReportingPeriod) -> None:
     )
     if published is None:  # (else published by an earlier run: --keep)
         today = date.today()  # noqa: DTZ011
-        elapsed = _timed(partial(publish_report, session, period.year, period.key, "bench", TIMEZONE, today))
+        publisher = Principal(name="bench", role=Role.ADMIN)
+        publishing = partial(
+            publish_report, session, period.year, period.key, actor=publisher, timezone=TIMEZONE, today=today
+        )
+        elapsed = _timed(publishing)
+        session.commit()
         print(f"published {_name(period)} in {_fmt_ms(elapsed)} (in process)")
     print(f"{_name(period)} is published: its report is the frozen one, with its diff from live data.")
 
@@ -259,6 +265,7 @@ def main() -> None:
         periods = plan_periods(current_document(session))
         _publish_first(session, periods[0])
         _token, secret = create_token(session, name="bench", role=Role.ADMIN)
+        session.commit()
         print(f"Median of {args.runs} runs after a warm-up; reports over HTTP, from request to last byte.\n")
         headers = {"Authorization": f"Bearer {secret}"}
         with serve(url) as base_url, httpx.Client(base_url=base_url, headers=headers, timeout=600) as client:

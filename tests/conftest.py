@@ -21,7 +21,8 @@ import uvicorn
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from app.auth.models import Role, TokenKind
+from app.access import Role
+from app.auth.models import TokenKind
 from app.auth.service import create_token
 from app.db import make_engine, make_session_factory
 from app.main import create_app
@@ -163,6 +164,7 @@ class Clients:
     def token(self, role: Role, unit: str | None = None, kind: TokenKind = TokenKind.API) -> str:
         with self.backend.session() as db_session:
             _token, secret = create_token(db_session, name=f"test {role}", role=role, kind=kind, unit=unit)
+            db_session.commit()
         return secret
 
     def client(self, token: str | None) -> httpx.Client:
@@ -201,12 +203,14 @@ def anon(clients: Clients) -> httpx.Client:
 @pytest.fixture
 def small_register(session: Session) -> Session:
     """The real organisation and a small document with a handful of assignments."""
-    load_seeds(session, TEST_DATA / "units.yaml", TEST_DATA / "small_document.yaml")
+    load_seeds(session, units_file=TEST_DATA / "units.yaml", document_file=TEST_DATA / "small_document.yaml")
+    session.commit()
     return session
 
 
 @pytest.fixture
 def full_register(session: Session) -> Session:
     """The real seeds: every commitment of the budget document."""
-    load_seeds(session, SEEDS / "org_units.yaml", SEEDS / "budget_2015_ks.yaml")
+    load_seeds(session, units_file=SEEDS / "org_units.yaml", document_file=SEEDS / "budget_2015_ks.yaml")
+    session.commit()
     return session

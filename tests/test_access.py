@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from app.auth.models import ApiToken, Role, TokenKind
+from app.access import Role
+from app.auth.models import ApiToken, TokenKind
 from app.auth.service import create_token, hash_token, revoke_token
 from app.db import utcnow
 from app.models_registry import Base
@@ -198,10 +199,12 @@ def test_revoked_and_expired_tokens_are_refused(clients: Clients, session: Sessi
     assert client.get("/api/v1/assignments").status_code == 200
     token = session.query(ApiToken).filter_by(token_hash=hash_token(secret)).one()
     revoke_token(session, token.id)
+    session.commit()
     assert_problem(client.get("/api/v1/assignments"), 401)
     _expired, expired_secret = create_token(
         session, name="old", role=Role.ADMIN, expires_at=utcnow() - timedelta(seconds=1)
     )
+    session.commit()
     assert_problem(clients.client(expired_secret).get("/api/v1/assignments"), 401)
     assert_problem(clients.client("upp_made-up").get("/api/v1/assignments"), 401)
     malformed = httpx.Client(base_url=clients.base_url, headers={"Authorization": "Basic abc"})

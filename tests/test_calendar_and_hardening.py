@@ -10,7 +10,8 @@ import httpx
 import pytest
 from icalendar import Calendar
 
-from app.auth.models import Role, TokenKind
+from app.access import Role
+from app.auth.models import TokenKind
 from app.logs import JsonFormatter
 from tests.conftest import TEST_ORIGIN, Clients
 from tests.helpers import assert_problem, assignment_by_reference, post_update

@@ -8,14 +8,18 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session
 
+from app.access import Principal, Role
 from app.clock import local_today
 from app.documents.service import current_document
 from app.errors import ConflictError
+from app.reports.live import build_report
 from app.reports.periods import window_around
 from app.reports.schemas import ReportFilters
-from app.reports.service import build_report, publish_report
+from app.reports.service import publish_report
 from tests.helpers import assert_problem, current_etag, post_update, unit_ids
 from tests.report_scenario import FIRST, SECOND, play_scenario, report_url
+
+EVA = Principal(name="Eva Ek", role=Role.ADMIN)
 
 pytestmark = pytest.mark.usefixtures("small_register")
 
@@ -97,8 +101,8 @@ def test_publish_takes_no_filters(api: httpx.Client) -> None:
 
 def test_a_period_is_published_only_after_its_cutoff(small_register: Session) -> None:
     with pytest.raises(ConflictError):
-        publish_report(small_register, 2015, "T2", "Eva Ek", TIMEZONE, date(2015, 8, 31))
-    publish_report(small_register, 2015, "T2", "Eva Ek", TIMEZONE, date(2015, 9, 1))
+        publish_report(small_register, 2015, "T2", actor=EVA, timezone=TIMEZONE, today=date(2015, 8, 31))
+    publish_report(small_register, 2015, "T2", actor=EVA, timezone=TIMEZONE, today=date(2015, 9, 1))
 
 
 def test_compare_with_the_previous_report(api: httpx.Client) -> None:
@@ -206,14 +210,20 @@ def test_today_window_counts_new_and_archived_assignments(api: httpx.Client, ses
     session.expire_all()
     document = current_document(session)
     today = local_today(TIMEZONE)
-    report = build_report(session, document, window_around(document, today), ReportFilters(), TIMEZONE)
+    report = build_report(
+        session, document, window_around(document, today), filters=ReportFilters(), timezone=TIMEZONE
+    )
     lines = {line.reference: line for line in report.assignments}
     assert FIRST not in lines
     assert [item.reference for item in report.summary.archived_in_period] == [FIRST]
     assert lines[created["reference"]].new_in_period and not lines[SECOND].new_in_period
     assert report.summary.new_in_period == 1
     t1 = build_report(
-        session, document, window_around(document, date(2015, 4, 30)), ReportFilters(), TIMEZONE
+        session,
+        document,
+        window_around(document, date(2015, 4, 30)),
+        filters=ReportFilters(),
+        timezone=TIMEZONE,
     )
     assert created["reference"] not in {line.reference for line in t1.assignments}
     assert FIRST in {line.reference for line in t1.assignments}

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.auth.models import ApiToken, Role
+from app.access import Role
+from app.auth.models import ApiToken
 from app.auth.service import hash_token, revoke_token
 from app.webhooks.models import OutboxEvent
 from tests.conftest import Clients
@@ -187,7 +188,7 @@ def test_atomic_batch_is_all_or_nothing(api: httpx.Client, session: Session) -> 
 def test_a_revoked_token_cannot_replay_its_keys(
     api: httpx.Client, clients: Clients, session: Session
 ) -> None:
-    from app.auth.models import Role
+    from app.access import Role
 
     secret = clients.token(Role.ADMIN)
     writer = clients.client(secret)
@@ -196,6 +197,7 @@ def test_a_revoked_token_cannot_replay_its_keys(
     assert writer.post("/api/v1/assignments", json=body, headers=headers).status_code == 201
     token = session.query(ApiToken).filter_by(token_hash=hash_token(secret)).one()
     revoke_token(session, token.id)
+    session.commit()
     assert_problem(writer.post("/api/v1/assignments", json=body, headers=headers), 401)
 
 

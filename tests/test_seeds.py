@@ -10,11 +10,11 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.access import Principal, Role
 from app.assignments.models import Assignment, AssignmentRevision, StatusUpdate
 from app.assignments.schemas import AssignmentUpdate, StatusUpdateCreate
-from app.assignments.service import add_status_update, update_assignment
-from app.auth.models import Role
-from app.auth.principal import Principal
+from app.assignments.service import update_assignment
+from app.assignments.status_updates import add_status_update
 from app.documents.source_text import collapse_whitespace, normalise_source_text
 from app.errors import InvalidInputError
 from app.seeding.service import load_seeds
@@ -110,7 +110,8 @@ def test_second_load_changes_nothing(full_register: Session) -> None:
         return [(row.reference, row.version, row.updated_at, row.title, row.deadline_latest) for row in rows]
 
     before, counts = snapshot(), database_state(full_register)
-    report = load_seeds(full_register, UNITS_FILE, DOCUMENT_FILE)
+    report = load_seeds(full_register, units_file=UNITS_FILE, document_file=DOCUMENT_FILE)
+    full_register.commit()
     assert dict(report.assignments) == {"unchanged": len(ENTRIES)}
     assert snapshot() == before
     assert database_state(full_register) == counts
@@ -133,17 +134,19 @@ def test_changed_entry_updates_its_row_but_never_its_status_history(
     add_status_update(
         full_register,
         assignment.id,
-        StatusUpdateCreate(
+        data=StatusUpdateCreate(
             status="in_progress", progress=20, comment="Pågår", effective_date=date(2015, 3, 1)
         ),
-        Principal(name="test", role=Role.ADMIN),
-        date(2026, 1, 1),
+        actor=Principal(name="test", role=Role.ADMIN),
+        today=date(2026, 1, 1),
         expected_version=assignment.version,
     )
+    full_register.commit()
     version = assignment.version
     changed = _changed_copy(tmp_path, "KS-2015-001", title="Ny titel", deadline_text="hösten 2016")
 
-    report = load_seeds(full_register, UNITS_FILE, changed)
+    report = load_seeds(full_register, units_file=UNITS_FILE, document_file=changed)
+    full_register.commit()
 
     assert dict(report.assignments) == {"updated": 1, "unchanged": len(ENTRIES) - 1}
     full_register.expire_all()
@@ -167,7 +170,8 @@ def test_a_quote_not_in_the_source_is_refused_and_nothing_is_written(
     changed = _changed_copy(tmp_path, "KS-2015-002", quote="Kommunstyrelsen ska bygga en månbas.")
     before = database_state(session)
     with pytest.raises(InvalidInputError, match="KS-2015-002"):
-        load_seeds(session, UNITS_FILE, changed)
+        load_seeds(session, units_file=UNITS_FILE, document_file=changed)
+    session.rollback()  # as the command's unit of work does when loading raises
     assert database_state(session) == before
 
 
@@ -176,16 +180,18 @@ def test_reload_never_reverts_what_users_changed(full_register: Session, tmp_pat
     update_assignment(
         full_register,
         assignment.id,
-        AssignmentUpdate(title="Titel ändrad i API:t", contact_person="Eva Ek"),
-        Principal(name="test", role=Role.ADMIN),
+        data=AssignmentUpdate(title="Titel ändrad i API:t", contact_person="Eva Ek"),
+        actor=Principal(name="test", role=Role.ADMIN),
         expected_version=assignment.version,
     )
-    assert dict(load_seeds(full_register, UNITS_FILE, DOCUMENT_FILE).assignments) == {
-        "unchanged": len(ENTRIES)
-    }
+    full_register.commit()
+    assert dict(
+        load_seeds(full_register, units_file=UNITS_FILE, document_file=DOCUMENT_FILE).assignments
+    ) == {"unchanged": len(ENTRIES)}
 
     changed = _changed_copy(tmp_path, "KS-2015-002", deadline_text="hösten 2016")
-    report = load_seeds(full_register, UNITS_FILE, changed)
+    report = load_seeds(full_register, units_file=UNITS_FILE, document_file=changed)
+    full_register.commit()
 
     assert report.assignments["updated"] == 1
     full_register.expire_all()

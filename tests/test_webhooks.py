@@ -15,18 +15,19 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.assignments.deadline_events import raise_deadline_events
 from app.assignments.models import Assignment
 from app.assignments.vocabulary import Status
 from app.cli import main
 from app.db import make_session_factory, utcnow
 from app.org.models import OrgUnit
 from app.settings import Settings, get_settings
+from app.webhooks.delivery import deliver_due
 from app.webhooks.models import OutboxEvent, WebhookDelivery, WebhookSubscription
 from app.webhooks.outbox import record_event
 from app.webhooks.schemas import SubscriptionCreate
 from app.webhooks.service import create_subscription
 from app.webhooks.vocabulary import DeliveryStatus, EventType
-from app.webhooks.worker import deliver_due, raise_deadline_events
 from tests.conftest import Backend
 from tests.helpers import assert_problem
 from tests.webhook_receiver import ReceivedRequest, Receiver
@@ -82,7 +83,9 @@ def subscribe(
     data: dict[str, Any] = {"url": url, "event_types": event_types}
     if owner:
         data["owner_unit_id"] = unit_id(session, owner)
-    return create_subscription(session, SubscriptionCreate.model_validate(data))
+    subscription = create_subscription(session, data=SubscriptionCreate.model_validate(data))
+    session.commit()
+    return subscription
 
 
 def record(session: Session, event_type: EventType, owner: str | None = None, **payload: Any) -> OutboxEvent:
@@ -357,18 +360,25 @@ def raised(session: Session) -> list[tuple[str, str, str]]:
     ]
 
 
+def raise_events(session: Session, today: date) -> int:
+    """One worker round's deadline events, committed as the worker's unit of work commits them."""
+    raised = raise_deadline_events(session, today=today, due_soon_days=14)
+    session.commit()
+    return raised
+
+
 def test_due_soon_and_overdue_are_raised_once_per_assignment_and_deadline(session: Session) -> None:
     subscription = subscribe(
         session, "https://hooks.example.org/", ["assignment.due_soon", "assignment.overdue"]
     )
     today = date(2016, 11, 20)
 
-    assert raise_deadline_events(session, today, 14) == 2
+    assert raise_events(session, today) == 2
     assert raised(session) == [
         ("assignment.due_soon", "KS-2015-003", "2016-11-30"),
         ("assignment.overdue", "KS-2015-001", "2014-12-31"),
     ]
-    assert raise_deadline_events(session, today, 14) == 0
+    assert raise_events(session, today) == 0
     assert [delivery.subscription_id for delivery in deliveries(session)] == [subscription.id] * 2
 
     assignment(session, "KS-2015-003").deadline_latest = date(2016, 12, 2)  # moved: a new deadline
@@ -377,12 +387,12 @@ def test_due_soon_and_overdue_are_raised_once_per_assignment_and_deadline(sessio
     archived = assignment(session, "KS-2015-004")
     archived.deadline_latest, archived.archived_at = date(2016, 11, 21), utcnow()
     session.commit()
-    assert raise_deadline_events(session, today, 14) == 1
+    assert raise_events(session, today) == 1
     assert raised(session)[-1] == ("assignment.due_soon", "KS-2015-003", "2016-12-02")
 
-    assert raise_deadline_events(session, date(2016, 12, 5), 14) == 1
+    assert raise_events(session, date(2016, 12, 5)) == 1
     assert raised(session)[-1] == ("assignment.overdue", "KS-2015-003", "2016-12-02")
-    assert raise_deadline_events(session, date(2016, 12, 6), 14) == 0
+    assert raise_events(session, date(2016, 12, 6)) == 0
     [event] = session.scalars(select(OutboxEvent).order_by(OutboxEvent.id.desc()).limit(1))
     assert event.owner_unit_id == unit_id(session, "SLK_PERSONAL")
     assert event.payload["assignment"]["owner"]["key"] == "SLK_PERSONAL"

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,6 +23,7 @@ from app.assignments.vocabulary import Assessment, AssignmentKind, Status, Traff
 from app.db import Base, UTCDateTime, utcnow
 from app.documents.models import Goal, Origin, SourceDocument
 from app.org.models import OrgUnit
+from app.webhooks.vocabulary import EventType
 
 assignment_partners = Table(
     "assignment_partners",
@@ -151,6 +153,22 @@ class AssignmentRevision(Base):
     action: Mapped[str] = mapped_column(String(20))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     version: Mapped[int] = mapped_column(Integer)
+
+
+class DeadlineNotice(Base):
+    """That a due-soon or overdue event was raised for an assignment and a latest deadline.
+
+    The unique key makes each fire once; a changed deadline is a new key and fires again.
+    """
+
+    __tablename__ = "deadline_notices"
+    __table_args__ = (UniqueConstraint("assignment_id", "event_type", "deadline"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"))
+    event_type: Mapped[EventType] = mapped_column(String(40))
+    deadline: Mapped[date] = mapped_column(Date)
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 # Each assignment's timeline newest first, for the state and the latest comment as of a day

@@ -5,7 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from app.assignments import service
+from app.access import ACCESS_PROBLEMS, READERS, EditorDep
+from app.assignments import history, queries, service, status_updates
 from app.assignments.models import Assignment
 from app.assignments.schemas import (
     ArchiveRequest,
@@ -20,24 +21,42 @@ from app.assignments.schemas import (
     StatusUpdateRead,
     assignment_read,
 )
-from app.auth.deps import ActorDep
 from app.deps import SessionDep, TimezoneDep, TodayDep
+from app.documents.service import get_document
 from app.errors import InvalidInputError, problem_responses
 from app.inputs import IdPath
 from app.pagination import Page
 
-router = APIRouter(prefix="/api/v1/assignments", tags=["assignments"])
+# Readers read; a write needs an editor (whose unit owns or executes the assignment) or an admin.
+router = APIRouter(
+    prefix="/api/v1/assignments", tags=["assignments"], dependencies=[READERS], responses=ACCESS_PROBLEMS
+)
 
 
 def _reads_as_of(session: SessionDep, items: Sequence[Assignment], day: date) -> list[AssignmentRead]:
     """The assignments as they stood on `day`: their reported state then, and overdue on that day."""
-    states = service.states_on_day(session, [item.id for item in items], day)
+    states = status_updates.states_on_day(session, assignment_ids=[item.id for item in items], day=day)
     return [
         assignment_read(
-            item, overdue=service.overdue_on(item.deadline_latest, states[item.id].status, day)
+            item, overdue=queries.overdue_on(item.deadline_latest, states[item.id].status, day)
         ).model_copy(update=asdict(states[item.id]))
         for item in items
     ]
+
+
+def assignment_page(
+    session: SessionDep, filters: AssignmentFilters, today: date, timezone: str
+) -> Page[AssignmentRead]:
+    """A page of the register: as it is today, or as it stood on `filters.as_of`."""
+    items, total = queries.list_assignments(session, filters=filters, today=today, timezone=timezone)
+    return Page(
+        items=_reads_as_of(session, items, filters.as_of)
+        if filters.as_of
+        else [assignment_read(item, overdue=queries.is_overdue(item, today)) for item in items],
+        total=total,
+        limit=filters.limit,
+        offset=filters.offset,
+    )
 
 
 @router.get(
@@ -49,15 +68,7 @@ def list_assignments(
     today: TodayDep,
     timezone: TimezoneDep,
 ) -> Page[AssignmentRead]:
-    items, total = service.list_assignments(session, filters, today, timezone)
-    return Page(
-        items=_reads_as_of(session, items, filters.as_of)
-        if filters.as_of
-        else [assignment_read(item, overdue=service.is_overdue(item, today)) for item in items],
-        total=total,
-        limit=filters.limit,
-        offset=filters.offset,
-    )
+    return assignment_page(session, filters, today, timezone)
 
 
 IfMatchHeader = Annotated[
@@ -82,7 +93,7 @@ def expected_version(if_match: str | None, body_version: int | None) -> int | No
 
 def _versioned_read(assignment: Assignment, today: date, response: Response) -> AssignmentRead:
     response.headers["ETag"] = etag_for(assignment.version)
-    return assignment_read(assignment, overdue=service.is_overdue(assignment, today))
+    return assignment_read(assignment, overdue=queries.is_overdue(assignment, today))
 
 
 @router.post(
@@ -93,9 +104,9 @@ def _versioned_read(assignment: Assignment, today: date, response: Response) -> 
     responses=problem_responses(401, 403, 409, 422),
 )
 def create_assignment(
-    data: AssignmentCreate, session: SessionDep, actor: ActorDep, today: TodayDep, response: Response
+    data: AssignmentCreate, session: SessionDep, actor: EditorDep, today: TodayDep, response: Response
 ) -> AssignmentRead:
-    assignment = service.create_assignment(session, data, actor, today)
+    assignment = service.create_assignment(session, data=data, actor=actor, today=today)
     response.headers["Location"] = f"{router.prefix}/{assignment.id}"
     return _versioned_read(assignment, today, response)
 
@@ -109,7 +120,7 @@ def create_assignment(
 def get_assignment(
     assignment_id: IdPath, session: SessionDep, today: TodayDep, response: Response
 ) -> AssignmentRead:
-    return _versioned_read(service.get_assignment(session, assignment_id), today, response)
+    return _versioned_read(queries.get_assignment(session, assignment_id), today, response)
 
 
 @router.patch(
@@ -122,13 +133,15 @@ def update_assignment(
     assignment_id: IdPath,
     data: AssignmentUpdate,
     session: SessionDep,
-    actor: ActorDep,
+    actor: EditorDep,
     today: TodayDep,
     response: Response,
     if_match: IfMatchHeader = None,
 ) -> AssignmentRead:
     version = expected_version(if_match, data.version)
-    assignment = service.update_assignment(session, assignment_id, data, actor, version)
+    assignment = service.update_assignment(
+        session, assignment_id, data=data, actor=actor, expected_version=version
+    )
     return _versioned_read(assignment, today, response)
 
 
@@ -141,7 +154,7 @@ def update_assignment(
 def archive_assignment(
     assignment_id: IdPath,
     session: SessionDep,
-    actor: ActorDep,
+    actor: EditorDep,
     today: TodayDep,
     response: Response,
     data: ArchiveRequest | None = None,
@@ -149,7 +162,7 @@ def archive_assignment(
 ) -> AssignmentRead:
     version = expected_version(if_match, None)
     assignment = service.archive_assignment(
-        session, assignment_id, data.reason if data else None, actor, version
+        session, assignment_id, reason=data.reason if data else None, actor=actor, expected_version=version
     )
     return _versioned_read(assignment, today, response)
 
@@ -165,13 +178,15 @@ def add_status_update(
     assignment_id: IdPath,
     data: StatusUpdateCreate,
     session: SessionDep,
-    actor: ActorDep,
+    actor: EditorDep,
     today: TodayDep,
     response: Response,
     if_match: IfMatchHeader = None,
 ) -> StatusUpdateRead:
     version = expected_version(if_match, data.version)
-    update, assignment = service.add_status_update(session, assignment_id, data, actor, today, version)
+    update, assignment = status_updates.add_status_update(
+        session, assignment_id, data=data, actor=actor, today=today, expected_version=version
+    )
     response.headers["ETag"] = etag_for(assignment.version)
     return StatusUpdateRead.model_validate(update)
 
@@ -183,9 +198,9 @@ def add_status_update(
     responses=problem_responses(401, 403, 422),
 )
 def apply_status_update_batch(
-    batch: BatchStatusUpdates, session: SessionDep, actor: ActorDep, today: TodayDep
+    batch: BatchStatusUpdates, session: SessionDep, actor: EditorDep, today: TodayDep
 ) -> BatchResult:
-    return service.apply_status_update_batch(session, batch, actor, today)
+    return status_updates.apply_status_update_batch(session, batch=batch, actor=actor, today=today)
 
 
 @router.get(
@@ -197,7 +212,7 @@ def apply_status_update_batch(
 def list_status_updates(assignment_id: IdPath, session: SessionDep) -> list[StatusUpdateRead]:
     return [
         StatusUpdateRead.model_validate(update)
-        for update in service.list_status_updates(session, assignment_id)
+        for update in status_updates.list_status_updates(session, assignment_id)
     ]
 
 
@@ -208,4 +223,31 @@ def list_status_updates(assignment_id: IdPath, session: SessionDep) -> list[Stat
     responses=problem_responses(404),
 )
 def assignment_history(assignment_id: IdPath, session: SessionDep) -> list[HistoryEntry]:
-    return service.assignment_history(session, assignment_id)
+    return history.assignment_history(session, assignment_id)
+
+
+# The assignments of one document, served here with the register's filter (`document`).
+documents_router = APIRouter(
+    prefix="/api/v1/documents",
+    tags=["documents and goals"],
+    dependencies=[READERS],
+    responses=ACCESS_PROBLEMS,
+)
+
+
+@documents_router.get(
+    "/{document_id}/assignments",
+    response_model=Page[AssignmentRead],
+    summary="The assignments that come from a document",
+)
+def document_assignments(
+    document_id: IdPath,
+    session: SessionDep,
+    today: TodayDep,
+    timezone: TimezoneDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page[AssignmentRead]:
+    get_document(session, document_id)
+    filters = AssignmentFilters(document=document_id, limit=limit, offset=offset)
+    return assignment_page(session, filters, today, timezone)

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.assignments.models import Assignment
+from app.assignments.values import nested_values
 from app.assignments.vocabulary import Assessment, AssignmentKind, Status, TrafficLight
 from app.documents.models import Origin
 from app.documents.schemas import DocumentRef, GoalRef
@@ -304,28 +305,6 @@ class AssignmentFilters(StrictInput):
 
 def assignment_read(assignment: Assignment, *, overdue: bool) -> AssignmentRead:
     """Shape a stored assignment for the API."""
-    money = (
-        Money(
-            min_sek=assignment.amount_min_sek,
-            max_sek=assignment.amount_max_sek
-            if assignment.amount_max_sek is not None
-            else assignment.amount_min_sek,
-            year=assignment.amount_year,
-            text=assignment.amount_text,
-        )
-        if assignment.amount_min_sek is not None
-        else None
-    )
-    target = (
-        Target(
-            indicator=assignment.target_indicator,
-            value=assignment.target_value,
-            unit=assignment.target_unit,
-            year=assignment.target_year,
-        )
-        if assignment.target_indicator
-        else None
-    )
     return AssignmentRead(
         id=assignment.id,
         reference=assignment.reference,
@@ -341,14 +320,7 @@ def assignment_read(assignment: Assignment, *, overdue: bool) -> AssignmentRead:
         partners=[UnitRef.model_validate(unit) for unit in assignment.partners],
         contact_person=assignment.contact_person,
         kind=assignment.kind,
-        deadline=DeadlineRead(
-            text=assignment.deadline_text,
-            earliest=assignment.deadline_earliest,
-            latest=assignment.deadline_latest,
-            precision=assignment.deadline_precision,
-        ),
-        money=money,
-        target=target,
+        **nested_values(assignment),
         status=assignment.status,
         progress=assignment.progress,
         assessment=assignment.assessment,
@@ -410,17 +382,3 @@ class BatchResult(BaseModel):
     applied: int
     failed: int
     results: list[BatchItemResult]
-
-
-def assignment_event_payload(assignment: Assignment) -> dict[str, Any]:
-    """The summary of an assignment that webhook events about it carry."""
-    return {
-        "id": assignment.id,
-        "reference": assignment.reference,
-        "title": assignment.title,
-        "status": assignment.status,
-        "progress": assignment.progress,
-        "owner": UnitRef.model_validate(assignment.owner).model_dump(),
-        "deadline": {"text": assignment.deadline_text, "latest": assignment.deadline_latest},
-        "version": assignment.version,
-    }

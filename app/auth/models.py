@@ -4,13 +4,8 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.access import Role
 from app.db import Base, UTCDateTime, utcnow
-
-
-class Role(StrEnum):
-    ADMIN = "admin"  # everything, including tokens and webhooks
-    EDITOR = "editor"  # writes where its unit (or a sub-unit) is owner or executor
-    READER = "reader"  # reads and reports
 
 
 class TokenKind(StrEnum):

@@ -2,14 +2,17 @@ from datetime import UTC
 
 from fastapi import APIRouter, Response, status
 
+from app.access import ACCESS_PROBLEMS, ADMINS, AdminDep
 from app.auth import service
-from app.auth.deps import ActorDep
 from app.auth.schemas import TokenCreate, TokenCreated, TokenRead
 from app.deps import SessionDep
 from app.errors import problem_responses
 from app.inputs import IdPath
 
-router = APIRouter(prefix="/api/v1/tokens", tags=["tokens (admin)"])
+# Tokens are for admins only, to read as well as to write.
+router = APIRouter(
+    prefix="/api/v1/tokens", tags=["tokens (admin)"], dependencies=[ADMINS], responses=ACCESS_PROBLEMS
+)
 
 
 @router.get("", response_model=list[TokenRead], summary="All tokens (never their secrets)")
@@ -29,7 +32,7 @@ def get_token(token_id: IdPath, session: SessionDep) -> TokenRead:
     summary="Create a token; its secret is in this response only",
     responses=problem_responses(422),
 )
-def create_token(data: TokenCreate, session: SessionDep, actor: ActorDep, response: Response) -> TokenCreated:
+def create_token(data: TokenCreate, session: SessionDep, actor: AdminDep, response: Response) -> TokenCreated:
     token, secret = service.create_token(
         session,
         name=data.name,
@@ -49,5 +52,5 @@ def create_token(data: TokenCreate, session: SessionDep, actor: ActorDep, respon
     summary="Revoke a token (it stays listed)",
     responses=problem_responses(404, 409),
 )
-def revoke_token(token_id: IdPath, session: SessionDep, actor: ActorDep) -> TokenRead:
+def revoke_token(token_id: IdPath, session: SessionDep, actor: AdminDep) -> TokenRead:
     return TokenRead.model_validate(service.revoke_token(session, token_id, revoked_by=actor))

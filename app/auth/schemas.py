@@ -2,7 +2,8 @@ from datetime import datetime
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from app.auth.models import Role, TokenKind
+from app.access import Role
+from app.auth.models import TokenKind
 from app.auth.service import MAX_TOKEN_NAME_LENGTH
 
 

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.models import ApiToken, Role, TokenKind
-from app.auth.principal import Principal
+from app.access import Principal, Role
+from app.auth.models import ApiToken, TokenKind
 from app.db import get_or_404, utcnow
 from app.errors import ConflictError, InvalidInputError
 from app.org.service import resolve_unit_reference, unit_with_descendant_ids
@@ -54,7 +54,7 @@ def create_token(
         created_by_token_id=created_by.token_id if created_by else None,
     )
     session.add(token)
-    session.commit()
+    session.flush()
     return token, secret
 
 
@@ -66,17 +66,16 @@ def get_token(session: Session, token_id: int) -> ApiToken:
     return get_or_404(session, ApiToken, token_id, "token")
 
 
-def revoke_token(session: Session, token_id: int, revoked_by: Principal | None = None) -> ApiToken:
+def revoke_token(session: Session, token_id: int, *, revoked_by: Principal | None = None) -> ApiToken:
     token = get_token(session, token_id)
     if token.revoked_at is not None:
         raise ConflictError(f"Token {token_id} is already revoked.")
     token.revoked_at = utcnow()
     token.revoked_by_token_id = revoked_by.token_id if revoked_by else None
-    session.commit()
     return token
 
 
-def find_active_token(session: Session, secret: str, kind: TokenKind) -> ApiToken | None:
+def find_active_token(session: Session, secret: str, *, kind: TokenKind) -> ApiToken | None:
     """The unrevoked, unexpired token of this kind with this secret; notes when it was last used."""
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
     now = utcnow()
@@ -85,11 +84,16 @@ def find_active_token(session: Session, secret: str, kind: TokenKind) -> ApiToke
     if token.expires_at is not None and token.expires_at <= now:
         return None
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-        token.last_used_at = now
-        session.commit()
+        token.last_used_at = now  # bookkeeping, written with the request's unit of work
     return token
 
 
 def principal_for(session: Session, token: ApiToken) -> Principal:
     scope = frozenset(unit_with_descendant_ids(session, token.unit_id)) if token.unit_id else frozenset()
-    return Principal(name=token.name, role=token.role, token_id=token.id, scope=scope)
+    return Principal(
+        name=token.name,
+        role=token.role,
+        token_id=token.id,
+        scope=scope,
+        from_feed_token=token.kind == TokenKind.FEED,
+    )

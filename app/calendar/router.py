@@ -1,10 +1,11 @@
 """GET /api/v1/calendar.ics: a feed Outlook can subscribe to. Calendar clients cannot send
-headers, so, like every read, it also accepts a revocable feed token in the URL (`?token=…`)."""
+headers, so it also accepts a revocable feed token in the URL (`?token=…`)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from app.access import ACCESS_PROBLEMS, FeedReaderDep
 from app.assignments.schemas import AssignmentFilters
 from app.assignments.vocabulary import Status
 from app.calendar.service import deadline_calendar
@@ -12,7 +13,8 @@ from app.db import utcnow
 from app.deps import SessionDep, TimezoneDep, TodayDep
 from app.inputs import IdQuery
 
-router = APIRouter(prefix="/api/v1", tags=["calendar"])
+# Readers read it, also with a feed token in the URL.
+router = APIRouter(prefix="/api/v1", tags=["calendar"], responses=ACCESS_PROBLEMS)
 FEED_TOKEN_HELP = "A feed token (`uppdrag token create --feed`), for clients that cannot send headers."
 FEED_HEADERS = {
     "Content-Disposition": 'inline; filename="uppdrag.ics"',
@@ -28,6 +30,7 @@ FEED_HEADERS = {
 )
 def calendar_feed(
     session: SessionDep,
+    _reader: FeedReaderDep,
     today: TodayDep,
     timezone: TimezoneDep,
     owner: Annotated[str | None, Query(description="Owner unit id or key, with its sub-units.")] = None,
@@ -36,5 +39,5 @@ def calendar_feed(
     token: Annotated[str | None, Query(description=FEED_TOKEN_HELP)] = None,
 ) -> Response:
     filters = AssignmentFilters(owner=owner, goal=goal, status=status or [])
-    body = deadline_calendar(session, filters, today, timezone, utcnow())
+    body = deadline_calendar(session, filters=filters, today=today, timezone=timezone, stamp=utcnow())
     return Response(body, media_type="text/calendar; charset=utf-8", headers=FEED_HEADERS)

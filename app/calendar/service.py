@@ -7,8 +7,8 @@ from icalendar import Calendar, Event
 from sqlalchemy.orm import Session
 
 from app.assignments.models import Assignment
+from app.assignments.queries import open_deadlines
 from app.assignments.schemas import AssignmentFilters
-from app.assignments.service import open_deadlines
 from app.assignments.vocabulary import LABELS
 
 PRODUCT_ID = "-//Uppdrag//Uppdragsuppföljning//SV"
@@ -54,6 +54,7 @@ def build_calendar(assignments: Sequence[Assignment], stamp: datetime, timezone:
 
 
 def deadline_calendar(
-    session: Session, filters: AssignmentFilters, today: date, timezone: str, stamp: datetime
+    session: Session, *, filters: AssignmentFilters, today: date, timezone: str, stamp: datetime
 ) -> bytes:
-    return build_calendar(open_deadlines(session, filters, today, timezone), stamp, timezone)
+    assignments = open_deadlines(session, filters=filters, today=today, timezone=timezone)
+    return build_calendar(assignments, stamp, timezone)

@@ -1,18 +1,18 @@
 from datetime import date
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
-from app.assignments.schemas import AssignmentFilters, AssignmentRead, assignment_read
-from app.assignments.service import is_overdue, list_assignments
-from app.deps import SessionDep, TimezoneDep, TodayDep
+from app.access import ACCESS_PROBLEMS, READERS
+from app.deps import SessionDep
 from app.documents import service
 from app.documents.models import Origin
 from app.documents.schemas import DocumentRead, DocumentRef, DocumentWithText, GoalRead, PlanPeriodRead
 from app.inputs import IdPath, IdQuery
-from app.pagination import Page
 
-router = APIRouter(prefix="/api/v1", tags=["documents and goals"])
+# Readers read (a document's assignments are served by app/assignments/router.py).
+router = APIRouter(
+    prefix="/api/v1", tags=["documents and goals"], dependencies=[READERS], responses=ACCESS_PROBLEMS
+)
 
 
 @router.get("/documents", response_model=list[DocumentRead], summary="Source documents")
@@ -29,30 +29,6 @@ def list_documents(session: SessionDep) -> list[DocumentRead]:
 def get_document(document_id: IdPath, session: SessionDep) -> DocumentWithText:
     document = service.get_document(session, document_id, with_text=True)
     return DocumentWithText.model_validate(document, from_attributes=True)
-
-
-@router.get(
-    "/documents/{document_id}/assignments",
-    response_model=Page[AssignmentRead],
-    summary="The assignments that come from a document",
-)
-def document_assignments(
-    document_id: IdPath,
-    session: SessionDep,
-    today: TodayDep,
-    timezone: TimezoneDep,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> Page[AssignmentRead]:
-    service.get_document(session, document_id)
-    filters = AssignmentFilters(document=document_id, limit=limit, offset=offset)
-    items, total = list_assignments(session, filters, today, timezone)
-    return Page(
-        items=[assignment_read(item, overdue=is_overdue(item, today)) for item in items],
-        total=total,
-        limit=limit,
-        offset=offset,
-    )
 
 
 @router.get(

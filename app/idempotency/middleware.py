@@ -18,6 +18,7 @@ from starlette.types import ASGIApp
 
 from app.auth.models import TokenKind
 from app.auth.service import find_active_token
+from app.db import unit_of_work
 from app.errors import PROBLEM_MEDIA_TYPE, ProblemError, problem_response, response_for
 from app.idempotency.service import (
     KEEP_RESPONSE_HEADERS,
@@ -47,7 +48,9 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
         body = await request.body()
         request_hash = digest(request.url.path.encode(), request.url.query.encode(), body)
         try:
-            stored = await run_in_threadpool(_in_session, factory, claim, caller, key, request_hash)
+            stored = await run_in_threadpool(
+                _in_unit_of_work, factory, claim, caller=caller, key=key, request_hash=request_hash
+            )
         except ProblemError as error:
             return response_for(error, request.url.path)
         if stored is not None:
@@ -56,13 +59,15 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
             response = await call_next(request)
             payload = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
         except BaseException:
-            await run_in_threadpool(_in_session, factory, release, caller, key)
+            await run_in_threadpool(_in_unit_of_work, factory, release, caller=caller, key=key)
             raise
         if 200 <= response.status_code < 300:
             kept = self._kept_response(request.url.path, response, payload)
-            await run_in_threadpool(_in_session, factory, complete, caller, key, kept)
+            await run_in_threadpool(
+                _in_unit_of_work, factory, complete, caller=caller, key=key, response=kept
+            )
         else:
-            await run_in_threadpool(_in_session, factory, release, caller, key)
+            await run_in_threadpool(_in_unit_of_work, factory, release, caller=caller, key=key)
         return Response(payload, response.status_code, dict(response.headers))
 
     def _kept_response(self, path: str, response: Response, payload: bytes) -> StoredResponse:
@@ -84,8 +89,8 @@ def _caller(factory: sessionmaker[Session], authorization: str | None) -> str | 
     scheme, _, secret = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         return None
-    with factory() as session:
-        token = find_active_token(session, secret.strip(), TokenKind.API)
+    with unit_of_work(factory, lock_first=False) as session:
+        token = find_active_token(session, secret.strip(), kind=TokenKind.API)
         return f"token:{token.id}" if token else None
 
 
@@ -93,12 +98,12 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def _in_session(
+def _in_unit_of_work(
     factory: sessionmaker[Session],
     function: Callable[Concatenate[Session, P], R],
     *args: P.args,
     **kwargs: P.kwargs,
 ) -> R:
-    """Run a service function in a session of its own (the middleware runs outside any request's)."""
-    with factory() as session:
+    """Run a service function in a unit of work of its own (the middleware runs outside the request's)."""
+    with unit_of_work(factory) as session:
         return function(session, *args, **kwargs)

@@ -39,22 +39,22 @@ def _record(session: Session, caller: str, key: str) -> IdempotencyRecord | None
     ).one_or_none()
 
 
-def claim(session: Session, caller: str, key: str, request_hash: str) -> StoredResponse | None:
+def claim(session: Session, *, caller: str, key: str, request_hash: str) -> StoredResponse | None:
     """Claim the key for this request, or return the response of the first request that used it.
 
     Raises 422 when the key was used with another request, 409 while that request is still running.
     """
     if not 1 <= len(key) <= 200:
         raise InvalidInputError(KEY_HEADER, "must be 1 to 200 characters")
-    session.add(IdempotencyRecord(caller=caller, key=key, request_hash=request_hash))
     try:
-        session.commit()
+        with session.begin_nested():
+            session.add(IdempotencyRecord(caller=caller, key=key, request_hash=request_hash))
         return None
     except IntegrityError:
-        session.rollback()
+        pass  # the key is known: replay, refuse, or take over an abandoned claim
     record = _record(session, caller, key)
     if record is None:  # released in the meantime
-        return claim(session, caller, key, request_hash)
+        return claim(session, caller=caller, key=key, request_hash=request_hash)
     if record.request_hash != request_hash:
         raise InvalidInputError(KEY_HEADER, "was already used with a different request")
     if record.status_code is None or record.response_body is None:
@@ -63,31 +63,27 @@ def claim(session: Session, caller: str, key: str, request_hash: str) -> StoredR
                 "A request with this Idempotency-Key is still being processed; retry shortly."
             )
         record.created_at = utcnow()  # take over an abandoned claim
-        session.commit()
         return None
     return StoredResponse(record.status_code, dict(record.response_headers or {}), record.response_body)
 
 
-def complete(session: Session, caller: str, key: str, response: StoredResponse) -> None:
+def complete(session: Session, *, caller: str, key: str, response: StoredResponse) -> None:
     """Keep a successful response for replay."""
     record = _record(session, caller, key)
     if record is not None:
         record.status_code = response.status_code
         record.response_headers = response.headers
         record.response_body = response.body
-        session.commit()
 
 
-def release(session: Session, caller: str, key: str) -> None:
+def release(session: Session, *, caller: str, key: str) -> None:
     """Forget a claim whose request failed, so that a corrected retry may use the key."""
     session.execute(
         delete(IdempotencyRecord).where(IdempotencyRecord.caller == caller, IdempotencyRecord.key == key)
     )
-    session.commit()
 
 
-def purge_expired(session: Session, older_than: datetime) -> int:
+def purge_expired(session: Session, *, older_than: datetime) -> int:
     """Forget keys used before `older_than`; returns how many."""
     result = session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.created_at < older_than))
-    session.commit()
     return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -1,12 +1,16 @@
 from fastapi import APIRouter
 
+from app.access import ACCESS_PROBLEMS, READERS
 from app.deps import SessionDep
 from app.inputs import IdPath
 from app.org import service
 from app.org.models import OrgUnit
 from app.org.schemas import UnitRead, UnitTreeNode
 
-router = APIRouter(prefix="/api/v1/org-units", tags=["organisation"])
+# Readers read; units are loaded from the seed files.
+router = APIRouter(
+    prefix="/api/v1/org-units", tags=["organisation"], dependencies=[READERS], responses=ACCESS_PROBLEMS
+)
 
 
 @router.get("", response_model=list[UnitRead], summary="All organisational units, flat")

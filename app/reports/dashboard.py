@@ -4,19 +4,21 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from app.access import ACCESS_PROBLEMS, FeedReaderDep
 from app.deps import SessionDep, TimezoneDep, TodayDep
 from app.reports import service
-from app.reports.formats import CONTENT_SECURITY_POLICY
 from app.reports.renderers.html_page import render_dashboard
 from app.reports.renderers.labels import Labels
 from app.reports.schemas import Lang
 
-router = APIRouter(tags=["dashboard"])
+# Readers read it; a manager's browser may come with a feed token in the URL.
+router = APIRouter(tags=["dashboard"], responses=ACCESS_PROBLEMS)
 
 
 @router.get("/", summary="Dashboard for managers (HTML)", response_class=Response)
 def dashboard(
     session: SessionDep,
+    _reader: FeedReaderDep,
     timezone: TimezoneDep,
     today: TodayDep,
     lang: Annotated[Lang, Query()] = "sv",
@@ -24,9 +26,8 @@ def dashboard(
         str | None, Query(description="A feed token: managers' browsers cannot send a Bearer token.")
     ] = None,
 ) -> Response:
-    report, periods = service.dashboard_report(session, timezone, today)
+    report, periods = service.dashboard_report(session, timezone=timezone, today=today)
     return Response(
         render_dashboard(report, periods, Labels(lang, timezone, token), today),
         media_type="text/html; charset=utf-8",
-        headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY},
     )

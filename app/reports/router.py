@@ -2,7 +2,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from app.auth.deps import ActorDep
+from app.access import ACCESS_PROBLEMS, READERS, AdminDep, FeedReaderDep, refuse_feed_token
 from app.deps import SessionDep, TimezoneDep, TodayDep
 from app.reports import service
 from app.reports.formats import MEDIA_TYPES, json_response, negotiate, render
@@ -18,7 +18,9 @@ from app.reports.schemas import (
     ReportResponse,
 )
 
-router = APIRouter(prefix="/api/v1", tags=["reports"])
+# Readers read reports. A feed token (in a browser's URL) opens a report's pages and downloads but
+# not its JSON, nor the other report resources. Admins publish.
+router = APIRouter(prefix="/api/v1", tags=["reports"], responses=ACCESS_PROBLEMS)
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such year or period in the plan's reporting calendar (problem+json)."}
@@ -37,18 +39,24 @@ REPORT_FORMATS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.get("/periods", response_model=list[PeriodRead], summary="Reporting periods of the plan")
+@router.get(
+    "/periods",
+    response_model=list[PeriodRead],
+    summary="Reporting periods of the plan",
+    dependencies=[READERS],
+)
 def list_periods(session: SessionDep, today: TodayDep) -> list[PeriodRead]:
-    return service.list_periods(session, today)
+    return service.list_periods(session, today=today)
 
 
 @router.get(
     "/reports/plan",
     response_model=PlanTrajectory,
     summary="Counts per period across the plan (for a burn-up chart)",
+    dependencies=[READERS],
 )
 def plan_trajectory(session: SessionDep, timezone: TimezoneDep, today: TodayDep) -> PlanTrajectory:
-    return service.plan_trajectory(session, timezone, today)
+    return service.plan_trajectory(session, timezone=timezone, today=today)
 
 
 @router.get(
@@ -62,14 +70,18 @@ def get_report(
     period: str,
     query: Annotated[ReportQuery, Query()],
     session: SessionDep,
+    reader: FeedReaderDep,
     timezone: TimezoneDep,
     today: TodayDep,
     accept: Annotated[str | None, Header()] = None,
 ) -> Response:
     format_ = negotiate(query.format, accept)
     if format_ is Format.JSON:  # the report's JSON is made without a model per line (service.py)
-        return json_response(service.period_report_json(session, year, period, query.filters(), timezone))
-    report = service.period_report(session, year, period, query.filters(), timezone)
+        refuse_feed_token(reader)
+        return json_response(
+            service.period_report_json(session, year, period, filters=query.filters(), timezone=timezone)
+        )
+    report = service.period_report(session, year, period, filters=query.filters(), timezone=timezone)
     return render(report, format_, Labels(query.lang, timezone, query.token), today)
 
 
@@ -89,11 +101,11 @@ def publish_report(
     period: str,
     _params: Annotated[PublishParams, Query()],
     session: SessionDep,
-    actor: ActorDep,
+    actor: AdminDep,
     timezone: TimezoneDep,
     today: TodayDep,
 ) -> Response:
-    report = service.publish_report(session, year, period, actor.name, timezone, today)
+    report = service.publish_report(session, year, period, actor=actor, timezone=timezone, today=today)
     return Response(
         report,
         status.HTTP_201_CREATED,
@@ -107,8 +119,9 @@ def publish_report(
     response_model=ReportComparison,
     summary="How a period's report differs from the previous period's",
     responses=NOT_FOUND,
+    dependencies=[READERS],
 )
 def compare_with_previous(
     year: int, period: str, session: SessionDep, timezone: TimezoneDep
 ) -> ReportComparison:
-    return service.compare_with_previous(session, year, period, timezone)
+    return service.compare_with_previous(session, year, period, timezone=timezone)

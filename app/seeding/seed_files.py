@@ -1,10 +1,10 @@
 """The shape of the reviewable seed files in `seeds/` (validated before anything is written)."""
 
 from datetime import date
-from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.assignments.schemas import Money, Target
 from app.assignments.vocabulary import AssignmentKind
 from app.documents.models import Origin
 from app.org.models import UnitKind
@@ -60,20 +60,6 @@ class GoalSeed(SeedModel):
     origin: Origin
 
 
-class AmountSeed(SeedModel):
-    min_sek: int
-    max_sek: int
-    year: int | None = None
-    text: str | None = None
-
-
-class TargetSeed(SeedModel):
-    indicator: str
-    value: Decimal | None = None
-    unit: str | None = None
-    year: int | None = None
-
-
 class AssignmentSeed(SeedModel):
     reference: str
     title: str
@@ -88,8 +74,8 @@ class AssignmentSeed(SeedModel):
     contact_person: str | None = None
     kind: AssignmentKind
     deadline_text: str | None = None
-    amount: AmountSeed | None = None
-    target: TargetSeed | None = None
+    amount: Money | None = None
+    target: Target | None = None
     tags: list[str] = Field(default_factory=list)
 
 

@@ -13,10 +13,9 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.assignments.schemas import AssignmentCreate, DeadlineInput, Money, Target
+from app.access import Principal, Role
+from app.assignments.schemas import AssignmentCreate, DeadlineInput
 from app.assignments.service import apply_seed_entry
-from app.auth.models import Role
-from app.auth.principal import Principal
 from app.documents.models import Goal, SourceDocument
 from app.documents.source_text import collapse_whitespace, normalise_source_text
 from app.errors import InvalidInputError
@@ -135,8 +134,8 @@ def _assignment_input(
         contact_person=seed.contact_person,
         kind=seed.kind,
         deadline=DeadlineInput(text=seed.deadline_text) if seed.deadline_text else None,
-        money=Money(**seed.amount.model_dump()) if seed.amount else None,
-        target=Target(**seed.target.model_dump()) if seed.target else None,
+        money=seed.amount,
+        target=seed.target,
         tags=seed.tags,
     )
 
@@ -149,22 +148,21 @@ def check_quotes_are_verbatim(seeds: list[AssignmentSeed], full_text: str) -> No
             raise InvalidInputError("quote", f"{seed.reference}: the quote is not verbatim in the source")
 
 
-def load_seeds(session: Session, units_file: Path, document_file: Path) -> SeedReport:
-    """Load both seed files in one transaction; nothing is written if any entry is invalid."""
+def load_seeds(session: Session, *, units_file: Path, document_file: Path) -> SeedReport:
+    """Load both seed files in the caller's transaction; any invalid entry raises, so that the caller
+    rolls back and nothing is written."""
     units_data = UnitsFile.model_validate(_read_yaml(units_file))
     document_data = DocumentFile.model_validate(_read_yaml(document_file))
     full_text = (document_file.parent / document_data.document.source_file).read_text(encoding="utf-8")
     check_quotes_are_verbatim(document_data.assignments, full_text)
     report = SeedReport()
-    try:
-        units = _upsert_units(session, units_data.units, report)
-        document = _upsert_document(session, document_data.document, full_text, units)
-        goals = _upsert_goals(session, document_data.goals, document)
-        for seed in document_data.assignments:
-            data = _assignment_input(seed, document, units, goals)
-            report.assignments[apply_seed_entry(session, seed.reference, data, SEED_ACTOR)] += 1
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
+    units = _upsert_units(session, units_data.units, report)
+    document = _upsert_document(session, document_data.document, full_text, units)
+    goals = _upsert_goals(session, document_data.goals, document)
+    for seed in document_data.assignments:
+        data = _assignment_input(seed, document, units, goals)
+        report.assignments[
+            apply_seed_entry(session, reference=seed.reference, data=data, actor=SEED_ACTOR)
+        ] += 1
+    session.flush()
     return report

@@ -1,7 +1,7 @@
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, UTCDateTime, utcnow
@@ -83,19 +83,3 @@ class WebhookDelivery(Base):
     def webhook_id(self) -> str:
         """The Standard Webhooks message id: one per event and subscription, the same on every retry."""
         return f"msg_{self.event.public_id}_{self.subscription_id}"
-
-
-class DeadlineNotice(Base):
-    """That a due-soon or overdue event was raised for an assignment and a latest deadline.
-
-    The unique key makes each fire once; a changed deadline is a new key and fires again.
-    """
-
-    __tablename__ = "deadline_notices"
-    __table_args__ = (UniqueConstraint("assignment_id", "event_type", "deadline"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"))
-    event_type: Mapped[EventType] = mapped_column(String(40))
-    deadline: Mapped[date] = mapped_column(Date)
-    raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.auth.deps import ActorDep
+from app.access import ACCESS_PROBLEMS, ADMINS, AdminDep
 from app.deps import SessionDep
 from app.errors import problem_responses
 from app.inputs import IdPath
@@ -19,7 +19,10 @@ from app.webhooks.schemas import (
     SubscriptionUpdate,
 )
 
-router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
+# Webhooks are for admins only, to read as well as to write.
+router = APIRouter(
+    prefix="/api/v1/webhooks", tags=["webhooks"], dependencies=[ADMINS], responses=ACCESS_PROBLEMS
+)
 
 
 @router.post(
@@ -30,9 +33,9 @@ router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"])
     responses=problem_responses(422),
 )
 def create_subscription(
-    data: SubscriptionCreate, session: SessionDep, actor: ActorDep, response: Response
+    data: SubscriptionCreate, session: SessionDep, actor: AdminDep, response: Response
 ) -> SubscriptionCreated:
-    subscription = service.create_subscription(session, data, created_by=actor)
+    subscription = service.create_subscription(session, data=data, created_by=actor)
     response.headers["Location"] = f"{router.prefix}/{subscription.id}"
     return SubscriptionCreated.model_validate(subscription)
 
@@ -50,7 +53,7 @@ def list_subscriptions(session: SessionDep) -> list[SubscriptionRead]:
     responses=problem_responses(422),
 )
 def list_events(filters: Annotated[EventFilters, Query()], session: SessionDep) -> Page[EventRead]:
-    events, total = service.list_events(session, filters)
+    events, total = service.list_events(session, filters=filters)
     return Page(
         items=[EventRead.model_validate(event) for event in events],
         total=total,
@@ -78,7 +81,7 @@ def get_subscription(subscription_id: IdPath, session: SessionDep) -> Subscripti
 def update_subscription(
     subscription_id: IdPath, data: SubscriptionUpdate, session: SessionDep
 ) -> SubscriptionRead:
-    return SubscriptionRead.model_validate(service.update_subscription(session, subscription_id, data))
+    return SubscriptionRead.model_validate(service.update_subscription(session, subscription_id, data=data))
 
 
 @router.delete(
@@ -100,7 +103,7 @@ def deactivate_subscription(subscription_id: IdPath, session: SessionDep) -> Sub
 def list_deliveries(
     subscription_id: IdPath, filters: Annotated[DeliveryFilters, Query()], session: SessionDep
 ) -> Page[DeliveryRead]:
-    deliveries, total = service.list_deliveries(session, subscription_id, filters)
+    deliveries, total = service.list_deliveries(session, subscription_id, filters=filters)
     return Page(
         items=[DeliveryRead.model_validate(delivery) for delivery in deliveries],
         total=total,

@@ -6,7 +6,7 @@ from typing import TypeVar
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
-from app.auth.principal import Principal
+from app.access import Principal
 from app.db import get_or_404, lock_rows, utcnow
 from app.errors import ConflictError
 from app.org.service import resolve_unit_reference
@@ -39,7 +39,7 @@ def _canonical(event_types: list[EventType]) -> list[str]:
 
 
 def create_subscription(
-    session: Session, data: SubscriptionCreate, created_by: Principal | None = None
+    session: Session, *, data: SubscriptionCreate, created_by: Principal | None = None
 ) -> WebhookSubscription:
     if data.owner_unit_id is not None:
         resolve_unit_reference(session, "owner_unit_id", data.owner_unit_id)
@@ -53,7 +53,7 @@ def create_subscription(
         created_by_token_id=created_by.token_id if created_by else None,
     )
     session.add(subscription)
-    session.commit()
+    session.flush()
     return subscription
 
 
@@ -66,7 +66,7 @@ def get_subscription(session: Session, subscription_id: int) -> WebhookSubscript
 
 
 def update_subscription(
-    session: Session, subscription_id: int, data: SubscriptionUpdate
+    session: Session, subscription_id: int, *, data: SubscriptionUpdate
 ) -> WebhookSubscription:
     subscription = get_subscription(session, subscription_id)
     fields = data.model_fields_set
@@ -86,13 +86,13 @@ def update_subscription(
         _fail_pending_deliveries(session, subscription)
     if data.active is not None:
         subscription.active = data.active
-    session.commit()
+    session.flush()
     return subscription
 
 
 def deactivate_subscription(session: Session, subscription_id: int) -> WebhookSubscription:
     """Stop deliveries to a subscription; it and its delivery log are kept."""
-    return update_subscription(session, subscription_id, SubscriptionUpdate(active=False))
+    return update_subscription(session, subscription_id, data=SubscriptionUpdate(active=False))
 
 
 def _fail_pending_deliveries(session: Session, subscription: WebhookSubscription) -> None:
@@ -111,7 +111,7 @@ def _fail_pending_deliveries(session: Session, subscription: WebhookSubscription
 
 
 def list_deliveries(
-    session: Session, subscription_id: int, filters: DeliveryFilters
+    session: Session, subscription_id: int, *, filters: DeliveryFilters
 ) -> tuple[Sequence[WebhookDelivery], int]:
     """A subscription's delivery log, newest first."""
     get_subscription(session, subscription_id)
@@ -145,11 +145,11 @@ def redeliver(session: Session, delivery_id: int) -> WebhookDelivery:
         redelivery_of_id=original.id,
     )
     session.add(delivery)
-    session.commit()
+    session.flush()
     return delivery
 
 
-def list_events(session: Session, filters: EventFilters) -> tuple[Sequence[OutboxEvent], int]:
+def list_events(session: Session, *, filters: EventFilters) -> tuple[Sequence[OutboxEvent], int]:
     """Outbox events, newest first."""
     query = select(OutboxEvent)
     if filters.type:

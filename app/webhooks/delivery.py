@@ -1,4 +1,4 @@
-"""The webhook worker (`uppdrag worker`): raises deadline events and delivers due messages.
+"""Delivering webhook messages (run by `uppdrag worker`, app/worker.py).
 
 Each delivery is claimed and attempted in a transaction of its own with SELECT … FOR UPDATE SKIP
 LOCKED. On PostgreSQL the row stays locked while its HTTP request runs, so workers running side by
@@ -11,22 +11,17 @@ run a single worker on SQLite.
 import json
 import logging
 import random
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.assignments.models import Assignment
-from app.assignments.schemas import assignment_event_payload
-from app.assignments.vocabulary import FINISHED_STATUSES
-from app.db import utcnow
+from app.db import unit_of_work, utcnow
 from app.settings import Settings
-from app.webhooks.models import DeadlineNotice, OutboxEvent, WebhookDelivery
-from app.webhooks.outbox import record_event
+from app.webhooks.models import OutboxEvent, WebhookDelivery
 from app.webhooks.signing import sign
-from app.webhooks.vocabulary import SUBSCRIPTION_DEACTIVATED, DeliveryStatus, EventType
+from app.webhooks.vocabulary import SUBSCRIPTION_DEACTIVATED, DeliveryStatus
 
 logger = logging.getLogger("uppdrag.webhooks")
 
@@ -54,7 +49,8 @@ def deliver_due(
     with httpx.Client(timeout=settings.webhook_timeout_seconds, headers={"user-agent": USER_AGENT}) as client:
         while attempted < limit:
             moment = now or utcnow()
-            with session_factory() as session, session.begin():
+            # Not locked first: SQLite's write lock must not be held across the HTTP request.
+            with unit_of_work(session_factory, lock_first=False) as session:
                 delivery = _claim_next(session, moment)
                 if delivery is None:
                     break
@@ -135,63 +131,3 @@ def retry_delay(failed_attempts: int, settings: Settings) -> float:
         settings.webhook_backoff_cap_seconds, settings.webhook_backoff_base_seconds * 2.0**failed_attempts
     )
     return delay * random.uniform(0.5, 1.0)
-
-
-# --- deadline events ------------------------------------------------------------------------
-
-
-def raise_deadline_events(session: Session, today: date, due_soon_days: int) -> int:
-    """Raise `due_soon` and `overdue` once per assignment and latest deadline; returns how many.
-
-    Finished and archived assignments are left alone. A changed deadline is a new deadline and is
-    raised again. Events and notices are committed together; when another worker raised the same
-    ones first, the notices' unique key rolls this round back and it raises nothing.
-    """
-    try:
-        raised = _record_deadline_events(session, today, due_soon_days)
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-        logger.info("another worker raised the same deadline events; this round raised none")
-        return 0
-    return raised
-
-
-def _record_deadline_events(session: Session, today: date, due_soon_days: int) -> int:
-    windows = {
-        EventType.ASSIGNMENT_DUE_SOON: Assignment.deadline_latest.between(
-            today, today + timedelta(days=due_soon_days)
-        ),
-        EventType.ASSIGNMENT_OVERDUE: Assignment.deadline_latest < today,
-    }
-    raised = 0
-    for event_type, in_window in windows.items():
-        for assignment in _unnoticed(session, event_type, in_window):
-            deadline = assignment.deadline_latest
-            payload = {"assignment": assignment_event_payload(assignment), "deadline": deadline}
-            record_event(
-                session, event_type, payload, assignment_id=assignment.id, owner_unit_id=assignment.owner_id
-            )
-            session.add(DeadlineNotice(assignment_id=assignment.id, event_type=event_type, deadline=deadline))
-            raised += 1
-    return raised
-
-
-def _unnoticed(session: Session, event_type: EventType, in_window: ColumnElement[bool]) -> list[Assignment]:
-    """Open assignments whose latest deadline is in the window and not yet noticed for this type."""
-    noticed = select(DeadlineNotice.id).where(
-        DeadlineNotice.assignment_id == Assignment.id,
-        DeadlineNotice.event_type == event_type,
-        DeadlineNotice.deadline == Assignment.deadline_latest,
-    )
-    query = (
-        select(Assignment)
-        .where(
-            Assignment.archived_at.is_(None),
-            Assignment.status.not_in([status.value for status in FINISHED_STATUSES]),
-            in_window,
-            ~noticed.exists(),
-        )
-        .order_by(Assignment.id)
-    )
-    return list(session.scalars(query).all())

@@ -1,0 +1,64 @@
+"""An assignment's history: its status updates and revisions merged, names resolved, changes listed."""
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.assignments.models import AssignmentRevision, StatusUpdate
+from app.assignments.schemas import FieldChange, HistoryEntry, StatusUpdateRead
+from app.assignments.status_updates import INITIAL_STATE, STATE_FIELDS, list_status_updates, state_of
+
+
+def _status_update_entries(updates: Sequence[StatusUpdate]) -> list[HistoryEntry]:
+    """Entries for status updates; changed fields are relative to the state before, in effective order."""
+    entries = []
+    previous = INITIAL_STATE
+    for reported in updates:
+        current = state_of(reported)
+        changes = {
+            name: FieldChange(old=getattr(previous, name), new=getattr(current, name))
+            for name in STATE_FIELDS
+            if getattr(previous, name) != getattr(current, name)
+        }
+        if reported.comment:
+            changes["comment"] = FieldChange(old=None, new=reported.comment)
+        entries.append(
+            HistoryEntry(
+                type="status_update",
+                recorded_at=reported.recorded_at,
+                recorded_by=reported.recorded_by,
+                token_id=reported.token_id,
+                effective_date=reported.effective_date,
+                status_update=StatusUpdateRead.model_validate(reported),
+                changed_fields=list(changes),
+                changes=changes,
+            )
+        )
+        previous = current
+    return entries
+
+
+def _revision_entry(revision: AssignmentRevision) -> HistoryEntry:
+    changes = {name: FieldChange(**change) for name, change in revision.changes.items()}
+    return HistoryEntry(
+        type=revision.action,
+        recorded_at=revision.recorded_at,
+        recorded_by=revision.recorded_by,
+        token_id=revision.token_id,
+        version=revision.version,
+        changed_fields=list(changes),
+        changes=changes,
+    )
+
+
+def assignment_history(session: Session, assignment_id: int) -> list[HistoryEntry]:
+    """Everything that happened to an assignment, in the order it was recorded."""
+    updates = list_status_updates(session, assignment_id)
+    revisions = session.scalars(
+        select(AssignmentRevision)
+        .where(AssignmentRevision.assignment_id == assignment_id)
+        .order_by(AssignmentRevision.recorded_at, AssignmentRevision.id)
+    ).all()
+    entries = _status_update_entries(updates) + [_revision_entry(revision) for revision in revisions]
+    return sorted(entries, key=lambda entry: entry.recorded_at)

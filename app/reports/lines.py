@@ -1,0 +1,409 @@
+"""A report's lines: the one statement that reads them, and the functions that make them.
+
+The statement reads every assignment that existed at the cut-off (or was archived in the period)
+with its state at the cut-off and at the previous cut-off and its latest comment
+(app/assignments/as_of.py). Its rows are read by name: each row shape is a NamedTuple, and the
+statement selects its columns in the order of that tuple's fields, by name (`_select`), so a column
+is added in two places that cannot disagree: the tuple and the mapping of its expressions.
+
+A line is made as plain data in the shape of `ReportLine` (app/reports/schemas.py); a test proves
+that the JSON made from it equals the model's. What a diff between two reports compares of a line
+(`Compared`) is made by one function, for lines and for the lighter `compared_query` alike.
+"""
+
+from collections.abc import Callable, Iterator, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from hashlib import blake2b
+from typing import Any, NamedTuple, Protocol
+
+from pydantic_core import to_json
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import Session
+
+from app.assignments.as_of import (
+    AsOfState,
+    LatestComment,
+    archived_by,
+    latest_comment,
+    started_by,
+    state_on,
+    states_on_two_days,
+)
+from app.assignments.models import Assignment
+from app.assignments.queries import overdue_on
+from app.assignments.values import deadline_of, target_of
+from app.assignments.vocabulary import FINISHED_STATUSES
+from app.clock import day_end
+from app.documents.models import Goal
+from app.documents.schemas import GoalRef
+from app.documents.service import list_goals
+from app.errors import InvalidInputError
+from app.org.models import OrgUnit
+from app.org.schemas import UnitRef
+from app.org.service import list_units, resolve_unit_reference, unit_with_descendant_ids
+from app.reports.fetch import stream_rows
+from app.reports.periods import ReportWindow
+from app.reports.schemas import ReportFilters
+
+
+class ComparedRow(NamedTuple):
+    """A row of `compared_query`: what a diff compares of a line, or what it is made of."""
+
+    reference: str
+    title: str
+    owner_id: int
+    executor_id: int | None
+    goal_id: int | None
+    deadline_text: str | None
+    deadline_earliest: date | None
+    deadline_latest: date | None
+    deadline_precision: str | None
+    status: str
+    progress: int
+    assessment: str | None
+    traffic_light: str
+    reported_on: date | None
+    comment: str | None
+    archived: bool
+
+
+class LineRow(NamedTuple):
+    """A row of `lines_query`: an assignment as it stood at the cut-off and at the previous one."""
+
+    id: int
+    reference: str
+    title: str
+    owner_id: int
+    executor_id: int | None
+    goal_id: int | None
+    deadline_text: str | None
+    deadline_earliest: date | None
+    deadline_latest: date | None
+    deadline_precision: str | None
+    status: str
+    progress: int
+    assessment: str | None
+    traffic_light: str
+    reported_on: date | None
+    comment: str | None
+    origin: str
+    kind: str
+    target_indicator: str | None
+    target_value: Decimal | None
+    target_unit: str | None
+    target_year: int | None
+    previous_status: str
+    previous_progress: int
+    previous_assessment: str | None
+    previous_traffic_light: str
+    commented_on: date | None
+    existed_before: bool
+    archived_at: datetime | None
+    archived: bool
+
+
+class ComparedColumns(Protocol):
+    """The columns a line's compared fields are made of (both row shapes have them)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def owner_id(self) -> int: ...
+    @property
+    def executor_id(self) -> int | None: ...
+    @property
+    def goal_id(self) -> int | None: ...
+    @property
+    def deadline_text(self) -> str | None: ...
+    @property
+    def deadline_earliest(self) -> date | None: ...
+    @property
+    def deadline_latest(self) -> date | None: ...
+    @property
+    def deadline_precision(self) -> str | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def progress(self) -> int: ...
+    @property
+    def assessment(self) -> str | None: ...
+    @property
+    def traffic_light(self) -> str: ...
+    @property
+    def reported_on(self) -> date | None: ...
+    @property
+    def comment(self) -> str | None: ...
+
+
+class Compared(NamedTuple):
+    """The fields of a line that a diff between two reports compares, as a line holds them."""
+
+    title: str
+    owner: dict[str, Any]
+    executor: dict[str, Any] | None
+    goal: dict[str, Any] | None
+    deadline: dict[str, Any]
+    status: str
+    progress: int
+    assessment: str | None
+    traffic_light: str
+    comment: str | None
+    overdue: bool
+    updated_in_period: bool
+
+
+DIFF_FIELDS = Compared._fields
+
+
+# --- the statements ---------------------------------------------------------------------------
+
+
+def filter_clauses(session: Session, filters: ReportFilters) -> list[ColumnElement[bool]]:
+    """The report's filters as conditions on assignments; unknown units and goals are a 422."""
+    clauses: list[ColumnElement[bool]] = [Assignment.origin.in_([origin.value for origin in filters.origins])]
+    if filters.owner is not None:
+        owner = resolve_unit_reference(session, "owner", filters.owner)
+        clauses.append(Assignment.owner_id.in_(unit_with_descendant_ids(session, owner.id)))
+    if filters.goal is not None:
+        if session.get(Goal, filters.goal) is None:
+            raise InvalidInputError("goal", f"unknown goal {filters.goal}")
+        clauses.append(Assignment.goal_id == filters.goal)
+    if filters.kind:
+        clauses.append(Assignment.kind.in_([kind.value for kind in filters.kind]))
+    return clauses
+
+
+def _in_report(
+    window: ReportWindow, timezone: str, clauses: list[ColumnElement[bool]]
+) -> list[ColumnElement[bool]]:
+    """The assignments of a report: existing at the cut-off, not archived before the period, filtered."""
+    cutoff_end = day_end(window.cutoff, timezone)
+    previous_end = day_end(window.previous_cutoff, timezone)
+    return [started_by(window.cutoff, cutoff_end), ~archived_by(previous_end), *clauses]
+
+
+def _compared_columns(now: AsOfState, comment: LatestComment) -> dict[str, Any]:
+    """The expressions of the columns a line's compared fields are made of, by name."""
+    return {
+        "title": Assignment.title,
+        "owner_id": Assignment.owner_id,
+        "executor_id": Assignment.executor_id,
+        "goal_id": Assignment.goal_id,
+        "deadline_text": Assignment.deadline_text,
+        "deadline_earliest": Assignment.deadline_earliest,
+        "deadline_latest": Assignment.deadline_latest,
+        "deadline_precision": Assignment.deadline_precision,
+        "status": now.state.status,
+        "progress": now.state.progress,
+        "assessment": now.state.assessment,
+        "traffic_light": now.state.traffic_light,
+        "reported_on": now.effective_date,
+        "comment": comment.comment,
+    }
+
+
+RowShape = type[LineRow] | type[ComparedRow]
+
+
+def _select(shape: RowShape, columns: Mapping[str, Any]) -> Select[*tuple[Any, ...]]:
+    """SELECT the expressions of `columns`, labelled, in the order of the row shape's fields."""
+    return select(*(columns[name].label(name) for name in shape._fields))
+
+
+def lines_query(
+    session: Session, window: ReportWindow, *, filters: ReportFilters, timezone: str
+) -> Select[*tuple[Any, ...]]:
+    """Every assignment that existed at the cut-off or was archived in the period, with its state
+    at the cut-off and at the previous cut-off and its latest comment: one statement of `LineRow`s."""
+    dialect = session.get_bind().dialect.name
+    now, before = states_on_two_days(window.cutoff, window.previous_cutoff, dialect)
+    comment = latest_comment(window.cutoff, dialect)
+    columns = {
+        "id": Assignment.id,
+        "reference": Assignment.reference,
+        **_compared_columns(now, comment),
+        "origin": Assignment.origin,
+        "kind": Assignment.kind,
+        "target_indicator": Assignment.target_indicator,
+        "target_value": Assignment.target_value,
+        "target_unit": Assignment.target_unit,
+        "target_year": Assignment.target_year,
+        "previous_status": before.state.status,
+        "previous_progress": before.state.progress,
+        "previous_assessment": before.state.assessment,
+        "previous_traffic_light": before.state.traffic_light,
+        "commented_on": comment.effective_date,
+        "existed_before": started_by(window.previous_cutoff, day_end(window.previous_cutoff, timezone)),
+        "archived_at": Assignment.archived_at,
+        "archived": archived_by(day_end(window.cutoff, timezone)),
+    }
+    query = comment.join_to(before.join_to(now.join_to(_select(LineRow, columns))))
+    return query.where(*_in_report(window, timezone, filter_clauses(session, filters)))
+
+
+def compared_query(session: Session, window: ReportWindow, *, timezone: str) -> Select[*tuple[Any, ...]]:
+    """The default report's lines with only what a diff compares: no state at the previous cut-off,
+    so one index probe less per assignment. A statement of `ComparedRow`s."""
+    dialect = session.get_bind().dialect.name
+    now = state_on(window.cutoff, dialect)
+    comment = latest_comment(window.cutoff, dialect)
+    columns = {
+        "reference": Assignment.reference,
+        **_compared_columns(now, comment),
+        "archived": archived_by(day_end(window.cutoff, timezone)),
+    }
+    query = comment.join_to(now.join_to(_select(ComparedRow, columns)))
+    return query.where(*_in_report(window, timezone, filter_clauses(session, ReportFilters())))
+
+
+def line_rows(session: Session, query: Select[*tuple[Any, ...]]) -> Iterator[LineRow]:
+    """The rows of `lines_query`, as they arrive."""
+    return map(LineRow._make, stream_rows(session, query))
+
+
+def compared_rows(session: Session, query: Select[*tuple[Any, ...]]) -> Iterator[ComparedRow]:
+    """The rows of `compared_query`, as they arrive."""
+    return map(ComparedRow._make, stream_rows(session, query))
+
+
+# --- making lines -----------------------------------------------------------------------------
+
+
+class Names:
+    """Units and goals as reports name them, loaded once per report: as models, and as the plain
+    dicts that lines hold."""
+
+    def __init__(self, session: Session) -> None:
+        self.units: list[OrgUnit] = list(list_units(session))
+        self.unit_refs = {unit.id: UnitRef.model_validate(unit) for unit in self.units}
+        self.unit_values = {unit_id: ref.model_dump() for unit_id, ref in self.unit_refs.items()}
+        self.goals: list[Goal] = list(list_goals(session))
+        self.goal_refs = {goal.id: GoalRef.model_validate(goal) for goal in self.goals}
+        self.goal_values = {goal_id: ref.model_dump() for goal_id, ref in self.goal_refs.items()}
+
+
+Comparer = Callable[[ComparedColumns], Compared]
+
+
+def comparer(window: ReportWindow, names: Names) -> Comparer:
+    """A function making a line's compared fields from a row. Lines are made with it too, so that
+    a line and a diff always agree."""
+    cutoff, previous_cutoff = window.cutoff, window.previous_cutoff
+    units, goals = names.unit_values, names.goal_values
+
+    def compared(row: ComparedColumns) -> Compared:
+        return Compared(
+            title=row.title,
+            owner=units[row.owner_id],
+            executor=units[row.executor_id] if row.executor_id else None,
+            goal=goals[row.goal_id] if row.goal_id else None,
+            deadline=deadline_of(
+                row.deadline_text, row.deadline_earliest, row.deadline_latest, row.deadline_precision
+            ),
+            status=row.status,
+            progress=row.progress,
+            assessment=row.assessment,
+            traffic_light=row.traffic_light,
+            comment=row.comment,
+            overdue=overdue_on(row.deadline_latest, row.status, cutoff),
+            updated_in_period=row.reported_on is not None and row.reported_on > previous_cutoff,
+        )
+
+    return compared
+
+
+def digest(compared: Compared) -> bytes:
+    """A digest of a line's compared fields: lines with equal digests need no comparing."""
+    return blake2b(to_json(compared), digest_size=16).digest()
+
+
+class LineFacts(NamedTuple):
+    """What the summary counts of a line. Lines are counted by these (a few thousand distinct ones
+    at most), and the summary is made from the counts."""
+
+    owner_id: int
+    goal_id: int | None
+    status: str
+    assessment: str | None
+    traffic_light: str
+    updated_in_period: bool
+    overdue: bool
+    due_before_next_cutoff: bool
+    new_in_period: bool
+
+
+class MadeLine(NamedTuple):
+    """A line as plain data in the shape of `ReportLine`, what the summary counts of it, and its
+    compared fields."""
+
+    values: dict[str, Any]
+    facts: LineFacts
+    compared: Compared
+
+
+_STATE_CHANGES = ("status", "progress", "assessment", "traffic_light")
+
+
+def _changes_since_previous_cutoff(row: LineRow) -> dict[str, dict[str, Any]]:
+    """The state fields that changed since the previous cut-off; none for a line new in the period."""
+    if not row.existed_before:
+        return {}
+    changes = {}
+    for name in _STATE_CHANGES:
+        old, new = getattr(row, f"previous_{name}"), getattr(row, name)
+        if old != new:
+            changes[name] = {"old": old, "new": new}
+    return changes
+
+
+def line_maker(window: ReportWindow, names: Names) -> Callable[[LineRow], MadeLine]:
+    """A function making one line from a row of `lines_query`."""
+    cutoff, next_cutoff = window.cutoff, window.next_cutoff
+    compared_of = comparer(window, names)
+
+    def line(row: LineRow) -> MadeLine:
+        compared = compared_of(row)
+        due_next = (
+            row.deadline_latest is not None
+            and cutoff < row.deadline_latest <= next_cutoff
+            and row.status not in FINISHED_STATUSES
+        )
+        values = {
+            "id": row.id,
+            "reference": row.reference,
+            "title": compared.title,
+            "owner": compared.owner,
+            "executor": compared.executor,
+            "goal": compared.goal,
+            "origin": row.origin,
+            "kind": row.kind,
+            "deadline": compared.deadline,
+            "target": target_of(row.target_indicator, row.target_value, row.target_unit, row.target_year),
+            "status": row.status,
+            "progress": row.progress,
+            "assessment": row.assessment,
+            "traffic_light": row.traffic_light,
+            "reported_on": row.reported_on,
+            "comment": row.comment,
+            "commented_on": row.commented_on,
+            "overdue": compared.overdue,
+            "updated_in_period": compared.updated_in_period,
+            "new_in_period": not row.existed_before,
+            "due_before_next_cutoff": due_next,
+            "changes": _changes_since_previous_cutoff(row),
+        }
+        facts = LineFacts(
+            owner_id=row.owner_id,
+            goal_id=row.goal_id,
+            status=row.status,
+            assessment=row.assessment,
+            traffic_light=row.traffic_light,
+            updated_in_period=compared.updated_in_period,
+            overdue=compared.overdue,
+            due_before_next_cutoff=due_next,
+            new_in_period=not row.existed_before,
+        )
+        return MadeLine(values, facts, compared)
+
+    return line
