@@ -14,6 +14,7 @@ from app.access import Role
 from app.auth.models import ApiToken, TokenKind
 from app.auth.service import create_token, hash_token, revoke_token
 from app.db import utcnow
+from app.documents.models import Goal, SourceDocument
 from app.models_registry import Base
 from app.webhooks.models import WebhookDelivery
 from app.webhooks.vocabulary import DeliveryStatus
@@ -266,3 +267,49 @@ def test_a_browser_reads_the_dashboard_and_reports_with_a_feed_token(
     assert report_page.status_code == 200
     assert "lang=en&amp;token=" in report_page.text  # its own links carry the token on
     assert_problem(anon.post("/api/v1/reports/2015/T1/publish", params={"token": feed}), 401)
+
+
+def read_routes() -> list[str]:
+    """Every path of the API that answers GET, read from the OpenAPI document."""
+    from app.main import create_app
+    from app.settings import Settings
+
+    paths = create_app(Settings(database_url="sqlite://")).openapi()["paths"]
+    return sorted(path for path, operations in paths.items() if "get" in operations)
+
+
+# What a calendar client or a browser opens with a feed token in the URL; the probes are open to all.
+FEED_TOKEN_PATHS = {"/", "/api/v1/calendar.ics", "/api/v1/reports/{year}/{period}"}
+OPEN_PATHS = {"/healthz", "/readyz"}
+FEED_REFUSED_PATHS = [path for path in read_routes() if path not in FEED_TOKEN_PATHS | OPEN_PATHS]
+
+
+@pytest.mark.parametrize("path", FEED_REFUSED_PATHS)
+def test_a_feed_token_reads_nothing_of_the_json_api(
+    anon: httpx.Client, clients: Clients, route_ids: dict[str, Any], session: Session, path: str
+) -> None:
+    """A secret in a URL leaks into logs, proxies and browser history: a feed token opens only what
+    calendars and browsers open, and every other read refuses it, even where the reader role would do."""
+    ids = {
+        **route_ids,
+        "document_id": session.scalars(select(SourceDocument.id)).first(),
+        "goal_id": session.scalars(select(Goal.id)).first(),
+        "unit_id": route_ids["KS"],
+        "period": "T2",  # T1 2015 is the plan's first report: it has nothing to compare with
+    }
+    feed = clients.token(Role.READER, kind=TokenKind.FEED)
+    assert_problem(anon.get(path.format(**ids), params={"token": feed}), 401)
+    api_token = clients.token(Role.ADMIN)
+    assert anon.get(path.format(**ids), headers={"Authorization": f"Bearer {api_token}"}).status_code == 200
+
+
+def test_a_feed_token_opens_the_calendar_the_dashboard_and_report_pages_and_downloads(
+    anon: httpx.Client, clients: Clients
+) -> None:
+    feed = {"token": clients.token(Role.READER, kind=TokenKind.FEED)}
+    assert anon.get("/api/v1/calendar.ics", params=feed).status_code == 200
+    assert anon.get("/", params=feed).status_code == 200
+    for format_ in ("html", "csv", "xlsx"):
+        assert anon.get("/api/v1/reports/2015/T1", params={**feed, "format": format_}).status_code == 200
+    assert_problem(anon.get("/api/v1/reports/2015/T1", params=feed), 401)  # its JSON is the API's
+    assert_problem(anon.get("/api/v1/reports/2015/T1", params={**feed, "format": "json"}), 401)

@@ -50,7 +50,7 @@ def test_feed_token_in_the_url(anon: httpx.Client, clients: Clients) -> None:
     assert len(_events(anon.get("/api/v1/calendar.ics", params={"token": feed}))) == 3
     api_token = clients.token(Role.ADMIN)
     assert_problem(anon.get("/api/v1/calendar.ics", params={"token": api_token}), 401)
-    assert_problem(clients.client(feed).get("/api/v1/assignments"), 401)  # a feed token reads only the feed
+    assert_problem(clients.client(feed).get("/api/v1/assignments"), 401)  # a feed token is no API token, not even as Bearer
 
 
 def test_every_response_has_a_request_id_and_security_headers(api: httpx.Client, anon: httpx.Client) -> None:
