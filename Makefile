@@ -30,6 +30,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy app tests bench
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/python -m bench
