@@ -254,7 +254,9 @@ def test_status_update_with_comment_shows_in_history(api: httpx.Client) -> None:
 
 def test_fields_left_out_keep_the_state_as_of_the_effective_date(api: httpx.Client) -> None:
     item = assignment_by_reference(api, "KS-2015-001")
-    post_update(api, item["id"], {"status": "in_progress", "progress": 30, "effective_date": "2015-03-01"})
+    post_update(
+        api, item["id"], {"status": "in_progress", "progress": 30, "effective_date": "2015-03-01"}
+    ).raise_for_status()
     only_comment = post_update(
         api, item["id"], {"comment": "Inget nytt", "effective_date": "2015-04-01"}
     ).json()
@@ -267,7 +269,9 @@ def test_back_dated_update_does_not_override_a_later_one(api: httpx.Client) -> N
     item = assignment_by_reference(api, "KS-2015-001")
     url = f"/api/v1/assignments/{item['id']}/updates"
     post_update(api, item["id"], {"status": "completed", "effective_date": "2015-06-01"}).raise_for_status()
-    post_update(api, item["id"], {"status": "in_progress", "progress": 10, "effective_date": "2015-01-15"})
+    post_update(
+        api, item["id"], {"status": "in_progress", "progress": 10, "effective_date": "2015-01-15"}
+    ).raise_for_status()
     current = api.get(f"/api/v1/assignments/{item['id']}").json()
     assert (current["status"], current["progress"]) == ("completed", 100)
     timeline = [update["effective_date"] for update in api.get(url).json()]

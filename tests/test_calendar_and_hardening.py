@@ -50,7 +50,8 @@ def test_feed_token_in_the_url(anon: httpx.Client, clients: Clients) -> None:
     assert len(_events(anon.get("/api/v1/calendar.ics", params={"token": feed}))) == 3
     api_token = clients.token(Role.ADMIN)
     assert_problem(anon.get("/api/v1/calendar.ics", params={"token": api_token}), 401)
-    assert_problem(clients.client(feed).get("/api/v1/assignments"), 401)  # a feed token is no API token, not even as Bearer
+    # A feed token is no API token, not even as Bearer.
+    assert_problem(clients.client(feed).get("/api/v1/assignments"), 401)
 
 
 def test_every_response_has_a_request_id_and_security_headers(api: httpx.Client, anon: httpx.Client) -> None:
@@ -62,6 +63,25 @@ def test_every_response_has_a_request_id_and_security_headers(api: httpx.Client,
     assert echoed.headers["x-request-id"] == "intranat-42"
     refused = api.get("/healthz", headers={"X-Request-ID": "<script>"})
     assert refused.headers["x-request-id"] != "<script>"
+
+
+STRICT_PAGE_POLICY = {
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    "img-src 'self' data:",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+}
+
+
+@pytest.mark.parametrize("path", ["/", "/api/v1/reports/2015/T1?format=html"])
+def test_every_page_has_the_one_strict_content_security_policy(api: httpx.Client, path: str) -> None:
+    response = api.get(path)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    policy = {part.strip() for part in response.headers["content-security-policy"].split(";")}
+    assert policy == STRICT_PAGE_POLICY
 
 
 def test_too_large_bodies_are_refused(api: httpx.Client) -> None:

@@ -261,21 +261,6 @@ def test_relative_phrases_follow_context(text: str, years: tuple[int, int]) -> N
     assert (result.earliest, result.latest) == (date(years[0], 1, 1), date(years[1], 12, 31))
 
 
-ALL_TEXTS = [param.values[0] for param in READABLE + UNREADABLE]
-
-
-@pytest.mark.parametrize("text", ALL_TEXTS, ids=[param.id for param in READABLE + UNREADABLE])
-def test_interval_is_ordered(text: str) -> None:
-    result = _parse(text)
-    if result is not None and result.earliest is not None and result.latest is not None:
-        assert result.earliest <= result.latest
-
-
-@pytest.mark.parametrize("text", ["", "under våren", "2014"], ids=["empty", "unreadable", "readable"])
-def test_parse_is_pure(text: str) -> None:
-    assert _parse(text) == _parse(text)
-
-
 def test_interval_rejects_reversed_dates() -> None:
     with pytest.raises(ValueError, match="after latest"):
         DeadlineInterval(date(2015, 2, 1), date(2015, 1, 1), P.DAY)

@@ -24,6 +24,7 @@ def test_responses_carry_the_version_as_etag(api: httpx.Client) -> None:
     response = api.get(f"/api/v1/assignments/{item['id']}")
     assert response.headers["etag"] == f'"{item["version"]}"'
     updated = post_update(api, item["id"], {"status": "in_progress"})
+    assert updated.status_code == 201, updated.text
     assert updated.headers["etag"] == f'"{item["version"] + 1}"'
 
 
@@ -140,6 +141,7 @@ def test_keys_belong_to_their_caller(api: httpx.Client, clients: Clients) -> Non
     second = other_admin.post(
         "/api/v1/assignments", json={"title": "B", "owner_id": owner_id}, headers=headers
     )
+    assert first.status_code == second.status_code == 201, (first.text, second.text)
     assert first.json()["id"] != second.json()["id"]
 
 
