@@ -8,13 +8,15 @@ is added in two places that cannot disagree: the tuple and the mapping of its ex
 
 A line is made as plain data in the shape of `ReportLine` (app/reports/schemas.py); a test proves
 that the JSON made from it equals the model's. What a diff between two reports compares of a line
-(`Compared`) is made by one function, for lines and for the lighter `compared_query` alike.
+(`Compared`) is made by one function, for lines and for the lighter `compared_query` alike; its digest says
+whether a line changed since publishing without parsing it.
 """
 
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from hashlib import blake2b
+from operator import itemgetter
 from typing import Any, NamedTuple, Protocol
 
 from pydantic_core import to_json
@@ -136,24 +138,12 @@ class ComparedColumns(Protocol):
     def comment(self) -> str | None: ...
 
 
-class Compared(NamedTuple):
-    """The fields of a line that a diff between two reports compares, as a line holds them."""
-
-    title: str
-    owner: dict[str, Any]
-    executor: dict[str, Any] | None
-    goal: dict[str, Any] | None
-    deadline: dict[str, Any]
-    status: str
-    progress: int
-    assessment: str | None
-    traffic_light: str
-    comment: str | None
-    overdue: bool
-    updated_in_period: bool
-
-
-DIFF_FIELDS = Compared._fields
+# The fields of a line that a diff between two reports compares, in the order they are digested.
+DIFF_FIELDS = (
+    "title", "owner", "executor", "goal", "deadline", "status", "progress", "assessment",
+    "traffic_light", "comment", "overdue", "updated_in_period",
+)  # fmt: skip
+_diffed = itemgetter(*DIFF_FIELDS)
 
 
 # --- the statements ---------------------------------------------------------------------------
@@ -283,39 +273,40 @@ class Names:
         self.goal_values = {goal_id: ref.model_dump() for goal_id, ref in self.goal_refs.items()}
 
 
-Comparer = Callable[[ComparedColumns], Compared]
+Comparer = Callable[[ComparedColumns], dict[str, Any]]
 
 
 def comparer(window: ReportWindow, names: Names) -> Comparer:
-    """A function making a line's compared fields from a row. Lines are made with it too, so that
-    a line and a diff always agree."""
+    """A function making a line's compared fields (`DIFF_FIELDS`, by name) from a row. Lines are
+    made with it too, so that a line and a diff always agree."""
     cutoff, previous_cutoff = window.cutoff, window.previous_cutoff
     units, goals = names.unit_values, names.goal_values
 
-    def compared(row: ComparedColumns) -> Compared:
-        return Compared(
-            title=row.title,
-            owner=units[row.owner_id],
-            executor=units[row.executor_id] if row.executor_id else None,
-            goal=goals[row.goal_id] if row.goal_id else None,
-            deadline=deadline_of(
+    def compared(row: ComparedColumns) -> dict[str, Any]:
+        return {
+            "title": row.title,
+            "owner": units[row.owner_id],
+            "executor": units[row.executor_id] if row.executor_id else None,
+            "goal": goals[row.goal_id] if row.goal_id else None,
+            "deadline": deadline_of(
                 row.deadline_text, row.deadline_earliest, row.deadline_latest, row.deadline_precision
             ),
-            status=row.status,
-            progress=row.progress,
-            assessment=row.assessment,
-            traffic_light=row.traffic_light,
-            comment=row.comment,
-            overdue=overdue_on(row.deadline_latest, row.status, cutoff),
-            updated_in_period=row.reported_on is not None and row.reported_on > previous_cutoff,
-        )
+            "status": row.status,
+            "progress": row.progress,
+            "assessment": row.assessment,
+            "traffic_light": row.traffic_light,
+            "comment": row.comment,
+            "overdue": overdue_on(row.deadline_latest, row.status, cutoff),
+            "updated_in_period": row.reported_on is not None and row.reported_on > previous_cutoff,
+        }
 
     return compared
 
 
-def digest(compared: Compared) -> bytes:
-    """A digest of a line's compared fields: lines with equal digests need no comparing."""
-    return blake2b(to_json(compared), digest_size=16).digest()
+def digest(line: Mapping[str, Any]) -> bytes:
+    """A digest of a line's compared fields (of a line, or of what `comparer` made): lines with
+    equal digests need no comparing."""
+    return blake2b(to_json(_diffed(line)), digest_size=16).digest()
 
 
 class LineFacts(NamedTuple):
@@ -334,12 +325,10 @@ class LineFacts(NamedTuple):
 
 
 class MadeLine(NamedTuple):
-    """A line as plain data in the shape of `ReportLine`, what the summary counts of it, and its
-    compared fields."""
+    """A line as plain data in the shape of `ReportLine`, and what the summary counts of it."""
 
     values: dict[str, Any]
     facts: LineFacts
-    compared: Compared
 
 
 _STATE_CHANGES = ("status", "progress", "assessment", "traffic_light")
@@ -347,11 +336,12 @@ _STATE_CHANGES = ("status", "progress", "assessment", "traffic_light")
 
 def _changes_since_previous_cutoff(row: LineRow) -> dict[str, dict[str, Any]]:
     """The state fields that changed since the previous cut-off; none for a line new in the period."""
+    changes: dict[str, dict[str, Any]] = {}
     if not row.existed_before:
-        return {}
-    changes = {}
-    for name in _STATE_CHANGES:
-        old, new = getattr(row, f"previous_{name}"), getattr(row, name)
+        return changes
+    now = (row.status, row.progress, row.assessment, row.traffic_light)
+    before = (row.previous_status, row.previous_progress, row.previous_assessment, row.previous_traffic_light)
+    for name, old, new in zip(_STATE_CHANGES, before, now, strict=True):
         if old != new:
             changes[name] = {"old": old, "new": new}
     return changes
@@ -372,13 +362,13 @@ def line_maker(window: ReportWindow, names: Names) -> Callable[[LineRow], MadeLi
         values = {
             "id": row.id,
             "reference": row.reference,
-            "title": compared.title,
-            "owner": compared.owner,
-            "executor": compared.executor,
-            "goal": compared.goal,
+            "title": compared["title"],
+            "owner": compared["owner"],
+            "executor": compared["executor"],
+            "goal": compared["goal"],
             "origin": row.origin,
             "kind": row.kind,
-            "deadline": compared.deadline,
+            "deadline": compared["deadline"],
             "target": target_of(row.target_indicator, row.target_value, row.target_unit, row.target_year),
             "status": row.status,
             "progress": row.progress,
@@ -387,8 +377,8 @@ def line_maker(window: ReportWindow, names: Names) -> Callable[[LineRow], MadeLi
             "reported_on": row.reported_on,
             "comment": row.comment,
             "commented_on": row.commented_on,
-            "overdue": compared.overdue,
-            "updated_in_period": compared.updated_in_period,
+            "overdue": compared["overdue"],
+            "updated_in_period": compared["updated_in_period"],
             "new_in_period": not row.existed_before,
             "due_before_next_cutoff": due_next,
             "changes": _changes_since_previous_cutoff(row),
@@ -399,11 +389,11 @@ def line_maker(window: ReportWindow, names: Names) -> Callable[[LineRow], MadeLi
             status=row.status,
             assessment=row.assessment,
             traffic_light=row.traffic_light,
-            updated_in_period=compared.updated_in_period,
-            overdue=compared.overdue,
+            updated_in_period=compared["updated_in_period"],
+            overdue=compared["overdue"],
             due_before_next_cutoff=due_next,
             new_in_period=not row.existed_before,
         )
-        return MadeLine(values, facts, compared)
+        return MadeLine(values, facts)
 
     return line

@@ -85,7 +85,7 @@ def live_report(
         elif keep is not Keep.NOTHING:
             bodies.append(to_json(line.values))
             if keep is Keep.PUBLISHED:
-                digests.append(digest(line.compared))
+                digests.append(digest(line.values))
     order = sorted(range(len(references)), key=references.__getitem__)
     archived.sort(key=lambda item: item.reference)
     report = Report(

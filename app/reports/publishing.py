@@ -22,7 +22,7 @@ from app.documents.models import SourceDocument
 from app.errors import ConflictError
 from app.reports.fetch import stream_rows
 from app.reports.json_body import LINES, FrozenLine, FrozenLines, LiveLines
-from app.reports.lines import DIFF_FIELDS, Compared, Names, compared_query, compared_rows, comparer, digest
+from app.reports.lines import DIFF_FIELDS, Names, compared_query, compared_rows, comparer, digest
 from app.reports.links import report_links
 from app.reports.live import Keep, live_report
 from app.reports.models import PublishedReport, PublishedReportLine
@@ -118,7 +118,7 @@ def diff_reports(old: Report, new: Report) -> ReportDiff:
 
 def _live_compared(
     session: Session, window: ReportWindow, timezone: str
-) -> dict[str, tuple[bytes, Compared]]:
+) -> dict[str, tuple[bytes, dict[str, Any]]]:
     """What a diff compares of each line of the live default report, with its digest, by reference."""
     compared_of = comparer(window, Names(session))
     lines = {}
@@ -138,7 +138,7 @@ def frozen_diff(session: Session, frozen: FrozenLines, window: ReportWindow, tim
         now = live.get(line.reference)
         if now is None or now[0] == line.digest:
             continue
-        new = json.loads(to_json(now[1]._asdict()))
+        new = json.loads(to_json(now[1]))
         if changes := _field_changes(json.loads(line.body), new):
             changed[line.reference] = changes
     return _diff(changed, (line.reference for line in frozen.rows), live)
