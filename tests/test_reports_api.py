@@ -12,7 +12,7 @@ from app.access import Principal, Role
 from app.clock import local_today
 from app.documents.service import current_document
 from app.errors import ConflictError
-from app.reports.live import build_report
+from app.reports.live import live_report, with_lines
 from app.reports.periods import window_around
 from app.reports.schemas import ReportFilters
 from app.reports.service import publish_report
@@ -210,20 +210,17 @@ def test_today_window_counts_new_and_archived_assignments(api: httpx.Client, ses
     session.expire_all()
     document = current_document(session)
     today = local_today(TIMEZONE)
-    report = build_report(
-        session, document, window_around(document, today), filters=ReportFilters(), timezone=TIMEZONE
+    report = with_lines(
+        *live_report(
+            session, document, window_around(document, today), filters=ReportFilters(), timezone=TIMEZONE
+        )
     )
     lines = {line.reference: line for line in report.assignments}
     assert FIRST not in lines
     assert [item.reference for item in report.summary.archived_in_period] == [FIRST]
     assert lines[created["reference"]].new_in_period and not lines[SECOND].new_in_period
     assert report.summary.new_in_period == 1
-    t1 = build_report(
-        session,
-        document,
-        window_around(document, date(2015, 4, 30)),
-        filters=ReportFilters(),
-        timezone=TIMEZONE,
-    )
+    t1_window = window_around(document, date(2015, 4, 30))
+    t1 = with_lines(*live_report(session, document, t1_window, filters=ReportFilters(), timezone=TIMEZONE))
     assert created["reference"] not in {line.reference for line in t1.assignments}
     assert FIRST in {line.reference for line in t1.assignments}

@@ -94,10 +94,10 @@ def _filtered(
     if filters.q:
         query = query.where(Assignment.search_text.like(_like_pattern(filters.q), escape="\\"))
     if filters.owner:
-        owner = resolve_unit_reference(session, "owner", filters.owner)
+        owner = resolve_unit_reference(session, filters.owner, field="owner")
         query = query.where(Assignment.owner_id.in_(unit_with_descendant_ids(session, owner.id)))
     if filters.executor:
-        executor = resolve_unit_reference(session, "executor", filters.executor)
+        executor = resolve_unit_reference(session, filters.executor, field="executor")
         query = query.where(Assignment.executor_id.in_(unit_with_descendant_ids(session, executor.id)))
     if filters.status:
         query = query.where(state.status.in_([status.value for status in filters.status]))

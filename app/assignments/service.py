@@ -148,7 +148,7 @@ def _write_tags(assignment: Assignment, tags: list[str]) -> None:
 
 
 def _write_partners(session: Session, assignment: Assignment, unit_ids: list[int]) -> None:
-    partners = [resolve_unit_reference(session, "partner_ids", unit_id) for unit_id in unit_ids]
+    partners = [resolve_unit_reference(session, unit_id, field="partner_ids") for unit_id in unit_ids]
     if {unit.id for unit in partners} != {unit.id for unit in assignment.partners}:
         assignment.partners = partners
 
@@ -166,11 +166,11 @@ def _apply_fields(
     if "goal_id" in fields:
         assignment.goal = _referenced(session, Goal, data.goal_id, "goal_id")
     if "owner_id" in fields and data.owner_id is not None:
-        assignment.owner = resolve_unit_reference(session, "owner_id", data.owner_id)
+        assignment.owner = resolve_unit_reference(session, data.owner_id, field="owner_id")
     if "executor_id" in fields:
         executor_id = data.executor_id
         assignment.executor = (
-            None if executor_id is None else resolve_unit_reference(session, "executor_id", executor_id)
+            None if executor_id is None else resolve_unit_reference(session, executor_id, field="executor_id")
         )
     if "partner_ids" in fields:
         _write_partners(session, assignment, data.partner_ids or [])

@@ -41,7 +41,7 @@ def create_token(
         raise InvalidInputError("unit", "an editor token is bound to an organisational unit")
     if kind == TokenKind.FEED and role != Role.READER:
         raise InvalidInputError("role", "a feed token can only read")
-    unit_row = resolve_unit_reference(session, "unit", unit) if unit is not None else None
+    unit_row = resolve_unit_reference(session, unit, field="unit") if unit is not None else None
     secret = TOKEN_PREFIXES[kind] + secrets.token_urlsafe(32)
     token = ApiToken(
         name=name,

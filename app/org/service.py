@@ -20,7 +20,7 @@ def get_unit(session: Session, unit_id: int) -> OrgUnit:
     return get_or_404(session, OrgUnit, unit_id, "organisational unit")
 
 
-def resolve_unit_reference(session: Session, field: str, reference: int | str) -> OrgUnit:
+def resolve_unit_reference(session: Session, reference: int | str, *, field: str) -> OrgUnit:
     """Find a unit by id or key for input field `field`; an unknown one is a 422 naming the field."""
     if isinstance(reference, int) or (reference.isascii() and reference.isdigit()):
         unit = session.get(OrgUnit, int(reference)) if int(reference) <= MAX_DB_ID else None

@@ -2,7 +2,7 @@
 
 The statement reads every assignment that existed at the cut-off (or was archived in the period)
 with its state at the cut-off and at the previous cut-off and its latest comment
-(app/assignments/as_of.py). Its rows are read by name: each row shape is a NamedTuple, and the
+(app/assignments/as_of.py). Its rows are read by name: `LineRow` is a NamedTuple, and the
 statement selects its columns in the order of that tuple's fields, by name (`_select`), so a column
 is added in two places that cannot disagree: the tuple and the mapping of its expressions.
 
@@ -17,10 +17,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from hashlib import blake2b
 from operator import itemgetter
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple
 
 from pydantic_core import to_json
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, null, select
 from sqlalchemy.orm import Session
 
 from app.assignments.as_of import (
@@ -49,29 +49,9 @@ from app.reports.periods import ReportWindow
 from app.reports.schemas import ReportFilters
 
 
-class ComparedRow(NamedTuple):
-    """A row of `compared_query`: what a diff compares of a line, or what it is made of."""
-
-    reference: str
-    title: str
-    owner_id: int
-    executor_id: int | None
-    goal_id: int | None
-    deadline_text: str | None
-    deadline_earliest: date | None
-    deadline_latest: date | None
-    deadline_precision: str | None
-    status: str
-    progress: int
-    assessment: str | None
-    traffic_light: str
-    reported_on: date | None
-    comment: str | None
-    archived: bool
-
-
 class LineRow(NamedTuple):
-    """A row of `lines_query`: an assignment as it stood at the cut-off and at the previous one."""
+    """A row of `lines_query` (or `compared_query`): an assignment as it stood at the cut-off and at
+    the previous one."""
 
     id: int
     reference: str
@@ -105,39 +85,6 @@ class LineRow(NamedTuple):
     archived: bool
 
 
-class ComparedColumns(Protocol):
-    """The columns a line's compared fields are made of (both row shapes have them)."""
-
-    @property
-    def title(self) -> str: ...
-    @property
-    def owner_id(self) -> int: ...
-    @property
-    def executor_id(self) -> int | None: ...
-    @property
-    def goal_id(self) -> int | None: ...
-    @property
-    def deadline_text(self) -> str | None: ...
-    @property
-    def deadline_earliest(self) -> date | None: ...
-    @property
-    def deadline_latest(self) -> date | None: ...
-    @property
-    def deadline_precision(self) -> str | None: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def progress(self) -> int: ...
-    @property
-    def assessment(self) -> str | None: ...
-    @property
-    def traffic_light(self) -> str: ...
-    @property
-    def reported_on(self) -> date | None: ...
-    @property
-    def comment(self) -> str | None: ...
-
-
 # The fields of a line that a diff between two reports compares, in the order they are digested.
 DIFF_FIELDS = (
     "title", "owner", "executor", "goal", "deadline", "status", "progress", "assessment",
@@ -153,7 +100,7 @@ def filter_clauses(session: Session, filters: ReportFilters) -> list[ColumnEleme
     """The report's filters as conditions on assignments; unknown units and goals are a 422."""
     clauses: list[ColumnElement[bool]] = [Assignment.origin.in_([origin.value for origin in filters.origins])]
     if filters.owner is not None:
-        owner = resolve_unit_reference(session, "owner", filters.owner)
+        owner = resolve_unit_reference(session, filters.owner, field="owner")
         clauses.append(Assignment.owner_id.in_(unit_with_descendant_ids(session, owner.id)))
     if filters.goal is not None:
         if session.get(Goal, filters.goal) is None:
@@ -193,12 +140,9 @@ def _compared_columns(now: AsOfState, comment: LatestComment) -> dict[str, Any]:
     }
 
 
-RowShape = type[LineRow] | type[ComparedRow]
-
-
-def _select(shape: RowShape, columns: Mapping[str, Any]) -> Select[*tuple[Any, ...]]:
-    """SELECT the expressions of `columns`, labelled, in the order of the row shape's fields."""
-    return select(*(columns[name].label(name) for name in shape._fields))
+def _select(columns: Mapping[str, Any]) -> Select[*tuple[Any, ...]]:
+    """SELECT the expressions of `columns`, labelled, in the order of `LineRow`'s fields."""
+    return select(*(columns[name].label(name) for name in LineRow._fields))
 
 
 def lines_query(
@@ -228,33 +172,29 @@ def lines_query(
         "archived_at": Assignment.archived_at,
         "archived": archived_by(day_end(window.cutoff, timezone)),
     }
-    query = comment.join_to(before.join_to(now.join_to(_select(LineRow, columns))))
+    query = comment.join_to(before.join_to(now.join_to(_select(columns))))
     return query.where(*_in_report(window, timezone, filter_clauses(session, filters)))
 
 
 def compared_query(session: Session, window: ReportWindow, *, timezone: str) -> Select[*tuple[Any, ...]]:
-    """The default report's lines with only what a diff compares: no state at the previous cut-off,
-    so one index probe less per assignment. A statement of `ComparedRow`s."""
+    """The default report's lines with only what a diff compares (the other columns are NULL): no
+    state at the previous cut-off, so one index probe less per assignment."""
     dialect = session.get_bind().dialect.name
     now = state_on(window.cutoff, dialect)
     comment = latest_comment(window.cutoff, dialect)
-    columns = {
+    compared = {
         "reference": Assignment.reference,
         **_compared_columns(now, comment),
         "archived": archived_by(day_end(window.cutoff, timezone)),
     }
-    query = comment.join_to(now.join_to(_select(ComparedRow, columns)))
+    not_compared = {name: null() for name in LineRow._fields if name not in compared}
+    query = comment.join_to(now.join_to(_select({**compared, **not_compared})))
     return query.where(*_in_report(window, timezone, filter_clauses(session, ReportFilters())))
 
 
 def line_rows(session: Session, query: Select[*tuple[Any, ...]]) -> Iterator[LineRow]:
-    """The rows of `lines_query`, as they arrive."""
+    """The rows of `lines_query` or `compared_query`, as they arrive."""
     return map(LineRow._make, stream_rows(session, query))
-
-
-def compared_rows(session: Session, query: Select[*tuple[Any, ...]]) -> Iterator[ComparedRow]:
-    """The rows of `compared_query`, as they arrive."""
-    return map(ComparedRow._make, stream_rows(session, query))
 
 
 # --- making lines -----------------------------------------------------------------------------
@@ -273,7 +213,7 @@ class Names:
         self.goal_values = {goal_id: ref.model_dump() for goal_id, ref in self.goal_refs.items()}
 
 
-Comparer = Callable[[ComparedColumns], dict[str, Any]]
+Comparer = Callable[[LineRow], dict[str, Any]]
 
 
 def comparer(window: ReportWindow, names: Names) -> Comparer:
@@ -282,7 +222,7 @@ def comparer(window: ReportWindow, names: Names) -> Comparer:
     cutoff, previous_cutoff = window.cutoff, window.previous_cutoff
     units, goals = names.unit_values, names.goal_values
 
-    def compared(row: ComparedColumns) -> dict[str, Any]:
+    def compared(row: LineRow) -> dict[str, Any]:
         return {
             "title": row.title,
             "owner": units[row.owner_id],

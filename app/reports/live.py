@@ -8,7 +8,7 @@ facts per line.
 from collections import Counter
 from datetime import UTC
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic_core import to_json
 from sqlalchemy.orm import Session
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.db import utcnow
 from app.documents.models import SourceDocument
 from app.documents.schemas import DocumentRef
-from app.reports.json_body import LiveLines
+from app.reports.json_body import Lines, LiveLines
 from app.reports.lines import LineFacts, LineRow, Names, digest, line_maker, line_rows, lines_query
 from app.reports.periods import ReportingPeriod, ReportWindow
 from app.reports.schemas import ArchivedLine, PeriodRef, Report, ReportFilters
@@ -110,16 +110,18 @@ def live_report(
     return report, lines
 
 
-def build_report(
-    session: Session,
-    document: SourceDocument,
-    window: ReportWindow,
-    *,
-    filters: ReportFilters,
-    timezone: str,
-    period: ReportingPeriod | None = None,
-) -> Report:
-    """The live report with its lines as models: the register as it stood at the end of the
-    window's cut-off day."""
-    report, lines = live_report(session, document, window, filters=filters, timezone=timezone, period=period)
+def default_report(
+    session: Session, document: SourceDocument, period: ReportingPeriod, *, timezone: str, keep: Keep
+) -> tuple[Report, LiveLines]:
+    """A period's default report (adopted assignments, no filters: the one published), live."""
+    return live_report(
+        session, document, period.window, filters=ReportFilters(), timezone=timezone, period=period, keep=keep
+    )
+
+
+ReportT = TypeVar("ReportT", bound=Report)
+
+
+def with_lines(report: ReportT, lines: Lines) -> ReportT:
+    """The report holding its lines as models (for CSV, XLSX, HTML and callers in Python)."""
     return report.model_copy(update={"assignments": lines.models()})

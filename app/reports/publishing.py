@@ -22,12 +22,12 @@ from app.documents.models import SourceDocument
 from app.errors import ConflictError
 from app.reports.fetch import stream_rows
 from app.reports.json_body import LINES, FrozenLine, FrozenLines, LiveLines
-from app.reports.lines import DIFF_FIELDS, Names, compared_query, compared_rows, comparer, digest
+from app.reports.lines import DIFF_FIELDS, Names, compared_query, comparer, digest, line_rows
 from app.reports.links import report_links
-from app.reports.live import Keep, live_report
+from app.reports.live import Keep, default_report
 from app.reports.models import PublishedReport, PublishedReportLine
 from app.reports.periods import ReportingPeriod, ReportWindow
-from app.reports.schemas import Publication, Report, ReportDiff, ReportFilters, ReportResponse
+from app.reports.schemas import Publication, Report, ReportDiff, ReportResponse
 from app.webhooks.outbox import record_event
 from app.webhooks.vocabulary import EventType
 
@@ -122,7 +122,7 @@ def _live_compared(
     """What a diff compares of each line of the live default report, with its digest, by reference."""
     compared_of = comparer(window, Names(session))
     lines = {}
-    for row in compared_rows(session, compared_query(session, window, timezone=timezone)):
+    for row in line_rows(session, compared_query(session, window, timezone=timezone)):
         if not row.archived:  # archived by the cut-off: not a line
             compared = compared_of(row)
             lines[row.reference] = (digest(compared), compared)
@@ -191,15 +191,7 @@ def publish(
     report as the report endpoint now gives it, and its lines' JSON."""
     if published_row(session, period) is not None:
         raise ConflictError(f"{period.key} {period.year} has already been published; it does not change.")
-    report, lines = live_report(
-        session,
-        document,
-        period.window,
-        filters=ReportFilters(),
-        timezone=timezone,
-        period=period,
-        keep=Keep.PUBLISHED,
-    )
+    report, lines = default_report(session, document, period, timezone=timezone, keep=Keep.PUBLISHED)
     published = PublishedReport(
         year=period.year,
         period=period.key,

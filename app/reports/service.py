@@ -22,7 +22,7 @@ from app.documents.service import current_document
 from app.errors import ConflictError
 from app.reports.json_body import Lines, report_json
 from app.reports.links import report_links
-from app.reports.live import Keep, build_report, live_report, period_ref
+from app.reports.live import Keep, default_report, live_report, period_ref, with_lines
 from app.reports.models import PublishedReport
 from app.reports.periods import ReportingPeriod, find_period, plan_periods, previous_period, window_around
 from app.reports.publishing import (
@@ -87,8 +87,7 @@ def period_report(
     session: Session, year: int, key: str, *, filters: ReportFilters, timezone: str
 ) -> ReportResponse:
     """The report of a period with its lines as models (for CSV, XLSX and HTML)."""
-    report, lines = _period_report(session, year, key, filters, timezone, Keep.VALUES)
-    return report.model_copy(update={"assignments": lines.models()})
+    return with_lines(*_period_report(session, year, key, filters, timezone, Keep.VALUES))
 
 
 _collector_lock = threading.Lock()
@@ -149,12 +148,8 @@ def _default_report(
     """The period's default report as the report endpoint gives it: frozen once published."""
     published = published_row(session, period)
     if published is not None:
-        report, lines = frozen_report(session, published)
-        return report.model_copy(update={"assignments": lines.models()}), published
-    live = build_report(
-        session, document, period.window, filters=ReportFilters(), timezone=timezone, period=period
-    )
-    return live, None
+        return with_lines(*frozen_report(session, published)), published
+    return with_lines(*default_report(session, document, period, timezone=timezone, keep=Keep.VALUES)), None
 
 
 def compare_with_previous(session: Session, year: int, key: str, *, timezone: str) -> ReportComparison:
@@ -182,15 +177,7 @@ def _summary_of(
 ) -> ReportSummary:
     if published:
         return ReportSummary.model_validate(published.snapshot["summary"])
-    report, _lines = live_report(
-        session,
-        document,
-        period.window,
-        filters=ReportFilters(),
-        timezone=timezone,
-        period=period,
-        keep=Keep.NOTHING,
-    )
+    report, _lines = default_report(session, document, period, timezone=timezone, keep=Keep.NOTHING)
     return report.summary
 
 
@@ -226,7 +213,6 @@ def plan_trajectory(session: Session, *, timezone: str, today: date) -> PlanTraj
 def dashboard_report(session: Session, *, timezone: str, today: date) -> tuple[Report, list[PeriodRead]]:
     """Where the plan stands today (the default report as of today), and every period's report."""
     document = current_document(session)
-    report = build_report(
-        session, document, window_around(document, today), filters=ReportFilters(), timezone=timezone
-    )
+    window = window_around(document, today)
+    report = with_lines(*live_report(session, document, window, filters=ReportFilters(), timezone=timezone))
     return report, list_periods(session, today=today)

@@ -42,7 +42,7 @@ def create_subscription(
     session: Session, *, data: SubscriptionCreate, created_by: Principal | None = None
 ) -> WebhookSubscription:
     if data.owner_unit_id is not None:
-        resolve_unit_reference(session, "owner_unit_id", data.owner_unit_id)
+        resolve_unit_reference(session, data.owner_unit_id, field="owner_unit_id")
     subscription = WebhookSubscription(
         url=str(data.url),
         secret=data.secret or generate_secret(),
@@ -71,7 +71,7 @@ def update_subscription(
     subscription = get_subscription(session, subscription_id)
     fields = data.model_fields_set
     if "owner_unit_id" in fields and data.owner_unit_id is not None:
-        resolve_unit_reference(session, "owner_unit_id", data.owner_unit_id)
+        resolve_unit_reference(session, data.owner_unit_id, field="owner_unit_id")
     if data.url is not None:
         subscription.url = str(data.url)
     if data.event_types is not None:
