@@ -9,7 +9,7 @@ parsed and compared field by field.
 
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic_core import to_json
 from sqlalchemy import insert, select
@@ -116,16 +116,21 @@ def diff_reports(old: Report, new: Report) -> ReportDiff:
     return _diff(changed, before, after)
 
 
-def _live_compared(
-    session: Session, window: ReportWindow, timezone: str
-) -> dict[str, tuple[bytes, dict[str, Any]]]:
+class ComparedLine(NamedTuple):
+    """What a diff compares of a live line, and its digest."""
+
+    digest: bytes
+    fields: dict[str, Any]
+
+
+def _live_compared(session: Session, window: ReportWindow, timezone: str) -> dict[str, ComparedLine]:
     """What a diff compares of each line of the live default report, with its digest, by reference."""
     compared_of = comparer(window, Names(session))
     lines = {}
     for row in line_rows(session, compared_query(session, window, timezone=timezone)):
         if not row.archived:  # archived by the cut-off: not a line
             compared = compared_of(row)
-            lines[row.reference] = (digest(compared), compared)
+            lines[row.reference] = ComparedLine(digest(compared), compared)
     return lines
 
 
@@ -136,9 +141,9 @@ def frozen_diff(session: Session, frozen: FrozenLines, window: ReportWindow, tim
     changed = {}
     for line in frozen.rows:
         now = live.get(line.reference)
-        if now is None or now[0] == line.digest:
+        if now is None or now.digest == line.digest:
             continue
-        new = json.loads(to_json(now[1]))
+        new = json.loads(to_json(now.fields))
         if changes := _field_changes(json.loads(line.body), new):
             changed[line.reference] = changes
     return _diff(changed, (line.reference for line in frozen.rows), live)

@@ -57,7 +57,11 @@ def _owner_rollup(facts: Mapping[LineFacts, int], names: Names) -> list[OwnerRol
         )
         return [node, *nodes], total
 
-    return [node for root in children.get(None, []) for node in rollup(root, 0)[0]]
+    nodes: list[OwnerRollup] = []
+    for root in children.get(None, []):
+        root_nodes, _root_total = rollup(root, 0)
+        nodes += root_nodes
+    return nodes
 
 
 def _goal_tallies(facts: Mapping[LineFacts, int], names: Names) -> list[GoalTally]:
