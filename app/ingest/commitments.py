@@ -29,6 +29,11 @@ _CLAUSE_WORDS = frozenset({"och", "samt", "men", "liksom"})
 _FINITE = FINITE_NON_ACTION | PRESENTS | PASSIVES
 _RECOMMENDATION = frozenset({"bör", "borde"})
 _POSSIBILITY = frozenset({"kan", "kunde", "skulle", "kunna", "torde"})
+_MODALS = frozenset({"ska", "skall", "kan", "kunde", "måste", "bör", "borde", "kommer", "behöver", "får", "skulle"})
+_ADVERBS = frozenset(
+    "inte också även därför sedan särskilt aktivt kontinuerligt successivt gemensamt dessutom vidare bland annat".split()
+)
+_NOT_INFINITIVES = frozenset("alla flera dessa denna sina våra andra många några vissa båda samma deras hela".split())
 _STRONG_ACTOR_FOLLOWERS = frozenset({"verksamheter", "förvaltningar", "nämnder", "bolag"})
 
 
@@ -86,14 +91,29 @@ def rejection_reason(sentence: str) -> str | None:
 
 
 def _clause_start(tokens: Sequence[_Token], index: int, text: str) -> int:
-    """Index of the first token of the clause that token ``index`` is in (after , ; : or och/samt)."""
+    """Index of the first token of the clause that token ``index`` is in: after , ; : or after an
+    "och"/"samt" that joins a new predicate ("… och ska sänkas", "… och maten ska hålla")."""
     for position in range(index - 1, -1, -1):
         between = text[tokens[position].end : tokens[position + 1].start]
         if any(mark in between for mark in ",;:–"):
             return position + 1
-        if tokens[position].lower in _CLAUSE_WORDS:
+        if tokens[position].lower in _CLAUSE_WORDS and _joins_predicate(tokens, position):
             return position + 1
     return 0
+
+
+def _joins_predicate(tokens: Sequence[_Token], position: int) -> bool:
+    following = [token.lower for token in tokens[position + 1 : position + 3]]
+    return bool(following) and (following[0] in _FINITE or (len(following) > 1 and following[1] in _MODALS))
+
+
+def _is_infinitive_marker(tokens: Sequence[_Token], position: int) -> bool:
+    """ "att"/"för att" before an infinitive ("med att skapa", "för att minska") opens no clause."""
+    for token in tokens[position + 1 : position + 3]:
+        if token.lower in _ADVERBS or token.lower.endswith("ligt"):
+            continue
+        return token.lower in INFINITIVES or (token.lower.endswith("a") and token.lower not in _NOT_INFINITIVES)
+    return False
 
 
 def _is_subordinate(tokens: Sequence[_Token], index: int, text: str) -> bool:
@@ -102,9 +122,49 @@ def _is_subordinate(tokens: Sequence[_Token], index: int, text: str) -> bool:
     start = _clause_start(tokens, index, text)
     for position in range(index - 1, start - 1, -1):
         word = tokens[position].lower
+        if word == "att" and (_is_infinitive_marker(tokens, position) or _after_evaluation(tokens, position)):
+            continue
         if word in _SUBORDINATORS:
+            return not _only_verb_of_sentence(tokens, position, index)
+        if _looks_finite(word):
+            return False
+    return False
+
+
+def _looks_finite(word: str) -> bool:
+    """A finite verb of the lexicon, or an s-passive of the first conjugation it lacks ("serveras")."""
+    return word in _FINITE or (len(word) > 6 and word.endswith("eras"))
+
+
+def _only_verb_of_sentence(tokens: Sequence[_Token], subordinator: int, index: int) -> bool:
+    """The cue after "som"/"att" is the sentence's main verb after all when no finite verb stands
+    before the subordinator or after the cue's own verb chain ("Ytterstadens potential som
+    utvecklingsområden … ska tas till vara")."""
+    if any(_looks_finite(token.lower) for token in tokens[:subordinator]):
+        return False
+    position = index + 1
+    while position < len(tokens) and (
+        tokens[position].lower in INFINITIVES
+        or tokens[position].lower in PASSIVES
+        or tokens[position].lower in _ADVERBS
+        or tokens[position].lower in {"kunna", "behöva"}
+    ):
+        position += 1
+    return not any(_looks_finite(token.lower) for token in tokens[position:])
+
+
+def _after_evaluation(tokens: Sequence[_Token], position: int) -> bool:
+    """ "Det är av särskild vikt att kontoret säkerställer …": the office's work is the point."""
+    return position > 0 and tokens[position - 1].lower in {"vikt", "angeläget", "nödvändigt"}
+
+
+def _in_verb_chain(tokens: Sequence[_Token], index: int) -> bool:
+    """ "ska utformas", "kan förbättras", "får prövas": the verb belongs to the modal before it."""
+    for position in range(index - 1, max(index - 3, -1), -1):
+        word = tokens[position].lower
+        if word in _MODALS or word in {"kunna", "behöva"}:
             return True
-        if word in _FINITE:
+        if word not in _ADVERBS:
             return False
     return False
 
@@ -133,6 +193,12 @@ _PHRASE_CUES: tuple[tuple[re.Pattern[str], str, float], ...] = (
         0.9,
     ),
     (re.compile(r"\b(?:målet|målsättningen|ambitionen) är\b|\bett (?:annat )?mål är att\b", re.IGNORECASE), "goal", 0.8),
+    (re.compile(r"\binriktningen är\b", re.IGNORECASE), "plan", 0.7),
+    (
+        re.compile(r"\bfår (?:en|ett) (?:förstärkt|utökad|ökad|höjd|särskild) (?:ram|budget|anslag)\b", re.IGNORECASE),
+        "funding",
+        0.65,
+    ),
     (re.compile(r"\bvill (?:vi )?(?:också |därför |även )?att\b", re.IGNORECASE), "proposal", 0.75),
     (re.compile(r"\b(?:beslutar|beslutade|beslöt) att\b", re.IGNORECASE), "decision", 0.7),
     (re.compile(r"\bhar i uppgift att\b", re.IGNORECASE), "responsibility", 0.6),
@@ -190,6 +256,15 @@ def _governed_work(tokens: Sequence[_Token], index: int) -> bool:
     return verb.lower not in FORECAST_VERBS
 
 
+def _costed(tokens: Sequence[_Token], index: int) -> bool:
+    """ "uppskattas till cirka 750 000 kronor": an estimate of what the work costs."""
+    following = [token.lower for token in tokens[index + 1 : index + 7]]
+    return bool(following) and following[0] == "till" and any(word in _MONEY_WORDS for word in following)
+
+
+_MONEY_WORDS = frozenset({"kronor", "kr", "mnkr", "tkr", "miljoner", "miljard", "miljarder"})
+
+
 def _main_clause_cues(text: str, tokens: Sequence[_Token], actors: Sequence[tuple[int, int]]) -> Iterator[Cue]:
     for index, token in enumerate(tokens):
         cue = _token_cue(tokens, index, actors)
@@ -197,7 +272,7 @@ def _main_clause_cues(text: str, tokens: Sequence[_Token], actors: Sequence[tupl
             continue
         if _is_subordinate(tokens, index, text) or _recommended(tokens, index, text):
             continue
-        if cue[0] != "ska" and _only_possible(tokens, index, text):
+        if cue[0] != "ska" and (_only_possible(tokens, index, text) or _in_verb_chain(tokens, index)):
             continue
         yield Cue(cue[0], cue[1], token.start, token.end)
 
@@ -206,14 +281,18 @@ def _token_cue(
     tokens: Sequence[_Token], index: int, actors: Sequence[tuple[int, int]]
 ) -> tuple[str, float] | None:
     word = tokens[index].lower
+    if word in {"planerar", "avser"}:
+        following = [token.lower for token in tokens[index + 1 : index + 3]]
+        return _VERB_CUES[word] if "att" in following else None
     if word in _VERB_CUES:
         return _VERB_CUES[word]
     if word == "kommer":
         return ("kommer att", 0.7) if _governed_work(tokens, index) else None
     if word in _ESTIMATE_VERBS:
-        return ("estimate", 0.5) if _governed_work(tokens, index) else None
+        governs = _governed_work(tokens, index) or _costed(tokens, index)
+        return ("estimate", 0.5) if governs else None
     if word in PASSIVES:
-        return ("passive", 0.45 if word in _WEAK_PASSIVES else 0.55)
+        return ("passive", 0.4 if word in _WEAK_PASSIVES else 0.55)
     if word in PRESENTS and word not in FINITE_NON_ACTION and _next_to_actor(tokens, index, actors):
         return ("actor acts", 0.6)
     return None
@@ -308,6 +387,8 @@ def split_parts(text: str, cues: Sequence[Cue], actors: Sequence[tuple[int, int]
     for match in _SPLIT.finditer(text):
         if match.start() <= first_cue or match.start() - start < 20:
             continue
+        if re.search(r"\b(?:från|till)$", text[: match.start()]):  # "från och med", "till och med"
+            continue
         sep = match.group("sep")
         right = text[match.end() :]
         left = text[start : match.start()]
@@ -322,8 +403,32 @@ def split_parts(text: str, cues: Sequence[Cue], actors: Sequence[tuple[int, int]
             actors_right = any(match.end() <= a_start for a_start, _end in actors)
             offsets = [cue.start - match.end() for cue in cues if cue.start >= match.end()]
             accepted = _starts_predicate(right, actors_right, offsets)
+            if not accepted and not offsets and _starts_description(right) and not _open_clause(left):
+                parts.append(Part(start, match.start()))  # "… fortsätter och visionen är basen …"
+                return _nonempty(text, parts)
         if accepted:
             parts.append(Part(start, match.start()))
             start = match.end() - (len("att ") if sep.endswith(" att ") and "vilket" not in sep else 0)
     parts.append(Part(start, len(text)))
+    return _nonempty(text, parts)
+
+
+def _nonempty(text: str, parts: list[Part]) -> list[Part]:
     return [part for part in parts if text[part.start : part.end].strip(" ,")]
+
+
+def _open_clause(left: str) -> bool:
+    """ "Ett mål är att X och Y är positiv": the "att"-clause has no verb yet, so "är" is its verb."""
+    tokens = _tokens(left)
+    markers = [index for index, token in enumerate(tokens) if token.lower in {"att", "som"}]
+    return bool(markers) and not any(_looks_finite(token.lower) for token in tokens[markers[-1] + 1 :])
+
+
+def _starts_description(right: str) -> bool:
+    """A new clause that only describes: its verb is "är", "har", "blir" within a few words."""
+    for token in _tokens(right)[:6]:
+        if token.lower in {"är", "har", "blir", "var", "hade"}:
+            return True
+        if token.lower in _FINITE or token.lower in _SUBORDINATORS:
+            return False
+    return False

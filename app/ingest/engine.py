@@ -198,8 +198,8 @@ class _Reader:
             return replace(self._previous_actor, explicit=False)
         if origin is Origin.ADOPTED:
             owner, executor = self.directory.default_actor()
-        else:
-            owner, executor = self.directory.issuer_board, None
+        else:  # a party's proposals are for the city as a whole unless they name someone
+            owner, executor = self.directory.council or self.directory.issuer_board, None
         return _Actor(owner, executor, (), explicit=False)
 
     def _sentence(self, sentence: Sentence, paragraph: Paragraph) -> Iterator[DraftProposal]:
@@ -275,7 +275,7 @@ class _PartReading:
         if self.paragraph.origin is Origin.STATEMENT:
             score -= 0.35
             reasons.append("statement block")
-        if score < THRESHOLD or len(self.quote.split()) < 3:
+        if score < THRESHOLD or len(self.quote.split()) < 2:
             return None
         interval = deadline.interval if deadline is not None else None
         return DraftProposal(

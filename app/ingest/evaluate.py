@@ -10,6 +10,7 @@ Matching, on character spans of the normalised text (`normalise_source_text`):
 * a truth commitment is *found* when the drafts lying in it together cover at least half of its
   characters (a commitment the drafts split in two is found; a draft that runs over two
   commitments counts for the one it mostly lies in);
+* recall counts the seeds only; the extra annotations of the budget document judge drafts;
 * a draft is *correct* when it lies in a positive truth quote; it is *wrong* when it lies in an
   annotated negative, and *unjudged* when it lies in neither: unjudged drafts count as wrong.
   The truth lists every commitment (positives are exhaustive), so an unjudged draft is one the
@@ -63,6 +64,7 @@ class TruthItem:
     deadline_text: str | None = None
     amount: tuple[int, int] | None = None
     occurrence: int = 1
+    counts_for_recall: bool = True  # False: an extra annotation that only judges drafts
 
 
 @dataclass(frozen=True)
@@ -149,8 +151,9 @@ def _amount(entry: dict[str, Any] | None) -> tuple[int, int] | None:
     return None if not entry else (int(entry["min_sek"]), int(entry["max_sek"]))
 
 
-def _truth_item(entry: dict[str, Any], label: str) -> TruthItem:
+def _truth_item(entry: dict[str, Any], label: str, *, counts_for_recall: bool = True) -> TruthItem:
     return TruthItem(
+        counts_for_recall=counts_for_recall,
         label=label,
         quote=collapse_whitespace(entry["quote"]),
         origin=Origin(entry.get("origin", "adopted")),
@@ -181,7 +184,8 @@ def budget_case() -> Case:
     )
     positives = [_truth_item(entry, entry["reference"]) for entry in seed["assignments"]]
     positives += [
-        _truth_item(entry, f"extra-{number}") for number, entry in enumerate(extra["commitments"], start=1)
+        _truth_item(entry, f"extra-{number}", counts_for_recall=False)
+        for number, entry in enumerate(extra["commitments"], start=1)
     ]
     return Case(
         name=BUDGET_NAME,
@@ -302,7 +306,7 @@ def evaluate(case: Case) -> Report:
     report = Report(
         name=case.name,
         drafts=len(result.drafts),
-        truth=len(case.positives),
+        truth=sum(item.counts_for_recall for item in case.positives),
         found=0,
         correct=0,
         wrong=0,
@@ -337,6 +341,8 @@ def _score_positives(
             report.missed.append(f"{item.label} (not in the extracted text) {item.quote}")
             continue
         spans.append(truth_span)
+        if not item.counts_for_recall:
+            continue
         inside = [index for index, span in enumerate(draft_spans) if _lies_in(span, truth_span)]
         if _covered(truth_span, [draft_spans[i] for i in inside]) * 2 < truth_span[1] - truth_span[0]:
             report.missed.append(f"{item.label} {item.quote}")

@@ -43,7 +43,7 @@ class Target:
 _TIME_WORD = re.compile(
     r"\b(?:(?:19|20)\d{2}|januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november"
     r"|december|våren|sommaren|hösten|vintern|årsskiftet|halvåret|tertial(?:et|en)?|kvartalet"
-    r"|(?:plan|planerings|treårs)?perioden|innevarande år|nästa år|kommande år(?:en)?|närmaste åren)\b",
+    r"|(?:plan|planerings|treårs)?perioden|innevarande|nästa|kommande|närmaste)\b",
     re.IGNORECASE,
 )
 _BARE_YEAR = re.compile(r"(?:19|20)\d{2}")
@@ -56,15 +56,16 @@ _MAX_WORDS_BEFORE = 5
 _MAX_WORDS_AFTER = 3
 
 
-def _allowed_bare_year(words: list[re.Match[str]], index: int) -> bool:
-    """A year alone is a deadline after a temporal word ("under 2016", "till 2018") or at the end
-    of the sentence ("… för produktion av biogas 2017."), not as a name ("Vision 2030")."""
+def _allowed_bare_year(words: list[re.Match[str]], index: int, document_date: date) -> bool:
+    """A year alone is a deadline after a temporal word ("under 2016", "till 2018") or, when it is
+    not already past, at the end of the sentence ("… biogas 2017."); never as a name ("Vision 2030")."""
     before = words[index - 1].group(0).lower() if index > 0 else ""
     if before in _NOT_A_DEADLINE_BEFORE or (index > 1 and words[index - 2].group(0).lower() == "jämfört"):
         return False
     if before in _TEMPORAL_BEFORE or before.endswith("-"):
         return True
-    return words[index].group(0).endswith(".") and index == len(words) - 1
+    year = int(_BARE_YEAR.search(words[index].group(0)).group(0))  # type: ignore[union-attr]
+    return words[index].group(0).endswith(".") and index == len(words) - 1 and year >= document_date.year
 
 
 def find_deadline(text: str, *, document_date: date, plan_period: PlanPeriod) -> Deadline | None:
@@ -74,7 +75,7 @@ def find_deadline(text: str, *, document_date: date, plan_period: PlanPeriod) ->
         anchor = _TIME_WORD.search(word.group(0))
         if anchor is None:
             continue
-        if _BARE_YEAR.fullmatch(anchor.group(0)) and not _allowed_bare_year(words, index):
+        if _BARE_YEAR.fullmatch(anchor.group(0)) and not _allowed_bare_year(words, index, document_date):
             continue
         best = _longest_parse(text, words, index, document_date=document_date, plan_period=plan_period)
         if best is not None:

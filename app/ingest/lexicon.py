@@ -21,7 +21,7 @@ def _regular(infinitive: str, conjugation: int) -> Verb:
         return Verb(infinitive, infinitive + "r", infinitive + "s")
     stem = infinitive[:-1]
     present = stem if stem.endswith("r") else stem + "er"
-    return Verb(infinitive, present, stem + "s")
+    return Verb(infinitive, present, stem + ("es" if stem.endswith("s") else "s"))
 
 
 _FIRST = """utveckla inrätta revidera presentera pröva utvärdera utvidga prioritera samordna öppna bemanna
@@ -31,13 +31,13 @@ integrera informera kommunicera profilera inventera dokumentera rapportera redov
 samarbeta utbilda certifiera lansera testa pilottesta uppdatera aktualisera avsluta fördela minska
 öka hantera verka medverka initiera lämna ansvara tillämpa tilldela utforma kvalitetssäkra underlätta
 förenkla förtydliga intensifiera fatta överlämna satsa uppvakta utarbeta stimulera motverka engagera
-tillgängliggöra erbjuda bevaka kartlägga identifiera vidareutveckla konkurrensutsätta återremittera
-arrangera förlänga förbereda uppmärksamma bevara ersätta utöka sänka grunduppsätta återbesätta
-förstärka stärka markera utse anordna klara sluta""".split()
+tillgängliggöra bevaka uppmana identifiera vidareutveckla konkurrensutsätta återremittera
+arrangera förlänga förbereda uppmärksamma bevara utöka grunduppsätta återbesätta
+markera anordna klara sluta servera""".split()
 
 _SECOND = """genomföra införa sprida slutföra undersöka inviga utreda sätta avsätta tillsätta följa byta leda
 säkerställa höja bygga köpa främja kräva behöva ansöka söka återkomma höra fastställa påbörja
-marknadsföra genomlysa anställa behålla välja tydliggöra frigöra uppföra beställa""".split()
+marknadsföra genomlysa anställa använda bedriva erbjuda sänka stärka förstärka kartlägga ersätta behålla välja tydliggöra frigöra uppföra beställa""".split()
 
 _IRREGULAR = {
     "ta": Verb("ta", "tar", "tas"),
@@ -56,6 +56,7 @@ _IRREGULAR = {
     "nå": Verb("nå", "når", "nås"),
     "ske": Verb("ske", "sker", "sker"),
     "dra": Verb("dra", "drar", "dras"),
+    "utse": Verb("utse", "utser", "utses"),
 }
 
 

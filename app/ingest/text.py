@@ -150,6 +150,8 @@ def _ends_sentence(line: str) -> bool:
 def _looks_like_heading(line: str, previous: str | None, following: str | None) -> bool:
     """A short line that stands between two sentences: it does not continue the previous line's
     sentence, starts with a capital (or is one or two words) and is followed by a new sentence."""
+    if _PARAGRAPH_MARK.match(line) and len(line) <= 120 and not line.endswith("."):
+        return True
     numbered = _NUMBERED_HEADING.fullmatch(line)
     if numbered is not None and not numbered["dot"]:
         title = numbered["title"]

@@ -84,6 +84,12 @@ class UnitDirectory:
         offices = [unit.key for unit in self.units if unit.parent == self.issuer and unit.kind == "office"]
         return offices[0] if len(offices) == 1 else None
 
+    @cached_property
+    def council(self) -> str | None:
+        """The top body (kommunfullmäktige): owner of what "staden" is to do."""
+        councils = [unit.key for unit in self.units if unit.kind == "council" and unit.parent is None]
+        return councils[0] if len(councils) == 1 else None
+
     def default_actor(self) -> tuple[str | None, str | None]:
         """Owner and executor of work the text gives no actor for: the issuer's board and office."""
         board, office = self.issuer_board, self.issuer_office
