@@ -33,7 +33,10 @@ _MODALS = frozenset({"ska", "skall", "kan", "kunde", "måste", "bör", "borde", 
 _ADVERBS = frozenset(
     "inte också även därför sedan särskilt aktivt kontinuerligt successivt gemensamt dessutom vidare bland annat".split()
 )
-_NOT_INFINITIVES = frozenset("alla flera dessa denna sina våra andra många några vissa båda samma deras hela".split())
+_NOT_INFINITIVES = frozenset(
+    """alla flera dessa denna sina våra andra många några vissa båda samma deras hela nya stora egna gamla
+    unga svenska olika fler enskilda samtliga""".split()
+)
 _STRONG_ACTOR_FOLLOWERS = frozenset({"verksamheter", "förvaltningar", "nämnder", "bolag"})
 
 
@@ -97,9 +100,28 @@ def _clause_start(tokens: Sequence[_Token], index: int, text: str) -> int:
         between = text[tokens[position].end : tokens[position + 1].start]
         if any(mark in between for mark in ",;:–"):
             return position + 1
-        if tokens[position].lower in _CLAUSE_WORDS and _joins_predicate(tokens, position):
+        if (
+            tokens[position].lower in _CLAUSE_WORDS
+            and _joins_predicate(tokens, position)
+            and not _open_subordinate(tokens, position, text)
+        ):
             return position + 1
     return 0
+
+
+def _open_subordinate(tokens: Sequence[_Token], position: int, text: str) -> bool:
+    """A subordinate clause without its verb yet stands before ``position`` ("under vilka former
+    ansökningar och återföring ska göras"): an "och" there joins nouns, not clauses."""
+    for before in range(position - 1, -1, -1):
+        between = text[tokens[before].end : tokens[before + 1].start]
+        if any(mark in between for mark in ",;:"):
+            return False
+        word = tokens[before].lower
+        if word in _SUBORDINATORS and not (word == "att" and _is_infinitive_marker(tokens, before)):
+            return True
+        if _looks_finite(word):
+            return False
+    return False
 
 
 def _joins_predicate(tokens: Sequence[_Token], position: int) -> bool:
@@ -177,7 +199,13 @@ def _recommended(tokens: Sequence[_Token], index: int, text: str) -> bool:
 def _only_possible(tokens: Sequence[_Token], index: int, text: str) -> bool:
     """ "kan servicen förbättras": a possibility, not a commitment."""
     start = _clause_start(tokens, index, text)
-    return any(token.lower in _POSSIBILITY for token in tokens[start:index])
+    for position in range(index - 1, start - 1, -1):
+        word = tokens[position].lower
+        if word in _POSSIBILITY - {"kunna"}:
+            return True
+        if _looks_finite(word):
+            return False
+    return False
 
 
 # --------------------------------------------------------------------------- cues

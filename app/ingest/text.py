@@ -104,7 +104,11 @@ def _running_lines(pages: Sequence[list[str]]) -> set[str]:
             for lines in pages
             for shape in {_shape(line) for line in [*lines[:2], *lines[-2:]] if line.strip()}
         )
-        return {shape for shape, count in edges.items() if count >= max(2, len(pages) // 2)}
+        return {
+            shape
+            for shape, count in edges.items()
+            if count >= max(2, len(pages) // 2) and not shape.endswith(_SENTENCE_END)
+        }
     counts = Counter(_shape(line) for line in pages[0] if line.strip())
     return {
         shape
@@ -238,6 +242,8 @@ def _units(lines: list[str]) -> list[_Unit]:
 
 def _normalised_units(units: list[_Unit]) -> list[str]:
     """Each unit's text with hyphenation undone document-wide, whitespace collapsed."""
+    if not units:
+        return []
     joined = f"\n{_PARAGRAPH_SEPARATOR}\n".join("\n".join(unit.lines) for unit in units)
     return [part.strip() for part in normalise_source_text(joined).split(_PARAGRAPH_SEPARATOR)]
 
