@@ -66,12 +66,18 @@ def test_sentences_refused_by_form(sentence: str, reason: str) -> None:
     ("sentence", "parts"),
     [
         (
-            "Stadsledningskontoret ska följa upp användandet av friskvårdstimmar, och ta fram en strategi för friskvård.",
-            ["Stadsledningskontoret ska följa upp användandet av friskvårdstimmar", "ta fram en strategi för friskvård."],
+            "Kontoret ska följa upp användandet av friskvårdstimmar, och ta fram en strategi för friskvård.",
+            [
+                "Stadsledningskontoret ska följa upp användandet av friskvårdstimmar",
+                "ta fram en strategi för friskvård.",
+            ],
         ),
         (
             "Staden ska leda utvecklingen av investeringsstrategin och samordna realiseringen av bostäderna.",
-            ["Staden ska leda utvecklingen av investeringsstrategin", "samordna realiseringen av bostäderna."],
+            [
+                "Staden ska leda utvecklingen av investeringsstrategin",
+                "samordna realiseringen av bostäderna.",
+            ],
         ),
         (
             "Projekt SIKT slutförs liksom nya leveranser för Vodok och Paragå.",
@@ -90,8 +96,8 @@ def test_sentences_refused_by_form(sentence: str, reason: str) -> None:
             ["Kontoret ska utreda frågan", "lämna förslag till nytt avtal från och med 2017."],
         ),
         (
-            "Kommunstyrelsen ska genom stadsledningskontoret utarbeta under vilka former ansökningar och återföring ska göras.",
-            ["Kommunstyrelsen ska genom stadsledningskontoret utarbeta under vilka former ansökningar och återföring ska göras."],
+            "Kommunstyrelsen ska utarbeta under vilka former ansökningar och återföring ska göras.",
+            ["Kommunstyrelsen ska utarbeta under vilka former ansökningar och återföring ska göras."],
         ),
     ],
 )

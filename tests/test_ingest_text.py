@@ -15,7 +15,10 @@ def _paragraph_texts(raw: str | list[str]) -> list[str]:
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
-        ("Kontoret ska utveckla organisa-\ntionen under 2015.", ["Kontoret ska utveckla organisationen under 2015."]),
+        (
+            "Kontoret ska utveckla organisa-\ntionen under 2015.",
+            ["Kontoret ska utveckla organisationen under 2015."],
+        ),
         ("Arbetet med gemensam it-service.\nGemensam it-\nservice upphandlas.", None),
         ("Staden ska bygga\n\n 11 \n\nfler bostäder.", ["Staden ska bygga fler bostäder."]),
         ("Första meningen.\nSida 3 av 12\nAndra meningen.", ["Första meningen. Andra meningen."]),
@@ -32,7 +35,8 @@ def test_repairs_wrapping_hyphenation_page_numbers_and_tables(raw: str, expected
 
 def test_running_headers_and_footers_are_dropped_across_pages() -> None:
     pages = [
-        f"Kulturnämnden - Verksamhetsplan 2016\nText på sida {n} ska läsas.\nSida {n} av 3" for n in range(1, 4)
+        f"Kulturnämnden - Verksamhetsplan 2016\nText på sida {n} ska läsas.\nSida {n} av 3"
+        for n in range(1, 4)
     ]
     assert _paragraph_texts(pages) == [" ".join(f"Text på sida {n} ska läsas." for n in range(1, 4))]
 
@@ -75,11 +79,26 @@ def test_paragraphs_are_substrings_of_the_normalised_clean_text() -> None:
 @pytest.mark.parametrize(
     ("text", "sentences"),
     [
-        ("Kontoret ska bl.a. utreda frågan. Staden ska också bygga.", ["Kontoret ska bl.a. utreda frågan.", "Staden ska också bygga."]),
-        ("Det gäller t.ex. Kontaktcenter. Arbetet fortsätter.", ["Det gäller t.ex. Kontaktcenter.", "Arbetet fortsätter."]),
-        ("Planen m.m. tas fram, s.k. Bokstart. Den ska ca. 2016 vara klar.", ["Planen m.m. tas fram, s.k. Bokstart.", "Den ska ca. 2016 vara klar."]),
-        ("Medel, dvs. Pengar avsätts resp. År 2016 följs upp.", ["Medel, dvs. Pengar avsätts resp. År 2016 följs upp."]),
-        ("1. Kommunstyrelsen ger kontoret i uppdrag att utreda. 2. Trafiknämnden ska bygga.", ["Kommunstyrelsen ger kontoret i uppdrag att utreda.", "Trafiknämnden ska bygga."]),
+        (
+            "Kontoret ska bl.a. utreda frågan. Staden ska också bygga.",
+            ["Kontoret ska bl.a. utreda frågan.", "Staden ska också bygga."],
+        ),
+        (
+            "Det gäller t.ex. Kontaktcenter. Arbetet fortsätter.",
+            ["Det gäller t.ex. Kontaktcenter.", "Arbetet fortsätter."],
+        ),
+        (
+            "Planen m.m. tas fram, s.k. Bokstart. Den ska ca. 2016 vara klar.",
+            ["Planen m.m. tas fram, s.k. Bokstart.", "Den ska ca. 2016 vara klar."],
+        ),
+        (
+            "Medel, dvs. Pengar avsätts resp. År 2016 följs upp.",
+            ["Medel, dvs. Pengar avsätts resp. År 2016 följs upp."],
+        ),
+        (
+            "1. Kommunstyrelsen ger kontoret i uppdrag att utreda. 2. Trafiknämnden ska bygga.",
+            ["Kommunstyrelsen ger kontoret i uppdrag att utreda.", "Trafiknämnden ska bygga."],
+        ),
         ("Kan staden klara det? Ja! Arbetet börjar.", ["Kan staden klara det?", "Ja!", "Arbetet börjar."]),
         ("Budgeten är 1,5 mnkr. Den ska räcka.", ["Budgeten är 1,5 mnkr. Den ska räcka."]),
     ],

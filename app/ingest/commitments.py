@@ -24,18 +24,77 @@ __all__ = ["Cue", "Part", "find_cues", "rejection_reason", "split_parts"]
 THRESHOLD = 0.5
 
 _TOKEN = re.compile(r"\w+(?:[-:.]\w+)*", re.UNICODE)
-_SUBORDINATORS = frozenset("att som vilka vilken vilket hur när om där innan eftersom då medan ifall trots".split())
+_SUBORDINATORS = frozenset(
+    [
+        "att",
+        "som",
+        "vilka",
+        "vilken",
+        "vilket",
+        "hur",
+        "när",
+        "om",
+        "där",
+        "innan",
+        "eftersom",
+        "då",
+        "medan",
+        "ifall",
+        "trots",
+    ]
+)
 _CLAUSE_WORDS = frozenset({"och", "samt", "men", "liksom"})
 _FINITE = FINITE_NON_ACTION | PRESENTS | PASSIVES
 _RECOMMENDATION = frozenset({"bör", "borde"})
 _POSSIBILITY = frozenset({"kan", "kunde", "skulle", "kunna", "torde"})
-_MODALS = frozenset({"ska", "skall", "kan", "kunde", "måste", "bör", "borde", "kommer", "behöver", "får", "skulle"})
+_MODALS = frozenset(
+    {"ska", "skall", "kan", "kunde", "måste", "bör", "borde", "kommer", "behöver", "får", "skulle"}
+)
 _ADVERBS = frozenset(
-    "inte också även därför sedan särskilt aktivt kontinuerligt successivt gemensamt dessutom vidare bland annat".split()
+    [
+        "inte",
+        "också",
+        "även",
+        "därför",
+        "sedan",
+        "särskilt",
+        "aktivt",
+        "kontinuerligt",
+        "successivt",
+        "gemensamt",
+        "dessutom",
+        "vidare",
+        "bland",
+        "annat",
+    ]
 )
 _NOT_INFINITIVES = frozenset(
-    """alla flera dessa denna sina våra andra många några vissa båda samma deras hela nya stora egna gamla
-    unga svenska olika fler enskilda samtliga""".split()
+    [
+        "alla",
+        "flera",
+        "dessa",
+        "denna",
+        "sina",
+        "våra",
+        "andra",
+        "många",
+        "några",
+        "vissa",
+        "båda",
+        "samma",
+        "deras",
+        "hela",
+        "nya",
+        "stora",
+        "egna",
+        "gamla",
+        "unga",
+        "svenska",
+        "olika",
+        "fler",
+        "enskilda",
+        "samtliga",
+    ]
 )
 _STRONG_ACTOR_FOLLOWERS = frozenset({"verksamheter", "förvaltningar", "nämnder", "bolag"})
 
@@ -70,7 +129,10 @@ def _tokens(text: str) -> list[_Token]:
 
 _REJECTIONS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\?[\"”»)]*$"), "question"),
-    (re.compile(r"^(?:Det (?:ska|skall|bör|kan) (?:noteras|nämnas|påpekas|understrykas)|Observera att)"), "note"),
+    (
+        re.compile(r"^(?:Det (?:ska|skall|bör|kan) (?:noteras|nämnas|påpekas|understrykas)|Observera att)"),
+        "note",
+    ),
     (re.compile(r"^Enligt\b"), "quoted rule"),
     (re.compile(r"^(?:Om|Ifall|Såvida|Vid behov|I de fall|I den mån)\b"), "condition"),
     (
@@ -134,7 +196,9 @@ def _is_infinitive_marker(tokens: Sequence[_Token], position: int) -> bool:
     for token in tokens[position + 1 : position + 3]:
         if token.lower in _ADVERBS or token.lower.endswith("ligt"):
             continue
-        return token.lower in INFINITIVES or (token.lower.endswith("a") and token.lower not in _NOT_INFINITIVES)
+        return token.lower in INFINITIVES or (
+            token.lower.endswith("a") and token.lower not in _NOT_INFINITIVES
+        )
     return False
 
 
@@ -214,16 +278,23 @@ _PHRASE_CUES: tuple[tuple[re.Pattern[str], str, float], ...] = (
     (
         re.compile(
             r"\bi uppdrag(?:et)? att\b|\b(?:får|fått|ges|gavs) (?:därför )?(?:ett |nu ett )?(?:särskilt )?"
-            r"uppdrag(?:et)?\b|\buppdras\b|\buppdra(?:r)? åt\b|\bfått (?:ett )?(?:särskilt )?uppdrag(?:et)?\b",
+            r"uppdrag(?:et)?\b|\buppdras\b|\buppdra(?:r)? åt\b"
+            r"|\bfått (?:ett )?(?:särskilt )?uppdrag(?:et)?\b",
             re.IGNORECASE,
         ),
         "uppdrag",
         0.9,
     ),
-    (re.compile(r"\b(?:målet|målsättningen|ambitionen) är\b|\bett (?:annat )?mål är att\b", re.IGNORECASE), "goal", 0.8),
+    (
+        re.compile(r"\b(?:målet|målsättningen|ambitionen) är\b|\bett (?:annat )?mål är att\b", re.IGNORECASE),
+        "goal",
+        0.8,
+    ),
     (re.compile(r"\binriktningen är\b", re.IGNORECASE), "plan", 0.7),
     (
-        re.compile(r"\bfår (?:en|ett) (?:förstärkt|utökad|ökad|höjd|särskild) (?:ram|budget|anslag)\b", re.IGNORECASE),
+        re.compile(
+            r"\bfår (?:en|ett) (?:förstärkt|utökad|ökad|höjd|särskild) (?:ram|budget|anslag)\b", re.IGNORECASE
+        ),
         "funding",
         0.65,
     ),
@@ -293,7 +364,9 @@ def _costed(tokens: Sequence[_Token], index: int) -> bool:
 _MONEY_WORDS = frozenset({"kronor", "kr", "mnkr", "tkr", "miljoner", "miljard", "miljarder"})
 
 
-def _main_clause_cues(text: str, tokens: Sequence[_Token], actors: Sequence[tuple[int, int]]) -> Iterator[Cue]:
+def _main_clause_cues(
+    text: str, tokens: Sequence[_Token], actors: Sequence[tuple[int, int]]
+) -> Iterator[Cue]:
     for index, token in enumerate(tokens):
         cue = _token_cue(tokens, index, actors)
         if cue is None:
@@ -379,9 +452,12 @@ def actor_spans(text: str, spans: Sequence[tuple[int, int, bool]]) -> list[tuple
 # --------------------------------------------------------------------------- splitting
 
 _SPLIT = re.compile(
-    r"(?P<sep>,? (?:och|samt) (?:att |för att |för |med )?|, att |,? liksom |,? vilket (?:i sin tur leder till|gör) att )",
+    r"(?P<sep>,? (?:och|samt) (?:att |för att |för |med )?|, att |,? liksom "
+    r"|,? vilket (?:i sin tur leder till|gör) att )",
 )
-_SKIPPABLE = frozenset("särskilt sedan även också därefter dessutom aktivt gemensamt därför".split())
+_SKIPPABLE = frozenset(
+    ["särskilt", "sedan", "även", "också", "därefter", "dessutom", "aktivt", "gemensamt", "därför"]
+)
 
 
 def _starts_predicate(right: str, actors_right: bool, cue_offsets: Sequence[int]) -> bool:

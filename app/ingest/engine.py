@@ -54,7 +54,9 @@ class IngestResult:
     drafts: list[DraftProposal]
 
 
-def ingest_file(data: bytes, context: DocumentContext, *, limits: ExtractionLimits | None = None) -> IngestResult:
+def ingest_file(
+    data: bytes, context: DocumentContext, *, limits: ExtractionLimits | None = None
+) -> IngestResult:
     return propose_drafts(extract_text(data, limits=limits).pages, context)
 
 
@@ -69,18 +71,45 @@ def propose_drafts(pages: Sequence[str], context: DocumentContext) -> IngestResu
 # --------------------------------------------------------------------------- actors
 
 _PREPOSITIONS = frozenset(
-    "till från med av för hos i på inom under över mot om åt vid mellan efter enligt genom kring än utan "
-    "bland inklusive ur".split()
+    [
+        "till",
+        "från",
+        "med",
+        "av",
+        "för",
+        "hos",
+        "i",
+        "på",
+        "inom",
+        "under",
+        "över",
+        "mot",
+        "om",
+        "åt",
+        "vid",
+        "mellan",
+        "efter",
+        "enligt",
+        "genom",
+        "kring",
+        "än",
+        "utan",
+        "bland",
+        "inklusive",
+        "ur",
+    ]
 )
 _PARTNER_PHRASE = re.compile(
-    r"(?:i samverkan med|i samråd med|tillsammans med|i samarbete med|gemensamt med|fördelat på)\s+(?:berörda\s+)?$",
+    r"(?:i samverkan med|i samråd med|tillsammans med|i samarbete med|gemensamt med|fördelat på)"
+    r"\s+(?:berörda\s+)?$",
     re.IGNORECASE,
 )
 _ASSIGNEE_BEFORE = re.compile(r"(?:\bger|\bge|\bgav|\båt|\buppdrar)\s+$", re.IGNORECASE)
 _EXECUTOR_BEFORE = re.compile(r"\bgenom\s+$", re.IGNORECASE)
 _AGENT_BEFORE = re.compile(r"\b(?:av|hos|under|vid)\s+$", re.IGNORECASE)
 _CONTINUING = re.compile(
-    r"\b(?:löpande|kontinuerligt|årligen|varje (?:år|månad)|regelbundet|fortlöpande|ständigt|fortsätter|fortsätta"
+    r"\b(?:löpande|kontinuerligt|årligen|varje (?:år|månad)|regelbundet|fortlöpande|ständigt"
+    r"|fortsätter|fortsätta"
     r"|fortsatt)\b",
     re.IGNORECASE,
 )
@@ -160,7 +189,12 @@ def _role(
         return "executor"
     if mention.possessive:
         following = text[mention.end :].split(maxsplit=1)
-        if not following or following[0].lower().strip(",.") not in {"verksamheter", "förvaltningar", "nämnder", "bolag"}:
+        if not following or following[0].lower().strip(",.") not in {
+            "verksamheter",
+            "förvaltningar",
+            "nämnder",
+            "bolag",
+        }:
             return None
     after_preposition = _word_before(text, mention.start) in _PREPOSITIONS
     inverted = mention.start >= cue_end and _words_between(text, cue_end, mention.start) <= 1
@@ -235,9 +269,15 @@ class _Reader:
         while end > start and text[end - 1] in " ,;":
             end -= 1
         quote = text[start:end]
-        own_cues = [replace(cue, start=cue.start - start, end=cue.end - start) for cue in cues if start <= cue.start < end]
+        own_cues = [
+            replace(cue, start=cue.start - start, end=cue.end - start)
+            for cue in cues
+            if start <= cue.start < end
+        ]
         part_mentions = [
-            replace(m, start=m.start - start, end=m.end - start) for m in mentions if start <= m.start and m.end <= end
+            replace(m, start=m.start - start, end=m.end - start)
+            for m in mentions
+            if start <= m.start and m.end <= end
         ]
         actor = _resolve_actor(quote, part_mentions, own_cues, self.directory)
         if actor is not None and actor.explicit:
@@ -245,8 +285,12 @@ class _Reader:
         else:
             partners = actor.partners if actor is not None else ()
             actor = replace(self._default_actor(paragraph.origin), partners=partners)
-        deadline = find_deadline(quote, document_date=self.context.document_date, plan_period=self.context.plan_period)
-        return _PartReading(quote, own_cues or [replace(cues[0], weight=cues[0].weight * 0.95)], actor, deadline, paragraph)
+        deadline = find_deadline(
+            quote, document_date=self.context.document_date, plan_period=self.context.plan_period
+        )
+        return _PartReading(
+            quote, own_cues or [replace(cues[0], weight=cues[0].weight * 0.95)], actor, deadline, paragraph
+        )
 
 
 @dataclass(frozen=True)

@@ -316,8 +316,12 @@ def evaluate(case: Case) -> Report:
         targets=case.targets,
     )
     positive_spans = _score_positives(case, source, result.drafts, draft_spans, report)
-    negative_spans = [span for item in case.negatives if (span := _locate(source, item.quote, item.occurrence))]
-    report.unlocated += [item.quote for item in case.negatives if _locate(source, item.quote, item.occurrence) is None]
+    negative_spans = [
+        span for item in case.negatives if (span := _locate(source, item.quote, item.occurrence))
+    ]
+    report.unlocated += [
+        item.quote for item in case.negatives if _locate(source, item.quote, item.occurrence) is None
+    ]
     for draft, span in zip(result.drafts, draft_spans, strict=True):
         if any(_lies_in(span, truth) for truth in positive_spans):
             report.correct += 1
@@ -364,7 +368,8 @@ def _agree(report: Report, item: TruthItem, draft: DraftProposal, context: Docum
             report.agreement_with_value[name] = (agreeing + same, compared + 1)
         if not same:
             report.disagreements.append(
-                f"{item.label} {name}: expected {expected[name]!r}, proposed {proposed[name]!r} | {draft.quote[:90]}"
+                f"{item.label} {name}: expected {expected[name]!r}, proposed {proposed[name]!r}"
+                f" | {draft.quote[:90]}"
             )
 
 
@@ -375,7 +380,8 @@ def _format(report: Report) -> str:
     lines = [
         f"== {report.name}",
         f"   drafts {report.drafts}, truth commitments {report.truth}",
-        f"   recall    {report.recall:.3f} ({report.found}/{report.truth})   target >= {report.targets.recall}",
+        f"   recall    {report.recall:.3f} ({report.found}/{report.truth})"
+        f"   target >= {report.targets.recall}",
         f"   precision {report.precision:.3f} ({report.correct}/{report.drafts}; wrong {report.wrong}, "
         f"unjudged {report.unjudged})   target >= {report.targets.precision}",
     ]

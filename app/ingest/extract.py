@@ -164,7 +164,9 @@ def _check_zip(archive: zipfile.ZipFile, limits: ExtractionLimits) -> None:
     """Refuse ZIP bombs from the directory alone: nothing is decompressed here."""
     entries = archive.infolist()
     if len(entries) > limits.max_zip_entries:
-        raise UnreadableDocumentError("zip_bomb", f"the DOCX has {len(entries)} parts; that is not a document")
+        raise UnreadableDocumentError(
+            "zip_bomb", f"the DOCX has {len(entries)} parts; that is not a document"
+        )
     total = sum(entry.file_size for entry in entries)
     if total > limits.max_uncompressed_bytes:
         raise UnreadableDocumentError(
@@ -175,7 +177,8 @@ def _check_zip(archive: zipfile.ZipFile, limits: ExtractionLimits) -> None:
         ratio = entry.file_size / max(entry.compress_size, 1)
         if entry.file_size > 1024 * 1024 and ratio > limits.max_compression_ratio:
             raise UnreadableDocumentError(
-                "zip_bomb", f"the DOCX part {entry.filename} is compressed {ratio:.0f} to 1; refused as a ZIP bomb"
+                "zip_bomb",
+                f"the DOCX part {entry.filename} is compressed {ratio:.0f} to 1; refused as a ZIP bomb",
             )
     if "word/document.xml" not in archive.namelist():
         raise UnreadableDocumentError("unsupported_format", "the ZIP file is not a Word document (DOCX)")

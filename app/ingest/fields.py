@@ -48,7 +48,26 @@ _TIME_WORD = re.compile(
 )
 _BARE_YEAR = re.compile(r"(?:19|20)\d{2}")
 _TEMPORAL_BEFORE = frozenset(
-    "under till senast från före efter inför år åren i för perioden mellan med tidigast t.o.m. fr.o.m. och".split()
+    [
+        "under",
+        "till",
+        "senast",
+        "från",
+        "före",
+        "efter",
+        "inför",
+        "år",
+        "åren",
+        "i",
+        "för",
+        "perioden",
+        "mellan",
+        "med",
+        "tidigast",
+        "t.o.m.",
+        "fr.o.m.",
+        "och",
+    ]
 )
 _NOT_A_DEADLINE_BEFORE = frozenset({"vision", "sedan", "jämfört", "budget", "budgeten"})
 _WORD = re.compile(r"\S+")
@@ -125,7 +144,23 @@ _MONEY = re.compile(
 )
 _MONEY_YEAR = re.compile(r"\b(?:för|under)\s+(?:år\s+)?((?:19|20)\d{2})\b(?![-–/]\d)", re.IGNORECASE)
 _BARE_SCALE_FOLLOWERS = frozenset(
-    "avsätts avsätter anvisas till för under i per och av som kronor , . ;".split()
+    [
+        "avsätts",
+        "avsätter",
+        "anvisas",
+        "till",
+        "för",
+        "under",
+        "i",
+        "per",
+        "och",
+        "av",
+        "som",
+        "kronor",
+        ",",
+        ".",
+        ";",
+    ]
 )
 
 

@@ -34,7 +34,31 @@ _PAGE_NUMBER = re.compile(
 )
 _TABLE_ROW_NUMBER = re.compile(r"\d+(?:,\d+)?")
 _FUNCTION_WORDS = frozenset(
-    "och samt eller att i av för med till som på om de den det en ett från vid under inom där när".split()
+    [
+        "och",
+        "samt",
+        "eller",
+        "att",
+        "i",
+        "av",
+        "för",
+        "med",
+        "till",
+        "som",
+        "på",
+        "om",
+        "de",
+        "den",
+        "det",
+        "en",
+        "ett",
+        "från",
+        "vid",
+        "under",
+        "inom",
+        "där",
+        "när",
+    ]
 )
 _NUMBERED_HEADING = re.compile(r"(?P<number>\d{1,2}(?:\.\d{1,2}){0,3})(?P<dot>\.?)\s+(?P<title>\S.*)")
 _PARAGRAPH_MARK = re.compile(r"§\s*\d+")
@@ -318,10 +342,73 @@ def prepare_text(pages: Sequence[str]) -> PreparedText:
 
 # Lower-cased tokens that end with a period without ending a sentence.
 ABBREVIATIONS = frozenset(
-    """bl.a. t.ex. m.m. s.k. dvs. d.v.s. ca. resp. osv. o.s.v. m.fl. mfl. fr.o.m. t.o.m. jfr. inkl. exkl.
-    enl. kr. mnkr. tkr. mdkr. milj. st. nr. dnr. kap. prop. s. f.d. p.g.a. pga. mm. etc. bl. a. t. ex.
-    o. dyl. ev. evt. gm. ang. avd. forts. tel. fig. tab. bil. jan. feb. febr. aug. sept. okt. nov. dec.
-    kl. proc. ung. tf. vs. ff. sek.""".split()
+    [
+        "bl.a.",
+        "t.ex.",
+        "m.m.",
+        "s.k.",
+        "dvs.",
+        "d.v.s.",
+        "ca.",
+        "resp.",
+        "osv.",
+        "o.s.v.",
+        "m.fl.",
+        "mfl.",
+        "fr.o.m.",
+        "t.o.m.",
+        "jfr.",
+        "inkl.",
+        "exkl.",
+        "enl.",
+        "kr.",
+        "mnkr.",
+        "tkr.",
+        "mdkr.",
+        "milj.",
+        "st.",
+        "nr.",
+        "dnr.",
+        "kap.",
+        "prop.",
+        "s.",
+        "f.d.",
+        "p.g.a.",
+        "pga.",
+        "mm.",
+        "etc.",
+        "bl.",
+        "a.",
+        "t.",
+        "ex.",
+        "o.",
+        "dyl.",
+        "ev.",
+        "evt.",
+        "gm.",
+        "ang.",
+        "avd.",
+        "forts.",
+        "tel.",
+        "fig.",
+        "tab.",
+        "bil.",
+        "jan.",
+        "feb.",
+        "febr.",
+        "aug.",
+        "sept.",
+        "okt.",
+        "nov.",
+        "dec.",
+        "kl.",
+        "proc.",
+        "ung.",
+        "tf.",
+        "vs.",
+        "ff.",
+        "sek.",
+    ]
 )
 _BOUNDARY = re.compile(r"[.!?][\"”'»)]*(?=\s+[\"”'«(]?[A-ZÅÄÖÉ0-9])")
 _LIST_NUMBER = re.compile(r"(?:\d{1,2}|[a-z])[.)]\s+")

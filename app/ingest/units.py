@@ -17,7 +17,9 @@ __all__ = ["Mention", "UnitDirectory", "UnitRef"]
 OWNING_KINDS = frozenset({"council", "board", "company"})
 _OFFICE_WORDS = ("kontoret", "kontorets", "förvaltningen", "förvaltningens")
 _BOARD_WORDS = ("nämnden", "nämndens", "styrelsen", "styrelsens")
-_ELIDED = re.compile(r"\b(\w+)- (?:och|eller|samt) (\w+?)(nämnden|nämnd|förvaltningen|kontoret)\b", re.IGNORECASE)
+_ELIDED = re.compile(
+    r"\b(\w+)- (?:och|eller|samt) (\w+?)(nämnden|nämnd|förvaltningen|kontoret)\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
