@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench bench-ingest ingest-eval clean
 
 $(BIN)/uppdrag: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,14 @@ lint: install
 
 bench: install
 	$(BIN)/python -m bench
+
+## Ingest engine against the budget seeds and the annotated documents in tests/data/ingest
+ingest-eval: install
+	$(BIN)/python -m app.ingest.evaluate $(ARGS)
+
+## Time to ingest a 100-page PDF (the budget text repeated)
+bench-ingest: install
+	$(BIN)/python -m bench.ingest
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
