@@ -50,8 +50,9 @@ def assert_problem(response: httpx.Response, status: int, field: str | None = No
     return body
 
 
-def current_etag(api: httpx.Client, assignment_id: int) -> str:
-    response = api.get(f"/api/v1/assignments/{assignment_id}")
+def current_etag(api: httpx.Client, assignment_id: int, path: str | None = None) -> str:
+    """The assignment's ETag (or that of the resource at `path`)."""
+    response = api.get(path or f"/api/v1/assignments/{assignment_id}")
     response.raise_for_status()
     return response.headers["etag"]
 

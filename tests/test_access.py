@@ -52,6 +52,10 @@ VALID_WRITES: dict[tuple[str, str], Any] = {
     ("DELETE", "/api/v1/webhooks/{subscription_id}"): None,
     ("POST", "/api/v1/webhooks/deliveries/{delivery_id}/redeliver"): None,
     ("POST", "/api/v1/reports/{year}/{period}/publish"): None,
+    ("POST", "/api/v1/documents"): {"title": "Beslut", "decision_date": "2016-03-14", "decided_by": "KS"},
+    ("PATCH", "/api/v1/documents/{document_id}"): {"paragraph": "§ 5"},
+    ("POST", "/api/v1/assignments/{assignment_id}/links"): {"kind": "continues", "target": "KS-2015-002"},
+    ("DELETE", "/api/v1/assignments/{assignment_id}/links/{link_id}"): None,
 }
 
 
@@ -69,6 +73,10 @@ def route_ids(api: httpx.Client, session: Session) -> dict[str, Any]:
     delivery = session.scalars(select(WebhookDelivery)).one()
     delivery.status = DeliveryStatus.FAILED  # as after its last attempt, so that it may be redelivered
     session.commit()
+    linked = api.post(
+        f"/api/v1/assignments/{assignment_id}/links", json={"kind": "replaces", "target": "KS-2015-002"}
+    )
+    assert linked.status_code == 201, linked.text
     return {
         **unit_ids(api),
         "assignment_id": assignment_id,
@@ -78,6 +86,8 @@ def route_ids(api: httpx.Client, session: Session) -> dict[str, Any]:
         "delivery_id": delivery.id,
         "year": 2015,
         "period": "T1",
+        "document_id": api.get("/api/v1/documents").json()[0]["id"],
+        "link_id": linked.json()["links"][0]["id"],
     }
 
 
@@ -87,7 +97,8 @@ def _send(
     """The route's well-formed request, with the assignment's current ETag."""
     known_path = known_write(method, path)
     url = known_path.format(**ids)
-    headers = {"If-Match": current_etag(admin, ids["assignment_id"])}
+    versioned = f"/api/v1/documents/{ids['document_id']}" if "{document_id}" in known_path else None
+    headers = {"If-Match": current_etag(admin, ids["assignment_id"], versioned)}
     return client.request(
         method, url, json=fill_placeholders(VALID_WRITES[(method, known_path)], ids), headers=headers
     )

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session
 
+from app.clock import local_today
 from app.documents.models import Origin
 from app.reports.schemas import ReportFilters
 from app.reports.service import period_report, period_report_json
@@ -23,9 +24,12 @@ GENERATED = "generated_at"  # the moment each was made: differs between two live
 def _both(session: Session, period: str, filters: ReportFilters) -> tuple[dict[str, Any], dict[str, Any]]:
     """The report of 2015 `period` made by each path: the JSON path's bytes parsed, the model's JSON."""
     session.expire_all()
-    fast = json.loads(period_report_json(session, 2015, period, filters=filters, timezone=TIMEZONE))
-    model = period_report(session, 2015, period, filters=filters, timezone=TIMEZONE).model_dump(mode="json")
-    return fast, model
+    today = local_today(TIMEZONE)
+    fast = json.loads(
+        period_report_json(session, 2015, period, filters=filters, timezone=TIMEZONE, today=today)
+    )
+    model = period_report(session, 2015, period, filters=filters, timezone=TIMEZONE, today=today)
+    return fast, model.model_dump(mode="json")
 
 
 @pytest.mark.parametrize(

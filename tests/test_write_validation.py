@@ -18,6 +18,7 @@ from tests.helpers import (
 pytestmark = pytest.mark.usefixtures("small_register")
 
 GOOD_CREATE = {"title": "Nytt uppdrag", "owner_id": "{KS}"}
+GOOD_DOCUMENT = {"title": "Kommunstyrelsens beslut", "decision_date": "2016-03-14", "decided_by": "KS"}
 
 # (method, path, body, field the problem must name); {id} is an existing assignment, {KS} a unit id.
 BAD_WRITES: list[tuple[str, str, Any, str]] = [
@@ -96,6 +97,43 @@ BAD_WRITES: list[tuple[str, str, Any, str]] = [
     ("DELETE", "/api/v1/webhooks/{none}", None, "subscription_id"),
     ("POST", "/api/v1/webhooks/deliveries/{none}/redeliver", None, "delivery_id"),
     ("POST", "/api/v1/reports/{year}/{period}/publish?owner=KS", None, "owner"),
+    (
+        "POST",
+        "/api/v1/assignments/{id}/updates",
+        {"comment": "x", "decision_document_id": 987654},
+        "decision_document_id",
+    ),
+    (
+        "PATCH",
+        "/api/v1/assignments/{id}",
+        {"title": "Ändrad", "decision_document_id": 987654},
+        "decision_document_id",
+    ),
+    ("POST", "/api/v1/documents", {"decision_date": "2016-03-14"}, "title"),
+    ("POST", "/api/v1/documents", {"title": "Beslut"}, "body"),
+    ("POST", "/api/v1/documents", {**GOOD_DOCUMENT, "kind": "wish"}, "kind"),
+    ("POST", "/api/v1/documents", {**GOOD_DOCUMENT, "decided_by": "NOPE"}, "decided_by"),
+    ("POST", "/api/v1/documents", {**GOOD_DOCUMENT, "issuer": 987654}, "issuer"),
+    (
+        "POST",
+        "/api/v1/documents",
+        {**GOOD_DOCUMENT, "plan_period": {"start_year": 2018, "end_year": 2016}},
+        "plan_period",
+    ),
+    ("POST", "/api/v1/documents", {**GOOD_DOCUMENT, "reference_prefix": "ks 2016"}, "reference_prefix"),
+    ("PATCH", "/api/v1/documents/{document}", {"title": None}, "body"),
+    ("PATCH", "/api/v1/documents/{document}", {"kind": "wish"}, "kind"),
+    ("PATCH", "/api/v1/documents/{none}", {"title": "x"}, "document_id"),
+    ("POST", "/api/v1/assignments/{id}/links", {"kind": "continues", "target": "KS-2099-001"}, "target"),
+    ("POST", "/api/v1/assignments/{id}/links", {"kind": "continues", "target": "{id}"}, "target"),
+    ("POST", "/api/v1/assignments/{id}/links", {"kind": "likes", "target": "KS-2015-002"}, "kind"),
+    (
+        "POST",
+        "/api/v1/assignments/{id}/links",
+        {"kind": "continues", "target": "KS-2015-002", "decision_document_id": 987654},
+        "decision_document_id",
+    ),
+    ("DELETE", "/api/v1/assignments/{id}/links/{none}", None, "link_id"),
 ]
 
 
@@ -111,6 +149,7 @@ def test_bad_input_is_422_and_writes_nothing(
     ids: dict[str, Any] = {
         **unit_ids(api),
         "id": assignment_id,
+        "document": api.get("/api/v1/documents").json()[0]["id"],
         "none": "not-an-id",
         "year": 2015,
         "period": "T1",

@@ -117,12 +117,13 @@ def _ranked(day: date, *columns: Any) -> FromClause:
     )
 
 
-def state_on(day: date, dialect: str) -> AsOfState:
-    """Each assignment's state on `day`, for a query over assignments on the `dialect`'s database."""
+def state_on(day: date, dialect: str, name: str = "state_on_day") -> AsOfState:
+    """Each assignment's state on `day`, for a query over assignments on the `dialect`'s database.
+    `name` tells apart the joins of several days in one query."""
     if dialect == "postgresql":
-        return _lateral_state(day, "state_on_day")
+        return _lateral_state(day, name)
     ranked = _ranked(day)
-    latest = select(ranked).where(ranked.c.position == 1).subquery("state_on_day")
+    latest = select(ranked).where(ranked.c.position == 1).subquery(name)
     return AsOfState(
         ((latest, latest.c.assignment_id == Assignment.id),), latest.c.effective_date, _state_columns(latest)
     )
@@ -214,11 +215,13 @@ def latest_comment(day: date, dialect: str) -> LatestComment:
 
 
 def started_by(day: date, day_end: datetime) -> ColumnElement[bool]:
-    """The assignment existed by the end of `day`: from its document's date, else from its creation.
+    """The assignment existed by the end of `day`: from its document's decision (its decision date
+    where recorded, else the document's date), else from its creation.
 
     `day_end` is the first instant after `day` in the service's time zone.
     """
-    documents_by_then = select(SourceDocument.id).where(SourceDocument.document_date <= day)
+    decided_on = func.coalesce(SourceDocument.decision_date, SourceDocument.document_date)
+    documents_by_then = select(SourceDocument.id).where(decided_on <= day)
     return or_(
         Assignment.document_id.in_(documents_by_then),
         and_(Assignment.document_id.is_(None), Assignment.created_at < day_end),

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.assignments.vocabulary import Assessment, AssignmentKind, Status, TrafficLight
+from app.assignments.vocabulary import Assessment, AssignmentKind, LinkKind, Status, TrafficLight
 from app.db import Base, UTCDateTime, utcnow
 from app.documents.models import Goal, Origin, SourceDocument
 from app.org.models import OrgUnit
@@ -137,6 +137,8 @@ class StatusUpdate(Base):
     traffic_light: Mapped[TrafficLight] = mapped_column(String(10))
     comment: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)
+    # The later decision (a document) that closed, cancelled or otherwise decided this state, if any.
+    decision_document_id: Mapped[int | None] = mapped_column(ForeignKey("source_documents.id"))
 
 
 class AssignmentRevision(Base):
@@ -153,6 +155,35 @@ class AssignmentRevision(Base):
     action: Mapped[str] = mapped_column(String(20))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     version: Mapped[int] = mapped_column(Integer)
+    # The decision (a document) behind the change, e.g. a transfer to another owner, if any.
+    decision_document_id: Mapped[int | None] = mapped_column(ForeignKey("source_documents.id"))
+
+
+class AssignmentLink(Base):
+    """A link between two assignments. Removing a link keeps its row (`removed_at`): history."""
+
+    __tablename__ = "assignment_links"
+    __table_args__ = (
+        CheckConstraint("source_id <> target_id", name="not_to_itself"),
+        Index("ix_assignment_links_source", "source_id"),
+        Index("ix_assignment_links_target", "target_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"))
+    kind: Mapped[LinkKind] = mapped_column(String(20))
+    decision_document_id: Mapped[int | None] = mapped_column(ForeignKey("source_documents.id"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_by: Mapped[str | None] = mapped_column(String(200))
+    removed_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
+
+    source: Mapped["Assignment"] = relationship(foreign_keys=[source_id], lazy="raise")
+    target: Mapped["Assignment"] = relationship(foreign_keys=[target_id], lazy="raise")
 
 
 class DeadlineNotice(Base):

@@ -3,15 +3,17 @@ from dataclasses import asdict
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from app.access import ACCESS_PROBLEMS, READERS, EditorDep
-from app.assignments import history, queries, service, status_updates
+from app.assignments import history, links, queries, service, status_updates
 from app.assignments.models import Assignment
 from app.assignments.schemas import (
     ArchiveRequest,
     AssignmentCreate,
+    AssignmentDetail,
     AssignmentFilters,
+    AssignmentLinkCreate,
     AssignmentRead,
     AssignmentUpdate,
     BatchResult,
@@ -23,7 +25,8 @@ from app.assignments.schemas import (
 )
 from app.deps import SessionDep, TimezoneDep, TodayDep
 from app.documents.service import get_document
-from app.errors import InvalidInputError, problem_responses
+from app.errors import problem_responses
+from app.etags import IfMatchHeader, etag_for, expected_version
 from app.inputs import IdPath
 from app.pagination import Page
 
@@ -71,61 +74,45 @@ def list_assignments(
     return assignment_page(session, filters, today, timezone)
 
 
-IfMatchHeader = Annotated[
-    str | None,
-    Header(description='The ETag last read, e.g. "3". Required unless `version` is in the body.'),
-]
-
-
-def etag_for(version: int) -> str:
-    return f'"{version}"'
-
-
-def expected_version(if_match: str | None, body_version: int | None) -> int | None:
-    """The version the client last read: from If-Match (an ETag such as "3" or W/"3") or the body."""
-    if if_match is None:
-        return body_version
-    tag = if_match.strip().removeprefix("W/").strip('"')
-    if not tag.isdigit():
-        raise InvalidInputError("If-Match", 'must be the ETag of the version last read, e.g. "3"')
-    return int(tag)
-
-
-def _versioned_read(assignment: Assignment, today: date, response: Response) -> AssignmentRead:
+def _versioned_read(
+    session: SessionDep, assignment: Assignment, today: date, response: Response
+) -> AssignmentDetail:
+    """One assignment with its links, and its version as ETag."""
     response.headers["ETag"] = etag_for(assignment.version)
-    return assignment_read(assignment, overdue=queries.is_overdue(assignment, today))
+    read = assignment_read(assignment, overdue=queries.is_overdue(assignment, today))
+    return AssignmentDetail(**dict(read), links=links.link_reads(session, assignment.id))
 
 
 @router.post(
     "",
-    response_model=AssignmentRead,
+    response_model=AssignmentDetail,
     status_code=status.HTTP_201_CREATED,
     summary="Create an assignment",
     responses=problem_responses(401, 403, 409, 422),
 )
 def create_assignment(
     data: AssignmentCreate, session: SessionDep, actor: EditorDep, today: TodayDep, response: Response
-) -> AssignmentRead:
+) -> AssignmentDetail:
     assignment = service.create_assignment(session, data=data, actor=actor, today=today)
     response.headers["Location"] = f"{router.prefix}/{assignment.id}"
-    return _versioned_read(assignment, today, response)
+    return _versioned_read(session, assignment, today, response)
 
 
 @router.get(
     "/{assignment_id}",
-    response_model=AssignmentRead,
-    summary="One assignment (its ETag is its version)",
+    response_model=AssignmentDetail,
+    summary="One assignment with its links both ways (its ETag is its version)",
     responses=problem_responses(404),
 )
 def get_assignment(
     assignment_id: IdPath, session: SessionDep, today: TodayDep, response: Response
-) -> AssignmentRead:
-    return _versioned_read(queries.get_assignment(session, assignment_id), today, response)
+) -> AssignmentDetail:
+    return _versioned_read(session, queries.get_assignment(session, assignment_id), today, response)
 
 
 @router.patch(
     "/{assignment_id}",
-    response_model=AssignmentRead,
+    response_model=AssignmentDetail,
     summary="Change some of an assignment's fields (needs If-Match or `version`)",
     responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
 )
@@ -137,17 +124,17 @@ def update_assignment(
     today: TodayDep,
     response: Response,
     if_match: IfMatchHeader = None,
-) -> AssignmentRead:
+) -> AssignmentDetail:
     version = expected_version(if_match, data.version)
     assignment = service.update_assignment(
         session, assignment_id, data=data, actor=actor, expected_version=version
     )
-    return _versioned_read(assignment, today, response)
+    return _versioned_read(session, assignment, today, response)
 
 
 @router.delete(
     "/{assignment_id}",
-    response_model=AssignmentRead,
+    response_model=AssignmentDetail,
     summary="Archive an assignment (soft delete; its history is kept)",
     responses=problem_responses(401, 403, 404, 409, 412),
 )
@@ -159,12 +146,12 @@ def archive_assignment(
     response: Response,
     data: ArchiveRequest | None = None,
     if_match: IfMatchHeader = None,
-) -> AssignmentRead:
+) -> AssignmentDetail:
     version = expected_version(if_match, None)
     assignment = service.archive_assignment(
         session, assignment_id, reason=data.reason if data else None, actor=actor, expected_version=version
     )
-    return _versioned_read(assignment, today, response)
+    return _versioned_read(session, assignment, today, response)
 
 
 @router.post(
@@ -224,6 +211,43 @@ def list_status_updates(assignment_id: IdPath, session: SessionDep) -> list[Stat
 )
 def assignment_history(assignment_id: IdPath, session: SessionDep) -> list[HistoryEntry]:
     return history.assignment_history(session, assignment_id)
+
+
+@router.post(
+    "/{assignment_id}/links",
+    response_model=AssignmentDetail,
+    status_code=status.HTTP_201_CREATED,
+    summary="Link the assignment to another: it continues, replaces, was split into or merged into it",
+    responses=problem_responses(404, 409, 422),
+)
+def add_link(
+    assignment_id: IdPath,
+    data: AssignmentLinkCreate,
+    session: SessionDep,
+    actor: EditorDep,
+    today: TodayDep,
+    response: Response,
+) -> AssignmentDetail:
+    links.add_link(session, assignment_id, data=data, actor=actor)
+    return _versioned_read(session, queries.get_assignment(session, assignment_id), today, response)
+
+
+@router.delete(
+    "/{assignment_id}/links/{link_id}",
+    response_model=AssignmentDetail,
+    summary="Remove a link (it stays on record as removed, in both assignments' history)",
+    responses=problem_responses(404, 409),
+)
+def remove_link(
+    assignment_id: IdPath,
+    link_id: IdPath,
+    session: SessionDep,
+    actor: EditorDep,
+    today: TodayDep,
+    response: Response,
+) -> AssignmentDetail:
+    links.remove_link(session, assignment_id, link_id, actor=actor)
+    return _versioned_read(session, queries.get_assignment(session, assignment_id), today, response)
 
 
 # The assignments of one document, served here with the register's filter (`document`).

@@ -9,9 +9,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from app.assignments.models import Assignment
 from app.assignments.values import nested_values
-from app.assignments.vocabulary import Assessment, AssignmentKind, Status, TrafficLight
+from app.assignments.vocabulary import Assessment, AssignmentKind, LinkKind, Status, TrafficLight
 from app.documents.models import Origin
-from app.documents.schemas import DocumentRef, GoalRef
+from app.documents.schemas import DecisionRef, DocumentRef, GoalRef
 from app.inputs import MAX_SEK, DbId, StrictInput, refuse_cleared
 from app.org.schemas import UnitRef
 
@@ -136,12 +136,55 @@ class AssignmentUpdate(StrictInput):
     money: Money | None = None
     target: Target | None = None
     tags: list[Tag] | None = Field(default=None, max_length=20)
+    decision_document_id: DbId | None = Field(
+        default=None, description="The document (a later decision) behind this change, e.g. a transfer."
+    )
     version: int | None = Field(default=None, description="The version last read, if If-Match is not sent.")
 
     @model_validator(mode="after")
     def _required_fields_not_cleared(self) -> Self:
         refuse_cleared(self, ("title", "owner_id", "origin", "kind"))
         return self
+
+
+class LinkedAssignment(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    reference: str
+    title: str
+
+
+class AssignmentLinkRead(BaseModel):
+    """A link seen from one of its assignments: `outgoing` when this assignment is its source
+    ("KS-2016-004 continues KS-2015-012"), `incoming` when it is its target."""
+
+    id: int
+    kind: LinkKind
+    direction: Literal["outgoing", "incoming"]
+    assignment: LinkedAssignment
+    decision: DecisionRef | None
+    comment: str | None
+    created_at: datetime
+    created_by: str
+
+
+class AssignmentLinkCreate(StrictInput):
+    """A link from this assignment to another: this one `continues`, `replaces`, was `split_into` or
+    `merged_into` the target (given by id or reference)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"kind": "continues", "target": "KS-2015-012", "decision_document_id": 2}]
+        }
+    )
+
+    kind: LinkKind
+    target: Annotated[
+        int | str, Field(union_mode="left_to_right", description="The other assignment's id or reference.")
+    ]
+    decision_document_id: DbId | None = None
+    comment: str | None = Field(default=None, max_length=2000)
 
 
 class AssignmentRead(BaseModel):
@@ -151,6 +194,9 @@ class AssignmentRead(BaseModel):
     description: str | None
     quote: str | None
     document: DocumentRef | None
+    decision: DecisionRef | None = Field(
+        description="The decision it comes from: document, body, date, dnr, §."
+    )
     section: str | None
     origin: Origin
     goal: GoalRef | None
@@ -209,6 +255,10 @@ class StatusUpdateCreate(StrictInput):
         default=None, description="The day the state took effect; today if left out."
     )
     reason: str | None = Field(default=None, max_length=2000)
+    decision_document_id: DbId | None = Field(
+        default=None,
+        description="The document (a later decision) that decided this state, e.g. closing or cancelling.",
+    )
     version: int | None = Field(default=None, description="The version last read, if If-Match is not sent.")
 
     @model_validator(mode="after")
@@ -234,6 +284,7 @@ class StatusUpdateRead(BaseModel):
     traffic_light: TrafficLight
     comment: str | None
     reason: str | None
+    decision_document_id: int | None
 
 
 class FieldChange(BaseModel):
@@ -244,13 +295,16 @@ class FieldChange(BaseModel):
 class HistoryEntry(BaseModel):
     """One event in an assignment's history, with names resolved and the changed fields listed."""
 
-    type: Literal["created", "edited", "archived", "seed_updated", "status_update"]
+    type: Literal["created", "edited", "archived", "seed_updated", "linked", "unlinked", "status_update"]
     recorded_at: datetime
     recorded_by: str
     token_id: int | None = Field(description="The token that made the change (None for seed loads).")
     effective_date: date | None = None
     version: int | None = None
     status_update: StatusUpdateRead | None = None
+    decision: DecisionRef | None = Field(
+        default=None, description="The decision behind the change: the assignment's own for `created`."
+    )
     changed_fields: list[str]
     changes: dict[str, FieldChange]
 
@@ -303,6 +357,12 @@ class AssignmentFilters(StrictInput):
     offset: int = Field(default=0, ge=0)
 
 
+class AssignmentDetail(AssignmentRead):
+    """One assignment, with its links to and from other assignments."""
+
+    links: list[AssignmentLinkRead]
+
+
 def assignment_read(assignment: Assignment, *, overdue: bool) -> AssignmentRead:
     """Shape a stored assignment for the API."""
     return AssignmentRead(
@@ -312,6 +372,7 @@ def assignment_read(assignment: Assignment, *, overdue: bool) -> AssignmentRead:
         description=assignment.description,
         quote=assignment.quote,
         document=DocumentRef.model_validate(assignment.document) if assignment.document else None,
+        decision=DecisionRef.model_validate(assignment.document) if assignment.document else None,
         section=assignment.section,
         origin=assignment.origin,
         goal=GoalRef.model_validate(assignment.goal) if assignment.goal else None,

@@ -24,7 +24,7 @@ from app.assignments.schemas import AssignmentCreate, AssignmentUpdate, Deadline
 from app.assignments.values import nested_values, write_money, write_target
 from app.db import ModelT, utcnow
 from app.documents.models import Goal, SourceDocument
-from app.documents.service import latest_document
+from app.documents.service import decision_at, latest_document, plan_document_for_year
 from app.errors import ConflictError, InvalidInputError
 from app.org.models import OrgUnit
 from app.org.service import resolve_unit_reference
@@ -82,7 +82,12 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, 
 
 
 def _record_revision(
-    session: Session, assignment: Assignment, action: str, changes: dict[str, Any], actor: Principal
+    session: Session,
+    assignment: Assignment,
+    action: str,
+    changes: dict[str, Any],
+    actor: Principal,
+    decision: SourceDocument | None = None,
 ) -> None:
     session.add(
         AssignmentRevision(
@@ -92,6 +97,7 @@ def _record_revision(
             action=action,
             changes=changes,
             version=assignment.version,
+            decision_document_id=decision.id if decision else None,
         )
     )
 
@@ -111,22 +117,33 @@ def _referenced(session: Session, model: type[ModelT], row_id: int | None, field
     return row
 
 
+def _plan_context(session: Session, document: SourceDocument | None) -> tuple[date, PlanPeriod] | None:
+    """What relative deadlines ("under planperioden", "nästa år") are read against: the document's
+    date and plan years; a document without a plan of its own (a decision during a year) takes the
+    plan in force that year, else its own year. Without a document: the latest plan."""
+    context = document or latest_document(session)
+    if context is None:
+        return None
+    decided_on = context.decided_on
+    plan = (
+        context if context.plan_start_year is not None else plan_document_for_year(session, decided_on.year)
+    )
+    if plan is None or plan.plan_start_year is None or plan.plan_end_year is None:
+        return decided_on, PlanPeriod(decided_on.year, decided_on.year)
+    return decided_on, PlanPeriod(plan.plan_start_year, plan.plan_end_year)
+
+
 def _interpret_deadline(
     session: Session, deadline: DeadlineInput, document: SourceDocument | None
 ) -> tuple[date | None, date | None, str | None]:
     """Dates given explicitly win; otherwise the text is read against the document's plan period."""
     if deadline.earliest or deadline.latest:
         return deadline.earliest, deadline.latest, "day"
-    if not deadline.text:
+    context = _plan_context(session, document) if deadline.text else None
+    if not deadline.text or context is None:
         return None, None, None
-    context = document or latest_document(session)
-    if context is None:
-        return None, None, None
-    interval = parse_deadline(
-        deadline.text,
-        document_date=context.document_date,
-        plan_period=PlanPeriod(context.plan_start_year, context.plan_end_year),
-    )
+    document_date, plan_period = context
+    interval = parse_deadline(deadline.text, document_date=document_date, plan_period=plan_period)
     if interval is None:
         return None, None, None
     return interval.earliest, interval.latest, interval.precision.value
@@ -243,6 +260,7 @@ def update_assignment(
     actor: Principal,
     expected_version: int | None,
 ) -> Assignment:
+    decision = decision_at(session, data.decision_document_id, field="decision_document_id")
     assignment = lock_for_write(
         session, assignment_id, actor=actor, expected_version=expected_version, versioned=True
     )
@@ -254,7 +272,7 @@ def update_assignment(
     if changes:
         assignment.version += 1
         assignment.updated_at = utcnow()
-        _record_revision(session, assignment, "edited", changes, actor)
+        _record_revision(session, assignment, "edited", changes, actor, decision)
         record_assignment_event(
             session, EventType.ASSIGNMENT_UPDATED, assignment, changed_fields=list(changes)
         )

@@ -31,6 +31,7 @@ from app.assignments.schemas import (
 )
 from app.assignments.vocabulary import STATUSES_NEEDING_REASON, Assessment, Status, TrafficLight
 from app.db import lock_rows, utcnow
+from app.documents.service import decision_at
 from app.errors import InvalidInputError, ProblemError
 from app.webhooks.vocabulary import EventType
 
@@ -134,6 +135,7 @@ def add_status_update(
     with its webhook event."""
     effective = data.effective_date or today
     _check_status_update(data, effective, today)
+    decision = decision_at(session, data.decision_document_id, field="decision_document_id")
     assignment = lock_for_write(
         session, assignment_id, actor=actor, expected_version=expected_version, versioned=True
     )
@@ -146,6 +148,7 @@ def add_status_update(
         token_id=actor.token_id,
         comment=data.comment,
         reason=data.reason,
+        decision_document_id=decision.id if decision else None,
         **{name: getattr(state, name) for name in STATE_FIELDS},
     )
     session.add(update)

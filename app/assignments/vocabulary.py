@@ -35,6 +35,15 @@ class AssignmentKind(StrEnum):
     ONGOING = "ongoing"  # ongoing work with no end
 
 
+class LinkKind(StrEnum):
+    """How an assignment relates to another (`source` → `target`)."""
+
+    CONTINUES = "continues"  # a later document repeats or extends the earlier assignment
+    REPLACES = "replaces"  # takes the earlier one's place
+    SPLIT_INTO = "split_into"  # the source was split into the target (one link per part)
+    MERGED_INTO = "merged_into"  # the source was merged into the target
+
+
 LABELS: dict[str, dict[str, str]] = {
     "sv": {
         Status.NOT_STARTED: "Ej påbörjad",
@@ -53,6 +62,10 @@ LABELS: dict[str, dict[str, str]] = {
         AssignmentKind.TASK: "Uppdrag",
         AssignmentKind.TARGET: "Mål",
         AssignmentKind.ONGOING: "Löpande",
+        LinkKind.CONTINUES: "Fortsätter",
+        LinkKind.REPLACES: "Ersätter",
+        LinkKind.SPLIT_INTO: "Delat i",
+        LinkKind.MERGED_INTO: "Sammanslaget med",
     },
     "en": {
         Status.NOT_STARTED: "Not started",
@@ -71,5 +84,9 @@ LABELS: dict[str, dict[str, str]] = {
         AssignmentKind.TASK: "Task",
         AssignmentKind.TARGET: "Target",
         AssignmentKind.ONGOING: "Ongoing",
+        LinkKind.CONTINUES: "Continues",
+        LinkKind.REPLACES: "Replaces",
+        LinkKind.SPLIT_INTO: "Split into",
+        LinkKind.MERGED_INTO: "Merged into",
     },
 }

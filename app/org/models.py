@@ -1,7 +1,7 @@
 from datetime import date
 from enum import StrEnum
 
-from sqlalchemy import JSON, Date, ForeignKey, String
+from sqlalchemy import JSON, Column, Date, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
@@ -15,8 +15,21 @@ class UnitKind(StrEnum):
     COMPANY = "company"  # bolag
 
 
+# A unit that ceased (renamed, merged, split) and the units that took over its work.
+unit_successions = Table(
+    "unit_successions",
+    Base.metadata,
+    Column("unit_id", ForeignKey("org_units.id"), primary_key=True),
+    Column("successor_id", ForeignKey("org_units.id"), primary_key=True, index=True),
+)
+
+
 class OrgUnit(Base):
-    """An organisational unit of the city: a council, board, office, department or company."""
+    """An organisational unit of the city: a council, board, office, department or company.
+
+    Units are never deleted: a unit that ceases gets `valid_to` and its successors (one when it was
+    renamed or merged into another, several when it was split).
+    """
 
     __tablename__ = "org_units"
 
@@ -31,3 +44,10 @@ class OrgUnit(Base):
     valid_to: Mapped[date | None] = mapped_column(Date)
 
     parent: Mapped["OrgUnit | None"] = relationship(remote_side=[id], lazy="raise")
+    successors: Mapped[list["OrgUnit"]] = relationship(
+        secondary=unit_successions,
+        primaryjoin=lambda: OrgUnit.id == unit_successions.c.unit_id,
+        secondaryjoin=lambda: OrgUnit.id == unit_successions.c.successor_id,
+        lazy="selectin",
+        order_by=lambda: OrgUnit.name,
+    )

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,3 +51,35 @@ def unit_with_descendant_ids(session: Session, unit_id: int) -> set[int]:
         found.add(current)
         pending.extend(child.id for child in children.get(current, []))
     return found
+
+
+def unit_on(unit: OrgUnit, day: date) -> OrgUnit:
+    """The unit that carries `unit`'s work on `day`: itself while it exists, else its successor
+    (followed through later renamings and mergers). A unit split into several keeps its own name:
+    which part took over an assignment is decided per assignment (a transfer)."""
+    seen = {unit.id}
+    while unit.valid_to is not None and unit.valid_to < day and len(unit.successors) == 1:
+        successor = unit.successors[0]
+        if successor.id in seen:  # a cycle in the data: stop rather than loop
+            break
+        seen.add(successor.id)
+        unit = successor
+    return unit
+
+
+def covering_unit_ids(session: Session, unit_id: int) -> set[int]:
+    """The unit, every unit below it, and every unit whose work passed to one of those (renamed,
+    merged): what a filter on the unit covers."""
+    units = list_units(session)
+    predecessors: dict[int, list[int]] = defaultdict(list)
+    for unit in units:
+        for successor in unit.successors:
+            predecessors[successor.id].append(unit.id)
+    covered = unit_with_descendant_ids(session, unit_id)
+    pending = list(covered)
+    while pending:
+        for predecessor_id in predecessors.get(pending.pop(), []):
+            if predecessor_id not in covered:
+                covered.add(predecessor_id)
+                pending.append(predecessor_id)
+    return covered

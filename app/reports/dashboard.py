@@ -1,4 +1,5 @@
-"""The managers' dashboard at `/`: where the plan stands today, as a plain server-rendered page."""
+"""The managers' dashboard at `/`: a period's report as a plain server-rendered page, the period
+chosen with links that work without JavaScript, and the decisions not carried out."""
 
 from typing import Annotated
 
@@ -7,12 +8,16 @@ from fastapi import APIRouter, Query, Response
 from app.access import ACCESS_PROBLEMS, FeedReaderDep
 from app.deps import SessionDep, TimezoneDep, TodayDep
 from app.reports import service
+from app.reports.links import unexecuted_links
+from app.reports.live import period_ref
 from app.reports.renderers.html_page import render_dashboard
 from app.reports.renderers.labels import Labels
 from app.reports.schemas import Lang
+from app.reports.unexecuted import unexecuted_overview
 
 # Readers read it; a manager's browser may come with a feed token in the URL.
 router = APIRouter(tags=["dashboard"], responses=ACCESS_PROBLEMS)
+OLDEST_SHOWN = 5
 
 
 @router.get("/", summary="Dashboard for managers (HTML)", response_class=Response)
@@ -21,13 +26,24 @@ def dashboard(
     _reader: FeedReaderDep,
     timezone: TimezoneDep,
     today: TodayDep,
+    year: Annotated[
+        int | None, Query(ge=1900, le=2100, description="The year of the period to show.")
+    ] = None,
+    period: Annotated[str | None, Query(max_length=20, description="The period to show, e.g. T1.")] = None,
     lang: Annotated[Lang, Query()] = "sv",
     token: Annotated[
         str | None, Query(description="A feed token: managers' browsers cannot send a Bearer token.")
     ] = None,
 ) -> Response:
-    report, periods = service.dashboard_report(session, timezone=timezone, today=today)
-    return Response(
-        render_dashboard(report, periods, Labels(lang, timezone, token), today),
-        media_type="text/html; charset=utf-8",
+    view = service.dashboard_view(session, timezone=timezone, today=today, year=year, key=period)
+    page = render_dashboard(
+        view.report,
+        view.periods,
+        Labels(lang, timezone, token),
+        today,
+        shown=period_ref(view.period),
+        reason=view.reason,
+        unexecuted=unexecuted_overview(session, today=today, timezone=timezone, oldest=OLDEST_SHOWN),
+        unexecuted_links=unexecuted_links(),
     )
+    return Response(page, media_type="text/html; charset=utf-8")

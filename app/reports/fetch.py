@@ -11,11 +11,11 @@ numerics and booleans; a timestamp comes in the connection's time zone (convert 
 `astimezone`), as `UTCDateTime` is not applied.
 """
 
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, NamedTuple, TypeVar
 
 import psycopg
-from sqlalchemy import Select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 CHUNK_ROWS = 1000
@@ -37,3 +37,17 @@ def stream_rows(session: Session, query: Select[*tuple[Any, ...]]) -> Iterator[S
         # down and hold the first rows back for; off for the rest of the transaction (the request).
         cursor.execute("SET LOCAL jit = off")
         yield from cursor.stream(str(compiled), compiled.params, binary=True, size=size)
+
+
+RowT = TypeVar("RowT", bound=NamedTuple)
+
+
+def select_as(shape: type[NamedTuple], columns: Mapping[str, Any]) -> Select[*tuple[Any, ...]]:
+    """SELECT the expressions of `columns`, labelled, in the order of the row shape's fields, so that
+    each row is read as that NamedTuple: a column is added in the tuple and the mapping, by name."""
+    return select(*(columns[name].label(name) for name in shape._fields))
+
+
+def stream_as(session: Session, query: Select[*tuple[Any, ...]], shape: type[RowT]) -> Iterator[RowT]:
+    """The rows of a `select_as` statement as that row shape, as they arrive."""
+    return map(shape._make, stream_rows(session, query))

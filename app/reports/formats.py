@@ -10,11 +10,13 @@ from datetime import date
 from fastapi import Response
 
 from app.errors import ProblemError
-from app.reports.renderers.csv_file import render_csv
-from app.reports.renderers.html_page import render_report_page
+from app.reports.links import unexecuted_links
+from app.reports.renderers.csv_file import render_csv, render_csv_table
+from app.reports.renderers.html_page import render_report_page, render_unexecuted_page
 from app.reports.renderers.labels import Labels
-from app.reports.renderers.xlsx_file import render_xlsx
-from app.reports.schemas import Format, ReportResponse
+from app.reports.renderers.tables import UNEXECUTED_COLUMNS, Cell
+from app.reports.renderers.xlsx_file import render_xlsx, render_xlsx_list
+from app.reports.schemas import Format, ReportResponse, UnexecutedList
 
 MEDIA_TYPES = {
     Format.JSON: "application/json",
@@ -80,12 +82,30 @@ def json_response(body: bytes) -> Response:
     return Response(body, media_type=MEDIA_TYPES[Format.JSON], headers={"Vary": "Accept"})
 
 
+def _file_response(body: bytes, format_: Format, filename: str) -> Response:
+    """A rendered file: CSV and XLSX as downloads, HTML as a page (with the service's one
+    Content-Security-Policy, set by app/http_middleware.py)."""
+    headers = {"Vary": "Accept"}
+    if format_ is not Format.HTML:
+        headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    media_type = MEDIA_TYPES[format_] + ("; charset=utf-8" if format_ in (Format.CSV, Format.HTML) else "")
+    return Response(body, media_type=media_type, headers=headers)
+
+
 def render(report: ReportResponse, format_: Format, labels: Labels, today: date) -> Response:
     """The report as an HTTP response in the format; CSV and XLSX come as downloads."""
     if format_ is Format.JSON:
         return json_response(report.model_dump_json().encode())
-    headers = {"Vary": "Accept"}  # HTML gets the service's one Content-Security-Policy (http_middleware)
-    if format_ is not Format.HTML:
-        headers["Content-Disposition"] = f'attachment; filename="{_filename(report, format_)}"'
-    media_type = MEDIA_TYPES[format_] + ("; charset=utf-8" if format_ in (Format.CSV, Format.HTML) else "")
-    return Response(_RENDERERS[format_](report, labels, today), media_type=media_type, headers=headers)
+    return _file_response(_RENDERERS[format_](report, labels, today), format_, _filename(report, format_))
+
+
+def render_unexecuted(listing: UnexecutedList, format_: Format, labels: Labels, query: str) -> Response:
+    """The list of decisions not carried out as an HTTP response in a format other than JSON."""
+    if format_ is Format.CSV:
+        body = render_csv_table(UNEXECUTED_COLUMNS, listing.assignments, labels)
+    elif format_ is Format.XLSX:
+        facts: list[tuple[str, Cell]] = [("as_of", listing.as_of), ("generated_at", listing.generated_at)]
+        body = render_xlsx_list(labels("unexecuted"), facts, UNEXECUTED_COLUMNS, listing.assignments, labels)
+    else:
+        body = render_unexecuted_page(listing, labels, unexecuted_links(query))
+    return _file_response(body, format_, f"uppdrag-ej-verkstallda-{listing.as_of.isoformat()}.{format_}")

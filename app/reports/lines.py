@@ -3,7 +3,7 @@
 The statement reads every assignment that existed at the cut-off (or was archived in the period)
 with its state at the cut-off and at the previous cut-off and its latest comment
 (app/assignments/as_of.py). Its rows are read by name: `LineRow` is a NamedTuple, and the
-statement selects its columns in the order of that tuple's fields, by name (`_select`), so a column
+statement selects its columns in the order of that tuple's fields, by name (`select_as`), so a column
 is added in two places that cannot disagree: the tuple and the mapping of its expressions.
 
 A line is made as plain data in the shape of `ReportLine` (app/reports/schemas.py); a test proves
@@ -20,7 +20,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from pydantic_core import to_json
-from sqlalchemy import ColumnElement, Select, null, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, null, select
 from sqlalchemy.orm import Session
 
 from app.assignments.as_of import (
@@ -37,14 +37,12 @@ from app.assignments.queries import overdue_on
 from app.assignments.values import deadline_of, target_of
 from app.assignments.vocabulary import FINISHED_STATUSES
 from app.clock import day_end
-from app.documents.models import Goal
-from app.documents.schemas import GoalRef
-from app.documents.service import list_goals
+from app.documents.models import Goal, SourceDocument
+from app.documents.service import decision_at
 from app.errors import InvalidInputError
-from app.org.models import OrgUnit
-from app.org.schemas import UnitRef
-from app.org.service import list_units, resolve_unit_reference, unit_with_descendant_ids
-from app.reports.fetch import stream_rows
+from app.org.service import covering_unit_ids, resolve_unit_reference
+from app.reports.fetch import select_as, stream_as
+from app.reports.names import Names
 from app.reports.periods import ReportWindow
 from app.reports.schemas import ReportFilters
 
@@ -56,6 +54,7 @@ class LineRow(NamedTuple):
     id: int
     reference: str
     title: str
+    document_id: int | None
     owner_id: int
     executor_id: int | None
     goal_id: int | None
@@ -97,27 +96,53 @@ _diffed = itemgetter(*DIFF_FIELDS)
 
 
 def filter_clauses(session: Session, filters: ReportFilters) -> list[ColumnElement[bool]]:
-    """The report's filters as conditions on assignments; unknown units and goals are a 422."""
+    """The report's filters as conditions on assignments; unknown units, goals and documents are a 422."""
     clauses: list[ColumnElement[bool]] = [Assignment.origin.in_([origin.value for origin in filters.origins])]
     if filters.owner is not None:
         owner = resolve_unit_reference(session, filters.owner, field="owner")
-        clauses.append(Assignment.owner_id.in_(unit_with_descendant_ids(session, owner.id)))
+        clauses.append(Assignment.owner_id.in_(covering_unit_ids(session, owner.id)))
     if filters.goal is not None:
         if session.get(Goal, filters.goal) is None:
             raise InvalidInputError("goal", f"unknown goal {filters.goal}")
         clauses.append(Assignment.goal_id == filters.goal)
     if filters.kind:
         clauses.append(Assignment.kind.in_([kind.value for kind in filters.kind]))
+    if filters.document is not None:
+        decision_at(session, filters.document, field="document")
+        clauses.append(Assignment.document_id == filters.document)
+    if filters.decided_by is not None:
+        body = resolve_unit_reference(session, filters.decided_by, field="decided_by")
+        decided = select(SourceDocument.id).where(SourceDocument.decided_by_id == body.id)
+        clauses.append(Assignment.document_id.in_(decided))
     return clauses
 
 
 def _in_report(
-    window: ReportWindow, timezone: str, clauses: list[ColumnElement[bool]]
+    window: ReportWindow,
+    timezone: str,
+    status_at_year_start: SQLColumnExpression[Any],
+    clauses: list[ColumnElement[bool]],
 ) -> list[ColumnElement[bool]]:
-    """The assignments of a report: existing at the cut-off, not archived before the period, filtered."""
+    """The assignments of a report: existing at the cut-off, not archived before the period, not
+    finished before the report's year began (an assignment goes on from year to year until it is
+    done, and is in the reports of the year it is done in), filtered."""
     cutoff_end = day_end(window.cutoff, timezone)
     previous_end = day_end(window.previous_cutoff, timezone)
-    return [started_by(window.cutoff, cutoff_end), ~archived_by(previous_end), *clauses]
+    finished = [status.value for status in FINISHED_STATUSES]
+    return [
+        started_by(window.cutoff, cutoff_end),
+        ~archived_by(previous_end),
+        status_at_year_start.not_in(finished),
+        *clauses,
+    ]
+
+
+def _year_start(window: ReportWindow, dialect: str, previous: AsOfState | None) -> AsOfState:
+    """The state at the end of the year before the cut-off's: the previous cut-off's state where that
+    is the same day (T1), else one more probe (without joins of its own when reused)."""
+    if previous is not None and window.previous_cutoff == window.year_start:
+        return AsOfState((), previous.effective_date, previous.state)
+    return state_on(window.year_start, dialect, "state_at_year_start")
 
 
 def _compared_columns(now: AsOfState, comment: LatestComment) -> dict[str, Any]:
@@ -140,11 +165,6 @@ def _compared_columns(now: AsOfState, comment: LatestComment) -> dict[str, Any]:
     }
 
 
-def _select(columns: Mapping[str, Any]) -> Select[*tuple[Any, ...]]:
-    """SELECT the expressions of `columns`, labelled, in the order of `LineRow`'s fields."""
-    return select(*(columns[name].label(name) for name in LineRow._fields))
-
-
 def lines_query(
     session: Session, window: ReportWindow, *, filters: ReportFilters, timezone: str
 ) -> Select[*tuple[Any, ...]]:
@@ -153,9 +173,11 @@ def lines_query(
     dialect = session.get_bind().dialect.name
     now, before = states_on_two_days(window.cutoff, window.previous_cutoff, dialect)
     comment = latest_comment(window.cutoff, dialect)
+    year_start = _year_start(window, dialect, before)
     columns = {
         "id": Assignment.id,
         "reference": Assignment.reference,
+        "document_id": Assignment.document_id,
         **_compared_columns(now, comment),
         "origin": Assignment.origin,
         "kind": Assignment.kind,
@@ -172,8 +194,9 @@ def lines_query(
         "archived_at": Assignment.archived_at,
         "archived": archived_by(day_end(window.cutoff, timezone)),
     }
-    query = comment.join_to(before.join_to(now.join_to(_select(columns))))
-    return query.where(*_in_report(window, timezone, filter_clauses(session, filters)))
+    query = year_start.join_to(comment.join_to(before.join_to(now.join_to(select_as(LineRow, columns)))))
+    clauses = filter_clauses(session, filters)
+    return query.where(*_in_report(window, timezone, year_start.state.status, clauses))
 
 
 def compared_query(session: Session, window: ReportWindow, *, timezone: str) -> Select[*tuple[Any, ...]]:
@@ -188,29 +211,18 @@ def compared_query(session: Session, window: ReportWindow, *, timezone: str) -> 
         "archived": archived_by(day_end(window.cutoff, timezone)),
     }
     not_compared = {name: null() for name in LineRow._fields if name not in compared}
-    query = comment.join_to(now.join_to(_select({**compared, **not_compared})))
-    return query.where(*_in_report(window, timezone, filter_clauses(session, ReportFilters())))
+    year_start = _year_start(window, dialect, None)
+    query = year_start.join_to(comment.join_to(now.join_to(select_as(LineRow, {**compared, **not_compared}))))
+    clauses = filter_clauses(session, ReportFilters())
+    return query.where(*_in_report(window, timezone, year_start.state.status, clauses))
 
 
 def line_rows(session: Session, query: Select[*tuple[Any, ...]]) -> Iterator[LineRow]:
     """The rows of `lines_query` or `compared_query`, as they arrive."""
-    return map(LineRow._make, stream_rows(session, query))
+    return stream_as(session, query, LineRow)
 
 
 # --- making lines -----------------------------------------------------------------------------
-
-
-class Names:
-    """Units and goals as reports name them, loaded once per report: as models, and as the plain
-    dicts that lines hold."""
-
-    def __init__(self, session: Session) -> None:
-        self.units: list[OrgUnit] = list(list_units(session))
-        self.unit_refs = {unit.id: UnitRef.model_validate(unit) for unit in self.units}
-        self.unit_values = {unit_id: ref.model_dump() for unit_id, ref in self.unit_refs.items()}
-        self.goals: list[Goal] = list(list_goals(session))
-        self.goal_refs = {goal.id: GoalRef.model_validate(goal) for goal in self.goals}
-        self.goal_values = {goal_id: ref.model_dump() for goal_id, ref in self.goal_refs.items()}
 
 
 Comparer = Callable[[LineRow], dict[str, Any]]
@@ -255,6 +267,7 @@ class LineFacts(NamedTuple):
 
     owner_id: int
     goal_id: int | None
+    document_id: int | None
     status: str
     assessment: str | None
     traffic_light: str
@@ -291,6 +304,7 @@ def line_maker(window: ReportWindow, names: Names) -> Callable[[LineRow], MadeLi
     """A function making one line from a row of `lines_query`."""
     cutoff, next_cutoff = window.cutoff, window.next_cutoff
     compared_of = comparer(window, names)
+    decisions, links, owner_on_day = names.decision_values, names.links, names.unit_on_day
 
     def line(row: LineRow) -> MadeLine:
         compared = compared_of(row)
@@ -322,10 +336,13 @@ def line_maker(window: ReportWindow, names: Names) -> Callable[[LineRow], MadeLi
             "new_in_period": not row.existed_before,
             "due_before_next_cutoff": due_next,
             "changes": _changes_since_previous_cutoff(row),
+            "decision": decisions[row.document_id] if row.document_id else None,
+            "links": links.get(row.id, []),
         }
         facts = LineFacts(
-            owner_id=row.owner_id,
+            owner_id=owner_on_day[row.owner_id],
             goal_id=row.goal_id,
+            document_id=row.document_id,
             status=row.status,
             assessment=row.assessment,
             traffic_light=row.traffic_light,

@@ -14,10 +14,10 @@ from pydantic_core import to_json
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
-from app.documents.models import SourceDocument
-from app.documents.schemas import DocumentRef
+from app.documents.service import plan_document_for_year
 from app.reports.json_body import Lines, LiveLines
-from app.reports.lines import LineFacts, LineRow, Names, digest, line_maker, line_rows, lines_query
+from app.reports.lines import LineFacts, LineRow, digest, line_maker, line_rows, lines_query
+from app.reports.names import Names
 from app.reports.periods import ReportingPeriod, ReportWindow
 from app.reports.schemas import ArchivedLine, PeriodRef, Report, ReportFilters
 from app.reports.summary import summarise
@@ -54,7 +54,6 @@ def _archived_line(row: LineRow, names: Names) -> ArchivedLine:
 
 def live_report(
     session: Session,
-    document: SourceDocument,
     window: ReportWindow,
     *,
     filters: ReportFilters,
@@ -64,7 +63,7 @@ def live_report(
 ) -> tuple[Report, LiveLines]:
     """The live report, its lines left out, and its lines in the form `keep` asks for."""
     filters = ReportFilters(**{**filters.model_dump(), "origin": filters.origins})
-    names = Names(session)
+    names = Names(session, window.cutoff)
     make_line = line_maker(window, names)
     query = lines_query(session, window, filters=filters, timezone=timezone)
     references: list[str] = []
@@ -88,10 +87,11 @@ def live_report(
                 digests.append(digest(line.values))
     order = sorted(range(len(references)), key=references.__getitem__)
     archived.sort(key=lambda item: item.reference)
+    plan = plan_document_for_year(session, window.cutoff.year)
     report = Report(
-        document=DocumentRef.model_validate(document),
-        plan_start_year=document.plan_start_year,
-        plan_end_year=document.plan_end_year,
+        document=names.document_refs.get(filters.document) if filters.document else None,
+        plan_start_year=plan.plan_start_year if plan else None,
+        plan_end_year=plan.plan_end_year if plan else None,
         period=period_ref(period) if period else None,
         as_of=window.cutoff,
         previous_cutoff=window.previous_cutoff,
@@ -111,11 +111,11 @@ def live_report(
 
 
 def default_report(
-    session: Session, document: SourceDocument, period: ReportingPeriod, *, timezone: str, keep: Keep
+    session: Session, period: ReportingPeriod, *, timezone: str, keep: Keep
 ) -> tuple[Report, LiveLines]:
     """A period's default report (adopted assignments, no filters: the one published), live."""
     return live_report(
-        session, document, period.window, filters=ReportFilters(), timezone=timezone, period=period, keep=keep
+        session, period.window, filters=ReportFilters(), timezone=timezone, period=period, keep=keep
     )
 
 

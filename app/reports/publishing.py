@@ -18,14 +18,14 @@ from sqlalchemy.orm import Session
 from app.access import Principal
 from app.assignments.schemas import FieldChange
 from app.db import utcnow
-from app.documents.models import SourceDocument
 from app.errors import ConflictError
 from app.reports.fetch import stream_rows
 from app.reports.json_body import LINES, FrozenLine, FrozenLines, LiveLines
-from app.reports.lines import DIFF_FIELDS, Names, compared_query, comparer, digest, line_rows
+from app.reports.lines import DIFF_FIELDS, compared_query, comparer, digest, line_rows
 from app.reports.links import report_links
 from app.reports.live import Keep, default_report
 from app.reports.models import PublishedReport, PublishedReportLine
+from app.reports.names import Names
 from app.reports.periods import ReportingPeriod, ReportWindow
 from app.reports.schemas import Publication, Report, ReportDiff, ReportResponse
 from app.webhooks.outbox import record_event
@@ -125,7 +125,7 @@ class ComparedLine(NamedTuple):
 
 def _live_compared(session: Session, window: ReportWindow, timezone: str) -> dict[str, ComparedLine]:
     """What a diff compares of each line of the live default report, with its digest, by reference."""
-    compared_of = comparer(window, Names(session))
+    compared_of = comparer(window, Names(session, window.cutoff))
     lines = {}
     for row in line_rows(session, compared_query(session, window, timezone=timezone)):
         if not row.archived:  # archived by the cut-off: not a line
@@ -190,13 +190,13 @@ def _record_publication(session: Session, published: PublishedReport) -> None:
 
 
 def publish(
-    session: Session, document: SourceDocument, period: ReportingPeriod, *, actor: Principal, timezone: str
+    session: Session, period: ReportingPeriod, *, actor: Principal, timezone: str
 ) -> tuple[ReportResponse, list[bytes]]:
     """Freeze the period's default report as it is now, with who published it and when: the frozen
     report as the report endpoint now gives it, and its lines' JSON."""
     if published_row(session, period) is not None:
         raise ConflictError(f"{period.key} {period.year} has already been published; it does not change.")
-    report, lines = default_report(session, document, period, timezone=timezone, keep=Keep.PUBLISHED)
+    report, lines = default_report(session, period, timezone=timezone, keep=Keep.PUBLISHED)
     published = PublishedReport(
         year=period.year,
         period=period.key,

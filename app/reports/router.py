@@ -1,11 +1,13 @@
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from app.access import ACCESS_PROBLEMS, READERS, AdminDep, FeedReaderDep, refuse_feed_token
 from app.deps import SessionDep, TimezoneDep, TodayDep
+from app.inputs import MAX_DB_ID
 from app.reports import service
-from app.reports.formats import MEDIA_TYPES, json_response, negotiate, render
+from app.reports.formats import MEDIA_TYPES, json_response, negotiate, render, render_unexecuted
 from app.reports.links import REPORTS_PATH
 from app.reports.renderers.labels import Labels
 from app.reports.schemas import (
@@ -16,7 +18,10 @@ from app.reports.schemas import (
     ReportComparison,
     ReportQuery,
     ReportResponse,
+    UnexecutedList,
+    UnexecutedQuery,
 )
+from app.reports.unexecuted import unexecuted_json, unexecuted_list
 
 # Readers read reports. A feed token (in a browser's URL) opens a report's pages and downloads but
 # not its JSON, nor the other report resources. Admins publish.
@@ -42,21 +47,63 @@ REPORT_FORMATS: dict[int | str, dict[str, Any]] = {
 @router.get(
     "/periods",
     response_model=list[PeriodRead],
-    summary="Reporting periods of the plan",
+    summary="Reporting periods: the city's calendar, every year there are reports for",
     dependencies=[READERS],
+    responses=INVALID,
 )
-def list_periods(session: SessionDep, today: TodayDep) -> list[PeriodRead]:
-    return service.list_periods(session, today=today)
+def list_periods(
+    session: SessionDep,
+    today: TodayDep,
+    year: Annotated[int | None, Query(ge=1900, le=2100, description="Only this year's periods.")] = None,
+) -> list[PeriodRead]:
+    return service.list_periods(session, today=today, year=year)
 
 
 @router.get(
     "/reports/plan",
     response_model=PlanTrajectory,
-    summary="Counts per period across the plan (for a burn-up chart)",
+    summary="Counts per period across a plan period (for a burn-up chart)",
     dependencies=[READERS],
+    responses={**NOT_FOUND, **INVALID},
 )
-def plan_trajectory(session: SessionDep, timezone: TimezoneDep, today: TodayDep) -> PlanTrajectory:
-    return service.plan_trajectory(session, timezone=timezone, today=today)
+def plan_trajectory(
+    session: SessionDep,
+    timezone: TimezoneDep,
+    today: TodayDep,
+    document: Annotated[
+        int | None,
+        Query(
+            ge=1, le=MAX_DB_ID, description="The document whose plan years; the latest plan's if left out."
+        ),
+    ] = None,
+) -> PlanTrajectory:
+    return service.plan_trajectory(session, timezone=timezone, today=today, document_id=document)
+
+
+@router.get(
+    "/reports/unexecuted",
+    response_model=UnexecutedList,
+    summary="Decisions not carried out: adopted assignments not finished, oldest decision first",
+    responses={**REPORT_FORMATS, **INVALID},
+)
+def unexecuted(
+    query: Annotated[UnexecutedQuery, Query()],
+    request: Request,
+    session: SessionDep,
+    reader: FeedReaderDep,
+    timezone: TimezoneDep,
+    today: TodayDep,
+    accept: Annotated[str | None, Header()] = None,
+) -> Response:
+    format_ = negotiate(query.format, accept)
+    filters = query.filters()
+    if format_ is Format.JSON:
+        refuse_feed_token(reader)
+        return json_response(unexecuted_json(session, filters=filters, today=today, timezone=timezone))
+    listing = unexecuted_list(session, filters=filters, today=today, timezone=timezone)
+    return render_unexecuted(
+        listing, format_, Labels(query.lang, timezone, query.token), _filter_query(request)
+    )
 
 
 @router.get(
@@ -79,9 +126,13 @@ def get_report(
     if format_ is Format.JSON:  # the report's JSON is made without a model per line (service.py)
         refuse_feed_token(reader)
         return json_response(
-            service.period_report_json(session, year, period, filters=query.filters(), timezone=timezone)
+            service.period_report_json(
+                session, year, period, filters=query.filters(), timezone=timezone, today=today
+            )
         )
-    report = service.period_report(session, year, period, filters=query.filters(), timezone=timezone)
+    report = service.period_report(
+        session, year, period, filters=query.filters(), timezone=timezone, today=today
+    )
     return render(report, format_, Labels(query.lang, timezone, query.token), today)
 
 
@@ -117,11 +168,29 @@ def publish_report(
 @router.get(
     "/reports/{year}/{period}/compare",
     response_model=ReportComparison,
-    summary="How a period's report differs from the previous period's",
-    responses=NOT_FOUND,
+    summary="How a period's report differs from the previous period's, or from an earlier one named",
+    responses={**NOT_FOUND, **INVALID},
     dependencies=[READERS],
 )
 def compare_with_previous(
-    year: int, period: str, session: SessionDep, timezone: TimezoneDep
+    year: int,
+    period: str,
+    session: SessionDep,
+    timezone: TimezoneDep,
+    today: TodayDep,
+    with_year: Annotated[int | None, Query(ge=1900, le=2100, description="The other report's year.")] = None,
+    with_period: Annotated[str | None, Query(max_length=20, description="The other report's period.")] = None,
 ) -> ReportComparison:
-    return service.compare_with_previous(session, year, period, timezone=timezone)
+    return service.compare_reports(
+        session, year, period, timezone=timezone, today=today, with_year=with_year, with_period=with_period
+    )
+
+
+def _filter_query(request: Request) -> str:
+    """The request's filters as a query string, for links to the same list in other formats."""
+    kept = [
+        (name, value)
+        for name, value in request.query_params.multi_items()
+        if name not in ("format", "lang", "token")
+    ]
+    return urlencode(kept)

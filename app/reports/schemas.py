@@ -7,9 +7,9 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from app.assignments.schemas import DeadlineRead, FieldChange, Target
-from app.assignments.vocabulary import Assessment, AssignmentKind, Status, TrafficLight
+from app.assignments.vocabulary import Assessment, AssignmentKind, LinkKind, Status, TrafficLight
 from app.documents.models import Origin
-from app.documents.schemas import DocumentRef, GoalRef
+from app.documents.schemas import DecisionRef, DocumentRef, GoalRef
 from app.inputs import StrictInput
 from app.org.schemas import UnitRef
 
@@ -31,12 +31,18 @@ NO_ASSESSMENT = "none"
 class ReportFilters(StrictInput):
     """Which assignments a report covers. Without filters it is the default report, the one published."""
 
-    owner: str | None = Field(default=None, description="Owner unit id or key; includes its sub-units.")
+    owner: str | None = Field(
+        default=None, description="Owner unit id or key; includes its sub-units and their predecessors."
+    )
     goal: int | None = None
     origin: list[Origin] = Field(
         default_factory=list, description="Origins to include; adopted commitments only when left out."
     )
     kind: list[AssignmentKind] = Field(default_factory=list)
+    document: int | None = Field(default=None, description="Only the assignments of this document.")
+    decided_by: str | None = Field(
+        default=None, description="Only the assignments of documents decided by this body (unit id or key)."
+    )
 
     @property
     def origins(self) -> list[Origin]:
@@ -49,6 +55,8 @@ class ReportFilters(StrictInput):
             and self.goal is None
             and set(self.origins) == {Origin.ADOPTED}
             and not self.kind
+            and self.document is None
+            and self.decided_by is None
         )
 
 
@@ -80,6 +88,14 @@ class PeriodRef(BaseModel):
     cutoff: date
 
 
+class LineLink(BaseModel):
+    """A link as a report line shows it: `outgoing` "continues KS-2015-012", `incoming` "continued by …"."""
+
+    kind: LinkKind
+    direction: Literal["outgoing", "incoming"]
+    reference: str
+
+
 class ReportLine(BaseModel):
     """One assignment as it stood at the cut-off."""
 
@@ -107,6 +123,10 @@ class ReportLine(BaseModel):
     changes: dict[str, FieldChange] = Field(
         description="State fields that changed since the previous cut-off (empty when new in the period)."
     )
+    decision: DecisionRef | None = Field(
+        default=None, description="The decision the assignment comes from: document, body, date, dnr, §."
+    )
+    links: list[LineLink] = Field(default_factory=list, description="Links to and from other assignments.")
 
 
 class Tally(BaseModel):
@@ -131,6 +151,12 @@ class GoalTally(Tally):
     goal: GoalRef | None
 
 
+class DocumentTally(Tally):
+    """The assignments of one document (the decision they come from); `document` null: none."""
+
+    document: DocumentRef | None
+
+
 class ArchivedLine(BaseModel):
     reference: str
     title: str
@@ -145,6 +171,7 @@ class ReportSummary(BaseModel):
     by_traffic_light: dict[TrafficLight, int]
     by_owner: list[OwnerRollup]
     by_goal: list[GoalTally]
+    by_document: list[DocumentTally] = Field(default_factory=list)
     completed: int
     completion_rate: float = Field(description="Completed assignments in percent of all, one decimal.")
     overdue: int
@@ -155,11 +182,12 @@ class ReportSummary(BaseModel):
 
 
 class Report(BaseModel):
-    """The register as it stood at a cut-off; `period` is null for the dashboard's view of today."""
+    """The register as it stood at a cut-off, whichever documents its assignments come from;
+    `period` is null for a view of a day between cut-offs."""
 
-    document: DocumentRef
-    plan_start_year: int
-    plan_end_year: int
+    document: DocumentRef | None = Field(description="The document filtered on, if any.")
+    plan_start_year: int | None = Field(description="The plan in force in the report's year, if any.")
+    plan_end_year: int | None
     period: PeriodRef | None
     as_of: date
     previous_cutoff: date
@@ -228,7 +256,67 @@ class TrajectoryPoint(BaseModel):
 
 
 class PlanTrajectory(BaseModel):
+    """The periods of a plan period (a document's plan years), each with its counts."""
+
     document: DocumentRef
     plan_start_year: int
     plan_end_year: int
     points: list[TrajectoryPoint]
+
+
+# --- decisions not carried out (verkställighet) ---------------------------------------------
+
+
+class UnexecutedFilters(StrictInput):
+    """Which assignments the list of decisions not carried out holds."""
+
+    decided_by: str | None = Field(default=None, description="The deciding body (unit id or key).")
+    owner: str | None = Field(
+        default=None, description="Owner unit id or key; includes its sub-units and their predecessors."
+    )
+    decided_before: date | None = Field(default=None, description="Decided before this day.")
+    as_of: date | None = Field(
+        default=None, description="The list as it stood at the end of this day; today if left out."
+    )
+
+
+class UnexecutedQuery(UnexecutedFilters):
+    format: Format | None = Field(default=None, description="json, csv, xlsx or html; wins over Accept.")
+    lang: Lang = Field(default="sv", description="Language of headings and labels (CSV, XLSX, HTML).")
+    token: str | None = Field(
+        default=None, description="A feed token, for browsers and programs that cannot send headers."
+    )
+
+    def filters(self) -> UnexecutedFilters:
+        return UnexecutedFilters.model_validate(self.model_dump(include=set(UnexecutedFilters.model_fields)))
+
+
+class UnexecutedLine(BaseModel):
+    """An adopted assignment not completed, closed or cancelled on the day of the list."""
+
+    id: int
+    reference: str
+    title: str
+    decision: DecisionRef | None
+    decided_on: date = Field(
+        description="The decision's date (or the document's), else the day it was created."
+    )
+    days_since_decision: int
+    last_update: date | None = Field(description="Effective date of its latest status update, if any.")
+    days_since_update: int | None = Field(
+        description="Days since that update; null if it was never reported on."
+    )
+    owner: UnitRef
+    executor: UnitRef | None
+    status: Status
+    progress: int
+    deadline: DeadlineRead
+    overdue: bool
+
+
+class UnexecutedList(BaseModel):
+    as_of: date
+    generated_at: datetime
+    filters: UnexecutedFilters
+    count: int
+    assignments: list[UnexecutedLine]

@@ -9,8 +9,16 @@ from typing import Any
 from app.assignments.vocabulary import Assessment, Status, TrafficLight
 from app.org.models import OrgUnit
 from app.org.service import children_by_parent
-from app.reports.lines import LineFacts, Names
-from app.reports.schemas import NO_ASSESSMENT, ArchivedLine, GoalTally, OwnerRollup, ReportSummary
+from app.reports.lines import LineFacts
+from app.reports.names import Names
+from app.reports.schemas import (
+    NO_ASSESSMENT,
+    ArchivedLine,
+    DocumentTally,
+    GoalTally,
+    OwnerRollup,
+    ReportSummary,
+)
 
 _NO_LINES = {"assignments": 0, "reported": 0, "completed": 0, "overdue": 0}
 
@@ -74,6 +82,20 @@ def _goal_tallies(facts: Mapping[LineFacts, int], names: Names) -> list[GoalTall
     return [GoalTally(goal=names.goal_refs[key] if key else None, **by_goal[key]) for key in keys]
 
 
+def _document_tallies(facts: Mapping[LineFacts, int], names: Names) -> list[DocumentTally]:
+    """Per document, the most recently decided first (as documents are listed), then the
+    assignments without a document."""
+    by_document = _tallies(facts, lambda line_facts: line_facts.document_id)
+    keys: list[int | None] = [
+        document_id for document_id in names.document_refs if document_id in by_document
+    ]
+    if None in by_document:
+        keys.append(None)
+    return [
+        DocumentTally(document=names.document_refs[key] if key else None, **by_document[key]) for key in keys
+    ]
+
+
 def summarise(facts: Mapping[LineFacts, int], archived: list[ArchivedLine], names: Names) -> ReportSummary:
     """The summary of the lines whose facts were counted, and of the assignments archived in the period."""
     by_status: dict[str, int] = dict.fromkeys(Status, 0)
@@ -93,6 +115,7 @@ def summarise(facts: Mapping[LineFacts, int], archived: list[ArchivedLine], name
         by_traffic_light=by_traffic_light,
         by_owner=_owner_rollup(facts, names),
         by_goal=_goal_tallies(facts, names),
+        by_document=_document_tallies(facts, names),
         completion_rate=round(100 * tally["completed"] / tally["assignments"], 1)
         if tally["assignments"]
         else 0.0,

@@ -6,7 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.assignments.schemas import Money, Target
 from app.assignments.vocabulary import AssignmentKind
-from app.documents.models import Origin
+from app.documents.models import DocumentKind, Origin
 from app.org.models import UnitKind
 
 
@@ -23,6 +23,9 @@ class UnitSeed(SeedModel):
     parent: str | None = None
     valid_from: date | None = None
     valid_to: date | None = None
+    successors: list[str] = Field(
+        default_factory=list, description="Keys of the units that took over when this one ceased."
+    )
 
 
 class UnitsFile(SeedModel):
@@ -34,23 +37,19 @@ class PlanPeriodSeed(SeedModel):
     end_year: int
 
 
-class ReportingPeriodSeed(SeedModel):
-    period: str
-    cutoff: str = Field(pattern=r"^\d{2}-\d{2}$", description="Month and day, e.g. 04-30.")
-    name_sv: str
-    name_en: str
-
-
 class DocumentSeed(SeedModel):
     key: str
+    kind: DocumentKind = DocumentKind.BUDGET
     title: str
     issuer: str | None = None
+    decided_by: str | None = None
+    decision_date: date | None = None  # (declared before `date`, which names a field below)
     date: date
     diarienummer: str | None = None
-    plan_period: PlanPeriodSeed
+    paragraph: str | None = None
+    plan_period: PlanPeriodSeed | None = None
     source_file: str
     reference_prefix: str = "KS-2015"
-    reporting_calendar: list[ReportingPeriodSeed] = Field(default_factory=list)
 
 
 class GoalSeed(SeedModel):

@@ -49,7 +49,7 @@ def _set_changed(row: Any, values: dict[str, Any]) -> bool:
 def _upsert_units(session: Session, seeds: list[UnitSeed], report: SeedReport) -> dict[str, OrgUnit]:
     units = {unit.key: unit for unit in session.scalars(select(OrgUnit))}
     for seed in seeds:
-        values = seed.model_dump(exclude={"key", "parent"})
+        values = seed.model_dump(exclude={"key", "parent", "successors"})
         unit = units.get(seed.key)
         if unit is None:
             unit = units[seed.key] = OrgUnit(key=seed.key, **values)
@@ -59,9 +59,13 @@ def _upsert_units(session: Session, seeds: list[UnitSeed], report: SeedReport) -
             report.units["updated" if _set_changed(unit, values) else "unchanged"] += 1
     session.flush()
     for seed in seeds:
+        unit = units[seed.key]
         parent_id = _unit_by_key(units, seed.parent, "parent").id if seed.parent else None
-        if units[seed.key].parent_id != parent_id:
-            units[seed.key].parent_id = parent_id
+        if unit.parent_id != parent_id:
+            unit.parent_id = parent_id
+        successors = [_unit_by_key(units, key, "successors") for key in seed.successors]
+        if {item.id for item in successors} != {item.id for item in unit.successors}:
+            unit.successors = successors
     session.flush()
     return units
 
@@ -76,19 +80,22 @@ def _upsert_document(
     session: Session, seed: DocumentSeed, full_text: str, units: dict[str, OrgUnit]
 ) -> SourceDocument:
     values: dict[str, Any] = {
+        "kind": seed.kind,
         "title": seed.title,
         "issuer_id": _unit_by_key(units, seed.issuer, "issuer").id if seed.issuer else None,
+        "decided_by_id": _unit_by_key(units, seed.decided_by, "decided_by").id if seed.decided_by else None,
         "document_date": seed.date,
+        "decision_date": seed.decision_date,
         "diarienummer": seed.diarienummer,
-        "plan_start_year": seed.plan_period.start_year,
-        "plan_end_year": seed.plan_period.end_year,
+        "paragraph": seed.paragraph,
+        "plan_start_year": seed.plan_period.start_year if seed.plan_period else None,
+        "plan_end_year": seed.plan_period.end_year if seed.plan_period else None,
         "reference_prefix": seed.reference_prefix,
-        "reporting_calendar": [period.model_dump() for period in seed.reporting_calendar],
         "full_text": full_text,
     }
     document = session.scalar(select(SourceDocument).where(SourceDocument.key == seed.key))
     if document is None:
-        document = SourceDocument(key=seed.key, **values)
+        document = SourceDocument(key=seed.key, version=1, **values)
         session.add(document)
     else:
         _set_changed(document, values)

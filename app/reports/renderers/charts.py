@@ -157,11 +157,17 @@ def _deadline_group(line: ReportLine) -> str:
     return "overdue" if line.overdue else "open"
 
 
+def _timeline_years(report: Report) -> tuple[int, int]:
+    """The years the timeline spans: those holding the report's deadlines, and the cut-off's."""
+    years = [line.deadline.latest.year for line in report.assignments if line.deadline.latest]
+    return min([*years, report.as_of.year]), max([*years, report.as_of.year])
+
+
 def deadline_timeline(report: Report, t: Labels, today: date) -> Timeline:
-    """Deadlines per quarter from the first plan year to the last (or to today, if later), stacked
-    by finished, overdue and open; the plan period shaded, the cut-off and today marked."""
-    start = date(min(report.plan_start_year, today.year), 1, 1)
-    end = date(max(report.plan_end_year, today.year) + 1, 1, 1)
+    """Deadlines per quarter over the years that hold them, stacked by finished, overdue and open;
+    the plan period in force shaded, the cut-off and (when it falls inside) today marked."""
+    first_year, last_year = _timeline_years(report)
+    start, end = date(first_year, 1, 1), date(last_year + 1, 1, 1)
     span = (end - start).days
     plot_width = WIDTH - 2 * TIMELINE_MARGIN
 
@@ -199,8 +205,8 @@ def deadline_timeline(report: Report, t: Labels, today: date) -> Timeline:
                         f"{quarter:%Y-%m}: {label} {value}",
                     )
                 )
-    plan_start = date(report.plan_start_year, 1, 1)
-    plan_end = date(report.plan_end_year + 1, 1, 1)
+    plan_start = date(report.plan_start_year or first_year, 1, 1)
+    plan_end = date((report.plan_end_year or first_year - 1) + 1, 1, 1)
     return Timeline(
         title=t("timeline_chart"),
         width=WIDTH,
@@ -214,7 +220,7 @@ def deadline_timeline(report: Report, t: Labels, today: date) -> Timeline:
         ticks=[Tick(x_of(date(year, 1, 1)), str(year)) for year in range(start.year, end.year)],
         markers=[
             *([Tick(x_of(report.as_of), f"{t('cutoff')} {report.as_of}")] if report.period else []),
-            Tick(x_of(today), f"{t('today')} {today}"),
+            *([Tick(x_of(today), f"{t('today')} {today}")] if start <= today < end else []),
         ],
         before=sum(1 for line in deadlines if line.deadline.latest and line.deadline.latest < start),
         after=sum(1 for line in deadlines if line.deadline.latest and line.deadline.latest >= end),

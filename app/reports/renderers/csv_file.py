@@ -3,11 +3,13 @@ comma, ISO dates, one row per assignment."""
 
 import csv
 import io
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from app.reports.renderers.labels import Labels
-from app.reports.renderers.tables import DETAIL_COLUMNS, Cell
+from app.reports.renderers.tables import DETAIL_COLUMNS, Cell, Column
 from app.reports.schemas import Report
 
 BYTE_ORDER_MARK = "\ufeff"
@@ -35,10 +37,16 @@ def _field(value: Cell, t: Labels) -> str:
     return excel_text(value)
 
 
-def render_csv(report: Report, t: Labels) -> bytes:
+def render_csv_table(columns: Sequence[Column], lines: Sequence[Any], t: Labels) -> bytes:
+    """A row of headings, then a row per line."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([t(column.heading) for column in DETAIL_COLUMNS])
-    for line in report.assignments:
-        writer.writerow([_field(column.value(line, t), t) for column in DETAIL_COLUMNS])
+    writer.writerow([t(column.heading) for column in columns])
+    for line in lines:
+        writer.writerow([_field(column.value(line, t), t) for column in columns])
     return (BYTE_ORDER_MARK + buffer.getvalue()).encode("utf-8")
+
+
+def render_csv(report: Report, t: Labels) -> bytes:
+    """One row per assignment of the report."""
+    return render_csv_table(DETAIL_COLUMNS, report.assignments, t)

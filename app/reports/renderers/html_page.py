@@ -13,8 +13,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from app.reports.links import report_links
 from app.reports.renderers.charts import deadline_timeline, owner_chart, status_chart
 from app.reports.renderers.labels import Labels
-from app.reports.renderers.tables import Cell, change_value, columns, summary_sections
-from app.reports.schemas import PeriodRead, Report, ReportResponse
+from app.reports.renderers.tables import UNEXECUTED_COLUMNS, Cell, change_value, columns, summary_sections
+from app.reports.schemas import Format, PeriodRead, Report, ReportResponse, UnexecutedList
 
 _environment = Environment(
     loader=PackageLoader("app.reports", "templates"),
@@ -29,6 +29,15 @@ PAGE_COLUMNS = columns(
     "reference", "title", "owner", "deadline_latest", "status", "progress", "assessment",
     "traffic_light", "overdue", "updated_in_period", "comment", "changes",
 )  # fmt: skip
+
+
+# The oldest decisions not carried out, as the dashboard lists them.
+DASHBOARD_UNEXECUTED = tuple(
+    column
+    for column in UNEXECUTED_COLUMNS
+    if column.heading
+    in ("reference", "title", "decided_by", "decision_date", "days_since_decision", "owner", "status")
+)
 
 
 def _cell_text(t: Labels) -> Any:
@@ -74,5 +83,32 @@ def render_report_page(report: ReportResponse, t: Labels, today: date) -> bytes:
     return _render("report.html", report, t, today, links=links)
 
 
-def render_dashboard(report: Report, periods: list[PeriodRead], t: Labels, today: date) -> bytes:
-    return _render("dashboard.html", report, t, today, periods=periods)
+def render_dashboard(
+    report: Report, periods: list[PeriodRead], t: Labels, today: date, **context: Any
+) -> bytes:
+    return _render(
+        "dashboard.html",
+        report,
+        t,
+        today,
+        periods=periods,
+        unexecuted_columns=DASHBOARD_UNEXECUTED,
+        **context,
+    )
+
+
+def render_unexecuted_page(listing: UnexecutedList, t: Labels, links: dict[Format, str]) -> bytes:
+    filters = listing.filters.model_dump(exclude_none=True, exclude={"as_of"})
+    filters_text = ", ".join(f"{t(name)}: {value}" for name, value in filters.items())
+    return (
+        _environment.get_template("unexecuted.html")
+        .render(
+            listing=listing,
+            t=t,
+            cell=_cell_text(t),
+            columns=UNEXECUTED_COLUMNS,
+            links=links,
+            filters_text=filters_text,
+        )
+        .encode("utf-8")
+    )

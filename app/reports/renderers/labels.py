@@ -9,8 +9,9 @@ from enum import StrEnum
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from app.assignments.vocabulary import LABELS
+from app.assignments.vocabulary import LABELS, LinkKind
 from app.documents.models import Origin
+from app.documents.schemas import DecisionRef, DocumentRef
 from app.reports.schemas import NO_ASSESSMENT, Lang, PeriodRef
 
 REPORT_LABELS: dict[str, dict[str, str]] = {
@@ -87,7 +88,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "default_filters": "Antagna uppdrag, alla ansvariga, mål och typer",
         "status_chart": "Statusfördelning",
         "owner_chart": "Uppdrag per ansvarig",
-        "timeline_chart": "Tidslinje för slutdatum under planperioden",
+        "timeline_chart": "Tidslinje för slutdatum",
         "other": "Övriga",
         "today": "Idag",
         "plan_period": "Planperiod",
@@ -108,6 +109,38 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "other_formats": "Andra format",
         "sheet_summary": "Sammanfattning",
         "sheet_detail": "Uppdrag",
+        "all_documents": "Samtliga beslut och underlag",
+        "decision": "Beslut",
+        "decided_by": "Beslutande organ",
+        "decision_date": "Beslutsdatum",
+        "diarienummer": "Diarienummer",
+        "paragraph": "Paragraf",
+        "links": "Kopplingar",
+        "by_document": "Per beslut eller underlag",
+        "no_document": "Utan underlag",
+        "unexecuted": "Beslut som inte har verkställts",
+        "unexecuted_lead": (
+            "Antagna uppdrag som inte är genomförda, avslutade eller utgångna, äldsta beslut först"
+        ),
+        "unexecuted_count": "{count} uppdrag har ännu inte verkställts",
+        "unexecuted_oldest": "Äldsta ej verkställda uppdrag",
+        "days_since_decision": "Dagar sedan beslut",
+        "days_since_update": "Dagar sedan senaste rapport",
+        "last_update": "Senaste rapport",
+        "never": "Aldrig",
+        "shows_current": "Visar {period}, den innevarande perioden.",
+        "shows_latest": (
+            "Visar {period}: inga uppdrag är aktuella i innevarande period, "
+            "så den senaste perioden med uppdrag visas."
+        ),
+        "shows_chosen": "Visar {period}, som du har valt.",
+        "shows_empty": "Visar {period}, den innevarande perioden. Det finns inga uppdrag att följa upp.",
+        "choose_period": "Välj år och period",
+        "year": "År",
+        "show": "Visa",
+        "all": "Alla",
+        "see_all": "Se hela listan",
+        "decided_before": "Beslutat före",
     },
     "en": {
         "reference": "Reference",
@@ -182,7 +215,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "default_filters": "Adopted assignments, all owners, goals and kinds",
         "status_chart": "Status distribution",
         "owner_chart": "Assignments per owner",
-        "timeline_chart": "Timeline of deadlines across the plan period",
+        "timeline_chart": "Timeline of deadlines",
         "other": "Other",
         "today": "Today",
         "plan_period": "Plan period",
@@ -203,6 +236,61 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "other_formats": "Other formats",
         "sheet_summary": "Summary",
         "sheet_detail": "Assignments",
+        "all_documents": "All decisions and documents",
+        "decision": "Decision",
+        "decided_by": "Decided by",
+        "decision_date": "Decision date",
+        "diarienummer": "Case number",
+        "paragraph": "Paragraph",
+        "links": "Links",
+        "by_document": "By decision or document",
+        "no_document": "Without a document",
+        "unexecuted": "Decisions not carried out",
+        "unexecuted_lead": "Adopted assignments not completed, closed or cancelled, oldest decision first",
+        "unexecuted_count": "{count} assignments have not been carried out yet",
+        "unexecuted_oldest": "Oldest assignments not carried out",
+        "days_since_decision": "Days since decision",
+        "days_since_update": "Days since last report",
+        "last_update": "Last report",
+        "never": "Never",
+        "shows_current": "Showing {period}, the current period.",
+        "shows_latest": (
+            "Showing {period}: no assignment is live in the current period, "
+            "so the latest period with assignments is shown."
+        ),
+        "shows_chosen": "Showing {period}, as chosen.",
+        "shows_empty": "Showing {period}, the current period. There are no assignments to follow up.",
+        "choose_period": "Choose year and period",
+        "year": "Year",
+        "show": "Show",
+        "all": "All",
+        "see_all": "See the whole list",
+        "decided_before": "Decided before",
+    },
+}
+
+# How a link reads from each end: "Fortsätter KS-2015-012" on the later one, "Fortsätts av KS-2016-004"
+# on the earlier.
+LINK_LABELS: dict[str, dict[tuple[str, str], str]] = {
+    "sv": {
+        (LinkKind.CONTINUES, "outgoing"): "Fortsätter",
+        (LinkKind.CONTINUES, "incoming"): "Fortsätts av",
+        (LinkKind.REPLACES, "outgoing"): "Ersätter",
+        (LinkKind.REPLACES, "incoming"): "Ersätts av",
+        (LinkKind.SPLIT_INTO, "outgoing"): "Delat i",
+        (LinkKind.SPLIT_INTO, "incoming"): "Delat från",
+        (LinkKind.MERGED_INTO, "outgoing"): "Sammanslaget i",
+        (LinkKind.MERGED_INTO, "incoming"): "Sammanslaget från",
+    },
+    "en": {
+        (LinkKind.CONTINUES, "outgoing"): "Continues",
+        (LinkKind.CONTINUES, "incoming"): "Continued by",
+        (LinkKind.REPLACES, "outgoing"): "Replaces",
+        (LinkKind.REPLACES, "incoming"): "Replaced by",
+        (LinkKind.SPLIT_INTO, "outgoing"): "Split into",
+        (LinkKind.SPLIT_INTO, "incoming"): "Split from",
+        (LinkKind.MERGED_INTO, "outgoing"): "Merged into",
+        (LinkKind.MERGED_INTO, "incoming"): "Merged from",
     },
 }
 
@@ -248,9 +336,12 @@ class Labels:
     def yes_no(self, flag: bool) -> str:
         return self("yes") if flag else self("no")
 
+    def period_label(self, period: PeriodRef) -> str:
+        """The report's name in the calendar, e.g. "Tertialrapport 1"."""
+        return period.name_sv if self.lang == "sv" else period.name_en
+
     def period_name(self, period: PeriodRef) -> str:
-        name = period.name_sv if self.lang == "sv" else period.name_en
-        return f"{name} {period.year}"
+        return f"{self.period_label(period)} {period.year}"
 
     def moment(self, instant: datetime) -> str:
         """A timestamp in the service's time zone, to the minute."""
@@ -258,3 +349,23 @@ class Labels:
 
     def day(self, day: date | None) -> str:
         return day.isoformat() if day else self("none")
+
+    def decision(self, decision: DecisionRef | None) -> str | None:
+        """The decision behind an assignment in one line: body, date, §, dnr, and the document's title."""
+        if decision is None:
+            return None
+        decided = decision.decision_date or decision.document_date
+        parts = [
+            decision.decided_by.name if decision.decided_by else None,
+            decided.isoformat(),
+            decision.paragraph,
+            f"dnr {decision.diarienummer}" if decision.diarienummer else None,
+        ]
+        return f"{', '.join(part for part in parts if part)}: {decision.title}"
+
+    def link(self, kind: str, direction: str, reference: str) -> str:
+        return f"{LINK_LABELS[self.lang][(kind, direction)]} {reference}"
+
+    def subject(self, document: DocumentRef | None) -> str:
+        """What a report covers: the document filtered on, else every decision and document."""
+        return document.title if document else self("all_documents")

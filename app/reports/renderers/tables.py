@@ -19,8 +19,10 @@ Cell = str | int | float | Decimal | date | datetime | None
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a table of lines (report lines, or the lines of the unexecuted list)."""
+
     heading: str
-    value: Callable[[ReportLine, Labels], Cell]
+    value: Callable[[Any, Labels], Cell]
 
 
 def change_value(name: str, value: Any, t: Labels) -> str:
@@ -38,6 +40,11 @@ def change_value(name: str, value: Any, t: Labels) -> str:
 
 def _change_text(name: str, change: FieldChange, t: Labels) -> str:
     return f"{t(name)}: {change_value(name, change.old, t)} → {change_value(name, change.new, t)}"
+
+
+def links_text(line: ReportLine, t: Labels) -> str | None:
+    """The line's links as one line of text: "Fortsätter KS-2015-012; Ersätts av KS-2016-003"."""
+    return "; ".join(t.link(link.kind, link.direction, link.reference) for link in line.links) or None
 
 
 def changes_text(line: ReportLine, t: Labels) -> str:
@@ -71,6 +78,31 @@ DETAIL_COLUMNS = (
     Column("comment", lambda line, t: line.comment),
     Column("commented_on", lambda line, t: line.commented_on),
     Column("changes", changes_text),
+    Column("decision", lambda line, t: t.decision(line.decision)),
+    Column("links", lambda line, t: links_text(line, t)),
+)
+
+
+UNEXECUTED_COLUMNS = (
+    Column("reference", lambda line, t: line.reference),
+    Column("title", lambda line, t: line.title),
+    Column(
+        "decided_by",
+        lambda line, t: line.decision.decided_by.name if line.decision and line.decision.decided_by else None,
+    ),
+    Column("decision_date", lambda line, t: line.decided_on),
+    Column("paragraph", lambda line, t: line.decision.paragraph if line.decision else None),
+    Column("diarienummer", lambda line, t: line.decision.diarienummer if line.decision else None),
+    Column("document", lambda line, t: line.decision.title if line.decision else t("no_document")),
+    Column("days_since_decision", lambda line, t: line.days_since_decision),
+    Column("last_update", lambda line, t: line.last_update),
+    Column("days_since_update", lambda line, t: line.days_since_update),
+    Column("owner", lambda line, t: line.owner.name),
+    Column("executor", lambda line, t: line.executor.name if line.executor else None),
+    Column("status", lambda line, t: t.value(line.status)),
+    Column("progress", lambda line, t: line.progress),
+    Column("deadline_latest", lambda line, t: line.deadline.latest),
+    Column("overdue", lambda line, t: t.yes_no(line.overdue)),
 )
 
 
@@ -153,6 +185,22 @@ def summary_sections(report: Report, t: Labels) -> list[Section]:
                     ]
                 )
                 for item in summary.by_goal
+            ],
+        ),
+        Section(
+            t("by_document"),
+            [t("document"), *tally_headings],
+            [
+                SectionRow(
+                    [
+                        item.document.title if item.document else t("no_document"),
+                        item.assignments,
+                        item.reported,
+                        item.completed,
+                        item.overdue,
+                    ]
+                )
+                for item in summary.by_document
             ],
         ),
         Section(

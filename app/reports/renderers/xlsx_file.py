@@ -2,7 +2,9 @@
 frozen, filters on and columns sized to their content."""
 
 import io
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell as SheetCell
@@ -12,7 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.reports.renderers.labels import Labels
-from app.reports.renderers.tables import DETAIL_COLUMNS, Cell, Section, summary_sections
+from app.reports.renderers.tables import DETAIL_COLUMNS, Cell, Column, Section, summary_sections
 from app.reports.schemas import Report
 
 BOLD = Font(bold=True)
@@ -69,7 +71,7 @@ def _write_section(sheet: Worksheet, row: int, section: Section, t: Labels) -> i
 
 def _write_summary(sheet: Worksheet, report: Report, t: Labels) -> None:
     title = t.period_name(report.period) if report.period else t("dashboard_lead")
-    _put(sheet, 1, 1, f"{title} – {report.document.title}", t).font = TITLE
+    _put(sheet, 1, 1, f"{title} – {t.subject(report.document)}", t).font = TITLE
     facts: list[tuple[str, Cell]] = [
         ("cutoff", report.as_of),
         ("previous_cutoff", report.previous_cutoff),
@@ -85,13 +87,18 @@ def _write_summary(sheet: Worksheet, report: Report, t: Labels) -> None:
     _size_columns(sheet)
 
 
-def _write_detail(sheet: Worksheet, report: Report, t: Labels) -> None:
-    _write_header(sheet, 1, [t(column.heading) for column in DETAIL_COLUMNS], t)
-    for row, line in enumerate(report.assignments, start=2):
-        for column, definition in enumerate(DETAIL_COLUMNS, start=1):
+def _write_lines(
+    sheet: Worksheet, first_row: int, columns: Sequence[Column], lines: Sequence[Any], t: Labels
+) -> None:
+    """A header row at `first_row` (frozen, with filters), then a row per line."""
+    _write_header(sheet, first_row, [t(column.heading) for column in columns], t)
+    for row, line in enumerate(lines, start=first_row + 1):
+        for column, definition in enumerate(columns, start=1):
             _put(sheet, row, column, definition.value(line, t), t)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    sheet.freeze_panes = f"A{first_row + 1}"
+    sheet.auto_filter.ref = (
+        f"A{first_row}:{get_column_letter(len(columns))}{max(first_row, first_row + len(lines))}"
+    )
     _size_columns(sheet)
 
 
@@ -101,7 +108,27 @@ def render_xlsx(report: Report, t: Labels) -> bytes:
     assert summary is not None  # a new workbook has one sheet
     summary.title = t("sheet_summary")
     _write_summary(summary, report, t)
-    _write_detail(book.create_sheet(t("sheet_detail")), report, t)
+    _write_lines(book.create_sheet(t("sheet_detail")), 1, DETAIL_COLUMNS, report.assignments, t)
+    return _saved(book)
+
+
+def _saved(book: Workbook) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def render_xlsx_list(
+    title: str, facts: list[tuple[str, Cell]], columns: Sequence[Column], lines: Sequence[Any], t: Labels
+) -> bytes:
+    """One sheet: a title, a few facts (heading, value), then a table of the lines."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook has one sheet
+    sheet.title = t("sheet_detail")
+    _put(sheet, 1, 1, title, t).font = TITLE
+    for row, (key, value) in enumerate(facts, start=2):
+        _put(sheet, row, 1, t(key), t).font = BOLD
+        _put(sheet, row, 2, value, t)
+    _write_lines(sheet, len(facts) + 3, columns, lines, t)
+    return _saved(book)

@@ -1,0 +1,37 @@
+"""How reports name what their lines refer to, loaded once per report: units (as they were on the
+cut-off day: a unit that had ceased is shown as its successor), goals, the decisions behind
+assignments, and the links between assignments."""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.assignments.links import link_summaries
+from app.documents.models import Goal
+from app.documents.schemas import DecisionRef, DocumentRef, GoalRef
+from app.documents.service import list_documents, list_goals
+from app.org.models import OrgUnit
+from app.org.schemas import UnitRef
+from app.org.service import list_units, unit_on
+
+
+class Names:
+    """As models (for summaries) and as the plain dicts that lines hold."""
+
+    def __init__(self, session: Session, day: date) -> None:
+        self.units: list[OrgUnit] = list(list_units(session))
+        self.unit_refs = {unit.id: UnitRef.model_validate(unit) for unit in self.units}
+        unit_values = {unit_id: ref.model_dump() for unit_id, ref in self.unit_refs.items()}
+        # Each unit's id as reports on `day` count it, and its name as lines show it then.
+        self.unit_on_day = {unit.id: unit_on(unit, day).id for unit in self.units}
+        self.unit_values = {unit_id: unit_values[self.unit_on_day[unit_id]] for unit_id in unit_values}
+        self.goals: list[Goal] = list(list_goals(session))
+        self.goal_refs = {goal.id: GoalRef.model_validate(goal) for goal in self.goals}
+        self.goal_values = {goal_id: ref.model_dump() for goal_id, ref in self.goal_refs.items()}
+        documents = list_documents(session)
+        self.document_refs = {document.id: DocumentRef.model_validate(document) for document in documents}
+        self.decision_values: dict[int, dict[str, Any]] = {
+            document.id: DecisionRef.model_validate(document).model_dump() for document in documents
+        }
+        self.links = link_summaries(session)
