@@ -214,18 +214,30 @@ def latest_comment(day: date, dialect: str) -> LatestComment:
     )
 
 
-def started_by(day: date, day_end: datetime) -> ColumnElement[bool]:
-    """The assignment existed by the end of `day`: from its document's decision (its decision date
-    where recorded, else the document's date), else from its creation.
-
-    `day_end` is the first instant after `day` in the service's time zone.
-    """
-    decided_on = func.coalesce(SourceDocument.decision_date, SourceDocument.document_date)
-    documents_by_then = select(SourceDocument.id).where(decided_on <= day)
+def _existing_by(
+    document_start: SQLColumnExpression[Any], day: date, day_end: datetime
+) -> ColumnElement[bool]:
+    documents_by_then = select(SourceDocument.id).where(document_start <= day)
     return or_(
         Assignment.document_id.in_(documents_by_then),
         and_(Assignment.document_id.is_(None), Assignment.created_at < day_end),
     )
+
+
+def decided_by_day(day: date, day_end: datetime) -> ColumnElement[bool]:
+    """The assignment was in the register by the end of `day`: its document had been decided (its
+    decision date where recorded, else the document's date), else it had been created.
+
+    `day_end` is the first instant after `day` in the service's time zone.
+    """
+    decided_on = func.coalesce(SourceDocument.decision_date, SourceDocument.document_date)
+    return _existing_by(decided_on, day, day_end)
+
+
+def followed_up_by(day: date, day_end: datetime) -> ColumnElement[bool]:
+    """The assignment was followed up (in reports) by the end of `day`: from its document's start,
+    the later of its decision and its plan's first day, else from its creation."""
+    return _existing_by(SourceDocument.starts_on, day, day_end)
 
 
 def archived_by(day_end: datetime) -> ColumnElement[bool]:

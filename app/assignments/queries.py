@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.assignments.as_of import CURRENT_STATE, StateColumns, archived_by, started_by, state_on
+from app.assignments.as_of import CURRENT_STATE, StateColumns, archived_by, decided_by_day, state_on
 from app.assignments.models import Assignment, AssignmentTag
 from app.assignments.schemas import AssignmentFilters
 from app.assignments.vocabulary import FINISHED_STATUSES
@@ -80,7 +80,7 @@ def _register_on(
         return query, CURRENT_STATE
     end = day_end(filters.as_of, timezone)
     as_of = state_on(filters.as_of, session.get_bind().dialect.name)
-    query = as_of.join_to(select(Assignment)).where(started_by(filters.as_of, end))
+    query = as_of.join_to(select(Assignment)).where(decided_by_day(filters.as_of, end))
     if not filters.include_archived:
         query = query.where(~archived_by(end))
     return query, as_of.state

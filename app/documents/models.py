@@ -57,6 +57,8 @@ class SourceDocument(Base):
     full_text: Mapped[str] = mapped_column(Text, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # The first day its assignments are followed up (`follow_up_start`); kept by `update_follow_up_start`.
+    starts_on: Mapped[date] = mapped_column(Date, index=True)
 
     issuer: Mapped[OrgUnit | None] = relationship(foreign_keys=[issuer_id], lazy="selectin")
     decided_by: Mapped[OrgUnit | None] = relationship(foreign_keys=[decided_by_id], lazy="selectin")
@@ -65,6 +67,12 @@ class SourceDocument(Base):
     def decided_on(self) -> date:
         """The day the decision took effect: its decision date where recorded, else the document's date."""
         return self.decision_date or self.document_date
+
+    def update_follow_up_start(self) -> None:
+        """Its assignments are followed up from the later of its decision and the first day of its
+        plan period: a budget for 2016 decided in November 2015 is not in the reports of 2015."""
+        plan_start = date(self.plan_start_year, 1, 1) if self.plan_start_year else self.decided_on
+        self.starts_on = max(self.decided_on, plan_start)
 
     @property
     def plan_period(self) -> dict[str, int] | None:

@@ -217,6 +217,7 @@ def register_document(session: Session, *, data: DocumentCreate, actor: Principa
         full_text=data.full_text,
         version=1,
     )
+    document.update_follow_up_start()
     session.add(document)
     session.flush()
     _record_revision(session, document, "registered", _diff({}, _snapshot(document)), actor)
@@ -274,6 +275,7 @@ def update_document(
     _check_version(document, expected_version)
     before = _snapshot(document)
     _apply_update(session, document, data)
+    document.update_follow_up_start()
     session.flush()
     changes = _diff(before, _snapshot(document))
     if changes:

@@ -27,8 +27,8 @@ from app.assignments.as_of import (
     AsOfState,
     LatestComment,
     archived_by,
+    followed_up_by,
     latest_comment,
-    started_by,
     state_on,
     states_on_two_days,
 )
@@ -130,7 +130,7 @@ def _in_report(
     previous_end = day_end(window.previous_cutoff, timezone)
     finished = [status.value for status in FINISHED_STATUSES]
     return [
-        started_by(window.cutoff, cutoff_end),
+        followed_up_by(window.cutoff, cutoff_end),
         ~archived_by(previous_end),
         status_at_year_start.not_in(finished),
         *clauses,
@@ -190,7 +190,7 @@ def lines_query(
         "previous_assessment": before.state.assessment,
         "previous_traffic_light": before.state.traffic_light,
         "commented_on": comment.effective_date,
-        "existed_before": started_by(window.previous_cutoff, day_end(window.previous_cutoff, timezone)),
+        "existed_before": followed_up_by(window.previous_cutoff, day_end(window.previous_cutoff, timezone)),
         "archived_at": Assignment.archived_at,
         "archived": archived_by(day_end(window.cutoff, timezone)),
     }

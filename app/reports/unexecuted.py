@@ -14,7 +14,7 @@ from pydantic_core import to_json
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.assignments.as_of import archived_by, started_by, state_on
+from app.assignments.as_of import archived_by, decided_by_day, state_on
 from app.assignments.models import Assignment
 from app.assignments.queries import overdue_on
 from app.assignments.values import deadline_of
@@ -94,7 +94,7 @@ def unexecuted_query(
     return query.where(
         Assignment.origin == Origin.ADOPTED,
         or_(SourceDocument.id.is_(None), SourceDocument.adopted.is_(True)),
-        started_by(day, end),
+        decided_by_day(day, end),
         ~archived_by(end),
         state.state.status.not_in([status.value for status in FINISHED_STATUSES]),
         *_filter_clauses(session, filters),

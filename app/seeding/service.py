@@ -99,6 +99,7 @@ def _upsert_document(
         session.add(document)
     else:
         _set_changed(document, values)
+    document.update_follow_up_start()
     session.flush()
     return document
 

@@ -12,7 +12,7 @@ Create Date: 2026-11-30 14:00:00.000000
 """
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -40,6 +40,8 @@ documents = sa.table(
     "source_documents",
     sa.column("id", sa.Integer()),
     sa.column("document_date", sa.Date()),
+    sa.column("plan_start_year", sa.Integer()),
+    sa.column("starts_on", sa.Date()),
     sa.column("reporting_calendar", sa.JSON()),
     sa.column("kind", sa.String()),
     sa.column("adopted", sa.Boolean()),
@@ -88,6 +90,21 @@ def _create_calendar() -> None:
     op.bulk_insert(calendar, rows)
 
 
+def _fill_starts_on() -> None:
+    """Assignments are followed up from the later of their document's date and its plan's first day."""
+    connection = op.get_bind()
+    rows = connection.execute(
+        sa.select(documents.c.id, documents.c.document_date, documents.c.plan_start_year)
+    )
+    for row in rows.mappings().all():
+        plan_start = date(row["plan_start_year"], 1, 1) if row["plan_start_year"] else row["document_date"]
+        connection.execute(
+            documents.update()
+            .where(documents.c.id == row["id"])
+            .values(starts_on=max(row["document_date"], plan_start))
+        )
+
+
 def _extend_documents() -> None:
     with op.batch_alter_table("source_documents") as batch:
         batch.add_column(sa.Column("kind", sa.String(length=30), nullable=True))
@@ -97,12 +114,15 @@ def _extend_documents() -> None:
         batch.add_column(sa.Column("adopted", sa.Boolean(), nullable=True))
         batch.add_column(sa.Column("created_at", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("version", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("starts_on", sa.Date(), nullable=True))
     op.execute(
         documents.update().values(kind="budget", adopted=True, created_at=datetime.now(UTC), version=1)
     )
+    _fill_starts_on()
     with op.batch_alter_table("source_documents") as batch:
-        for name in ("kind", "adopted", "created_at", "version"):
+        for name in ("kind", "adopted", "created_at", "version", "starts_on"):
             batch.alter_column(name, nullable=False)
+        batch.create_index(op.f("ix_source_documents_starts_on"), ["starts_on"])
         batch.alter_column("key", existing_type=sa.String(length=60), nullable=True)
         batch.alter_column("plan_start_year", existing_type=sa.Integer(), nullable=True)
         batch.alter_column("plan_end_year", existing_type=sa.Integer(), nullable=True)
@@ -244,6 +264,7 @@ def downgrade() -> None:
     with op.batch_alter_table("source_documents") as batch:
         batch.drop_constraint(op.f("ck_source_documents_plan_period"), type_="check")
         batch.drop_index(op.f("ix_source_documents_decided_by_id"))
+        batch.drop_index(op.f("ix_source_documents_starts_on"))
         batch.drop_constraint(op.f("fk_source_documents_decided_by_id_org_units"), type_="foreignkey")
         batch.add_column(sa.Column("reporting_calendar", sa.JSON(), nullable=True))
         for name in (
