@@ -6,7 +6,9 @@ A link is created and removed through the API and recorded in the history of bot
 """
 
 from collections import defaultdict
-from typing import Any
+from datetime import date, datetime
+from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
@@ -18,6 +20,7 @@ from app.assignments.models import Assignment, AssignmentLink, AssignmentRevisio
 from app.assignments.queries import get_assignment
 from app.assignments.schemas import AssignmentLinkCreate, AssignmentLinkRead, LinkedAssignment
 from app.db import get_or_404, lock_rows, utcnow
+from app.documents.models import SourceDocument
 from app.documents.schemas import DecisionRef
 from app.documents.service import decision_at
 from app.errors import ConflictError, InvalidInputError, NotFoundError
@@ -159,25 +162,54 @@ def link_reads(session: Session, assignment_id: int) -> list[AssignmentLinkRead]
     ]
 
 
-def link_summaries(session: Session) -> dict[int, list[dict[str, str]]]:
-    """Every assignment's current links as a report line shows them (kind, direction, the other
-    assignment's reference), by assignment id: one query for a whole report."""
+class _LinkEnds(NamedTuple):
+    kind: str
+    source_id: int
+    source_reference: str
+    source_created_at: datetime
+    source_starts_on: date | None
+    target_id: int
+    target_reference: str
+    target_created_at: datetime
+    target_starts_on: date | None
+
+
+def _followed_up_on(starts_on: date | None, created_at: datetime, zone: ZoneInfo) -> date:
+    """The day an assignment is followed up from: its document's start, else the day it was created."""
+    return starts_on or created_at.astimezone(zone).date()
+
+
+def link_summaries(session: Session, *, day: date, zone: ZoneInfo) -> dict[int, list[dict[str, str]]]:
+    """The links of every assignment as a report of `day` shows them (kind, direction, the other
+    assignment's reference), by assignment id, in one query. A link shows where both its assignments
+    are followed up by `day`: "continued by KS-2016-004" is not in the reports of 2015."""
     source, target = aliased(Assignment), aliased(Assignment)
-    rows = session.execute(
+    source_document, target_document = aliased(SourceDocument), aliased(SourceDocument)
+    query = (
         select(
             AssignmentLink.kind,
             source.id.label("source_id"),
             source.reference.label("source_reference"),
+            source.created_at.label("source_created_at"),
+            source_document.starts_on.label("source_starts_on"),
             target.id.label("target_id"),
             target.reference.label("target_reference"),
+            target.created_at.label("target_created_at"),
+            target_document.starts_on.label("target_starts_on"),
         )
         .join(source, source.id == AssignmentLink.source_id)
         .join(target, target.id == AssignmentLink.target_id)
+        .outerjoin(source_document, source_document.id == source.document_id)
+        .outerjoin(target_document, target_document.id == target.document_id)
         .where(AssignmentLink.removed_at.is_(None))
         .order_by(AssignmentLink.created_at, AssignmentLink.id)
-    ).all()
+    )
     links: dict[int, list[dict[str, str]]] = defaultdict(list)
-    for row in rows:
+    for row in map(_LinkEnds._make, session.execute(query)):
+        source_start = _followed_up_on(row.source_starts_on, row.source_created_at, zone)
+        target_start = _followed_up_on(row.target_starts_on, row.target_created_at, zone)
+        if max(source_start, target_start) > day:
+            continue
         links[row.source_id].append(
             {"kind": row.kind, "direction": "outgoing", "reference": row.target_reference}
         )

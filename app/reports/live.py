@@ -63,7 +63,7 @@ def live_report(
 ) -> tuple[Report, LiveLines]:
     """The live report, its lines left out, and its lines in the form `keep` asks for."""
     filters = ReportFilters(**{**filters.model_dump(), "origin": filters.origins})
-    names = Names(session, window.cutoff)
+    names = Names(session, window.cutoff, timezone)
     make_line = line_maker(window, names)
     query = lines_query(session, window, filters=filters, timezone=timezone)
     references: list[str] = []

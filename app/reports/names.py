@@ -1,9 +1,10 @@
 """How reports name what their lines refer to, loaded once per report: units (as they were on the
 cut-off day: a unit that had ceased is shown as its successor), goals, the decisions behind
-assignments, and the links between assignments."""
+assignments, and the links between assignments whose both ends are followed up by the cut-off."""
 
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -19,7 +20,7 @@ from app.org.service import list_units, unit_on
 class Names:
     """As models (for summaries) and as the plain dicts that lines hold."""
 
-    def __init__(self, session: Session, day: date) -> None:
+    def __init__(self, session: Session, day: date, timezone: str) -> None:
         self.units: list[OrgUnit] = list(list_units(session))
         self.unit_refs = {unit.id: UnitRef.model_validate(unit) for unit in self.units}
         unit_values = {unit_id: ref.model_dump() for unit_id, ref in self.unit_refs.items()}
@@ -34,4 +35,4 @@ class Names:
         self.decision_values: dict[int, dict[str, Any]] = {
             document.id: DecisionRef.model_validate(document).model_dump() for document in documents
         }
-        self.links = link_summaries(session)
+        self.links = link_summaries(session, day=day, zone=ZoneInfo(timezone))

@@ -125,7 +125,7 @@ class ComparedLine(NamedTuple):
 
 def _live_compared(session: Session, window: ReportWindow, timezone: str) -> dict[str, ComparedLine]:
     """What a diff compares of each line of the live default report, with its digest, by reference."""
-    compared_of = comparer(window, Names(session, window.cutoff))
+    compared_of = comparer(window, Names(session, window.cutoff, timezone))
     lines = {}
     for row in line_rows(session, compared_query(session, window, timezone=timezone)):
         if not row.archived:  # archived by the cut-off: not a line

@@ -129,7 +129,7 @@ def _lines(
 ) -> tuple[UnexecutedList, list[dict[str, Any]]]:
     """The list without its lines, and its lines as plain data."""
     day = filters.as_of or today
-    names = Names(session, day)
+    names = Names(session, day, timezone)
     zone = ZoneInfo(timezone)
     query = unexecuted_query(session, filters=filters, day=day, timezone=timezone)
     lines = [_line(row, names, day, zone) for row in stream_as(session, query, UnexecutedRow)]
@@ -156,7 +156,7 @@ def unexecuted_json(session: Session, *, filters: UnexecutedFilters, today: date
 def unexecuted_overview(session: Session, *, today: date, timezone: str, oldest: int) -> UnexecutedList:
     """How many decisions are not carried out today, with the `oldest` of them (for the dashboard)."""
     filters = UnexecutedFilters()
-    names = Names(session, today)
+    names = Names(session, today, timezone)
     query = unexecuted_query(session, filters=filters, day=today, timezone=timezone)
     count = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     rows = stream_as(session, query.limit(oldest), UnexecutedRow)
