@@ -1,3 +1,4 @@
+import re
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
@@ -23,7 +24,7 @@ from app.assignments.schemas import (
 from app.auth.deps import ActorDep
 from app.deps import SessionDep, TimezoneDep, TodayDep
 from app.errors import InvalidInputError, problem_responses
-from app.inputs import IdPath
+from app.inputs import MAX_DB_ID, IdPath
 from app.pagination import Page
 
 router = APIRouter(prefix="/api/v1/assignments", tags=["assignments"])
@@ -70,14 +71,17 @@ def etag_for(version: int) -> str:
     return f'"{version}"'
 
 
+ETAG_PATTERN = re.compile(r'(?:W/)?"?([0-9]{1,10})"?')
+
+
 def expected_version(if_match: str | None, body_version: int | None) -> int | None:
     """The version the client last read: from If-Match (an ETag such as "3" or W/"3") or the body."""
     if if_match is None:
         return body_version
-    tag = if_match.strip().removeprefix("W/").strip('"')
-    if not tag.isdigit():
+    tag = ETAG_PATTERN.fullmatch(if_match.strip())
+    if tag is None or int(tag[1]) > MAX_DB_ID:
         raise InvalidInputError("If-Match", 'must be the ETag of the version last read, e.g. "3"')
-    return int(tag)
+    return int(tag[1])
 
 
 def _versioned_read(assignment: Assignment, today: date, response: Response) -> AssignmentRead:

@@ -9,7 +9,7 @@ from app.deps import SessionDep, TimezoneDep, TodayDep
 from app.documents import service
 from app.documents.models import Origin
 from app.documents.schemas import DocumentRead, DocumentRef, DocumentWithText, GoalRead, PlanPeriodRead
-from app.inputs import IdPath, IdQuery
+from app.inputs import IdPath, IdQuery, OffsetQuery
 from app.pagination import Page
 
 router = APIRouter(prefix="/api/v1", tags=["documents and goals"])
@@ -42,7 +42,7 @@ def document_assignments(
     today: TodayDep,
     timezone: TimezoneDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: OffsetQuery = 0,
 ) -> Page[AssignmentRead]:
     service.get_document(session, document_id)
     filters = AssignmentFilters(document=document_id, limit=limit, offset=offset)

@@ -10,7 +10,7 @@ from app.assignments.schemas import DeadlineRead, FieldChange, Target
 from app.assignments.vocabulary import Assessment, AssignmentKind, Status, TrafficLight
 from app.documents.models import Origin
 from app.documents.schemas import DocumentRef, GoalRef
-from app.inputs import StrictInput
+from app.inputs import QueryDbId, StrictInput
 from app.org.schemas import UnitRef
 
 
@@ -32,7 +32,7 @@ class ReportFilters(StrictInput):
     """Which assignments a report covers. Without filters it is the default report, the one published."""
 
     owner: str | None = Field(default=None, description="Owner unit id or key; includes its sub-units.")
-    goal: int | None = None
+    goal: QueryDbId | None = None
     origin: list[Origin] = Field(
         default_factory=list, description="Origins to include; adopted commitments only when left out."
     )
