@@ -160,18 +160,22 @@ def empty_database(
     return require_postgres(postgres_databases).create("empty")
 
 
-@pytest.fixture
-def seeded_database(empty_database: str) -> str:
-    """A new database on each backend, migrated and loaded with the real seeds (for server processes)."""
-    settings = Settings(database_url=empty_database)
-    upgrade_to_head(settings)
-    engine = make_engine(empty_database)
+def migrate_and_seed(database_url: str) -> str:
+    """Migrate an empty database and load the real seeds into it; returns its URL."""
+    upgrade_to_head(Settings(database_url=database_url))
+    engine = make_engine(database_url)
     try:
         with make_session_factory(engine)() as db_session:
             load_seeds(db_session, SEEDS / "org_units.yaml", SEEDS / "budget_2015_ks.yaml")
     finally:
         engine.dispose()
-    return empty_database
+    return database_url
+
+
+@pytest.fixture
+def seeded_database(empty_database: str) -> str:
+    """A new database on each backend, migrated and loaded with the real seeds (for server processes)."""
+    return migrate_and_seed(empty_database)
 
 
 def admin_token(database_url: str) -> str:
