@@ -8,6 +8,10 @@ fraction of a second, and a worker counts as hung only after WORKER_TIMEOUT_SECO
 Each worker makes its own app, engine and connection pool after the fork (no connection crosses a fork).
 """
 
+import os
+import signal
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +23,22 @@ GRACEFUL_TIMEOUT_SECONDS = 30
 KEEPALIVE_SECONDS = 5
 # Heartbeat files on a memory file system where there is one (a disk-backed /tmp can stall them).
 SHARED_MEMORY = Path("/dev/shm")
+MASTER_CHECK_SECONDS = 1.0
+
+
+def _end_with_the_master(worker: Any) -> None:
+    """Stop the worker (gracefully) once its master is gone.
+
+    A master killed with SIGKILL cannot stop its workers, and uvicorn's worker class does not notice
+    on its own: they would go on serving as orphans, holding the port against a restarted server.
+    """
+
+    def watch() -> None:
+        while os.getppid() == worker.ppid:
+            time.sleep(MASTER_CHECK_SECONDS)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="master-watch", daemon=True).start()
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hints
@@ -54,6 +74,7 @@ def serve(*, host: str, port: int, workers: int, log_level: str) -> None:
         "accesslog": None,  # the service logs each request itself, as JSON with its request id
         "proc_name": "uppdrag",
         "control_socket_disable": True,  # no runtime control through a socket in the user's home
+        "post_worker_init": _end_with_the_master,
     }
     if SHARED_MEMORY.is_dir():
         options["worker_tmp_dir"] = str(SHARED_MEMORY)

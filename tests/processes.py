@@ -150,10 +150,15 @@ def start_server(
 
 @contextmanager
 def serving(
-    settings: Mapping[str, str], *, cwd: Path, workers: int = 1, executable: Path = UPPDRAG
+    settings: Mapping[str, str],
+    *,
+    cwd: Path,
+    workers: int = 1,
+    executable: Path = UPPDRAG,
+    port: int | None = None,
 ) -> Iterator[ServerProcess]:
     """A server that is ready to serve; stopped (or killed) at the end."""
-    server = start_server(settings, cwd=cwd, workers=workers, executable=executable)
+    server = start_server(settings, cwd=cwd, workers=workers, executable=executable, port=port)
     try:
         server.wait_until_serving(workers=workers)
         yield server

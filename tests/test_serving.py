@@ -15,8 +15,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.conftest import admin_token
-from tests.processes import ServerProcess, is_running, serving
+from tests.conftest import admin_token, migrate_and_seed
+from tests.processes import ServerProcess, is_running, serving, start_server
 
 WORKERS = 3
 BUSY_SECONDS = 20
@@ -85,3 +85,23 @@ def test_workers_share_the_work_and_a_killed_worker_is_replaced(seeded_database:
     log = server.log.read_text()
     assert log.count("Booting worker") == WORKERS + 1  # no worker was killed as hung while starting
     assert "WORKER TIMEOUT" not in log
+
+
+def test_workers_end_when_their_master_is_killed(tmp_path: Path) -> None:
+    """Orphaned workers would go on holding the port against a restarted server."""
+    settings = {"DATABASE_URL": migrate_and_seed(f"sqlite:///{tmp_path / 'uppdrag.db'}")}
+    server = start_server(settings, cwd=tmp_path, workers=2)
+    server.wait_until_serving(workers=2)
+    workers = server.workers
+    os.kill(server.process.pid, signal.SIGKILL)
+    server.process.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    try:
+        while any(is_running(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not any(is_running(pid) for pid in workers)
+    finally:
+        server.kill_all()  # whatever is left of its process group
+    port = int(server.base_url.rsplit(":", 1)[1])
+    with serving(settings, cwd=tmp_path, workers=1, port=port) as restarted:  # the port is free again
+        assert httpx.get(f"{restarted.base_url}/readyz", timeout=30).status_code == 200
