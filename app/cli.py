@@ -1,4 +1,9 @@
-"""The `uppdrag` command: migrate, seed, serve, run the webhook worker, manage tokens."""
+"""The `uppdrag` command: migrate, seed, serve, run the webhook worker, manage tokens.
+
+An operator's mistake (a bad setting, an unreachable or unmigrated database, a broken seed file, a bad
+option) ends with one line on stderr and a non-zero exit status, never a traceback. The commands import
+what they need when they run, so that `--help` and such mistakes answer at once.
+"""
 
 import argparse
 import sys
@@ -6,41 +11,100 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
-import uvicorn
-from sqlalchemy.orm import Session
+from pydantic import ValidationError
 
 from app.access import Role
-from app.auth.models import TokenKind
-from app.auth.service import create_token, list_tokens, revoke_token
-from app.db import make_engine, make_session_factory, unit_of_work, utcnow
-from app.errors import ProblemError
-from app.logs import configure_logging
-from app.schema_migrations import upgrade_to_head
-from app.seeding.service import load_seeds
-from app.settings import get_settings
-from app.worker import run_worker
+from app.auth.models import MAX_TOKEN_LIFETIME_DAYS, TokenKind
+from app.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+EXIT_OPERATOR_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+ENVIRONMENT_HELP = """\
+settings come from the environment (or a .env file in the working directory):
+  DATABASE_URL   the database (default: sqlite:///var/uppdrag.db, relative to the working directory;
+                 production: postgresql+psycopg://user:password@host:5432/db)
+  TIMEZONE       what "today" is (default: Europe/Stockholm)
+  SEED_FILE, ORG_UNITS_FILE, LOG_LEVEL, PUBLIC_READ, ... (see docs/operations.md)
+"""
 
 
-def migrate(_args: argparse.Namespace) -> None:
-    upgrade_to_head(get_settings())
-    print("database migrated to head")
+class OperatorError(Exception):
+    """Something the operator can fix, said in one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes are one line too (argparse prints the whole usage by default)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ValidationError as error:
+        problems = [
+            f"{'.'.join(str(part) for part in item['loc']).upper()}: "
+            f"{item['msg'].removeprefix('Value error, ')}"
+            for item in error.errors()
+        ]
+        raise OperatorError("invalid setting " + "; ".join(problems)) from None
 
 
 @contextmanager
-def _session() -> Iterator[Session]:
-    """A unit of work for one command: committed when the command succeeds."""
-    engine = make_engine(get_settings().database_url)
+def _ready_database(settings: Settings, pool_size: int = 1) -> Iterator["Engine"]:
+    """An engine on a database that is reachable and migrated to this version's head."""
+    from app.db import make_engine
+    from app.schema_migrations import DatabaseNotReadyError, ensure_ready
+
+    engine = make_engine(settings.database_url, pool_size)
     try:
-        with unit_of_work(make_session_factory(engine)) as session:
-            yield session
+        ensure_ready(engine, settings)
+        yield engine
+    except DatabaseNotReadyError as error:
+        raise OperatorError(str(error)) from None
     finally:
         engine.dispose()
 
 
+@contextmanager
+def _session(settings: Settings) -> Iterator["Session"]:
+    """A unit of work for one command, on a ready database: committed when the command succeeds."""
+    from app.db import make_session_factory, unit_of_work
+
+    with _ready_database(settings) as engine, unit_of_work(make_session_factory(engine)) as session:
+        yield session
+
+
+def migrate(_args: argparse.Namespace) -> None:
+    from alembic.util import CommandError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.schema_migrations import display_url, reason, upgrade_to_head
+
+    settings = _settings()
+    try:
+        upgrade_to_head(settings)
+    except (SQLAlchemyError, CommandError) as error:
+        raise OperatorError(
+            f"cannot migrate the database at {display_url(settings.database_url)}: {reason(error)}"
+        ) from None
+    print("database migrated to head")
+
+
 def seed(args: argparse.Namespace) -> None:
-    settings = get_settings()
-    with _session() as session:
+    from app.seeding.service import load_seeds
+
+    settings = _settings()
+    with _session(settings) as session:
         report = load_seeds(
             session,
             units_file=args.units or settings.org_units_file,
@@ -50,26 +114,24 @@ def seed(args: argparse.Namespace) -> None:
 
 
 def token_create(args: argparse.Namespace) -> None:
-    expires_at = utcnow() + timedelta(days=args.expires_in_days) if args.expires_in_days else None
+    from app.auth.service import create_token
+    from app.db import utcnow
+
+    days = args.expires_in_days
+    expires_at = utcnow() + timedelta(days=days) if days is not None else None
     kind = TokenKind.FEED if args.feed else TokenKind.API
-    with _session() as session:
-        try:
-            token, secret = create_token(
-                session,
-                name=args.name,
-                role=Role(args.role),
-                kind=kind,
-                unit=args.unit,
-                expires_at=expires_at,
-            )
-        except ProblemError as error:
-            raise SystemExit(f"uppdrag: {error.detail}") from error
+    with _session(_settings()) as session:
+        token, secret = create_token(
+            session, name=args.name, role=Role(args.role), kind=kind, unit=args.unit, expires_at=expires_at
+        )
     print(f"created {kind} token {token.id} ({token.role}); it is shown once, store it now:")
     print(secret)
 
 
 def token_list(_args: argparse.Namespace) -> None:
-    with _session() as session:
+    from app.auth.service import list_tokens
+
+    with _session(_settings()) as session:
         for token in list_tokens(session):
             state = "revoked" if token.revoked_at else "active"
             print(
@@ -79,80 +141,179 @@ def token_list(_args: argparse.Namespace) -> None:
 
 
 def token_revoke(args: argparse.Namespace) -> None:
-    with _session() as session:
-        try:
-            revoke_token(session, args.id)
-        except ProblemError as error:
-            raise SystemExit(f"uppdrag: {error.detail}") from error
+    from app.auth.service import revoke_token
+
+    with _session(_settings()) as session:
+        revoke_token(session, args.id)
     print(f"token {args.id} revoked")
 
 
 def serve(args: argparse.Namespace) -> None:
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=get_settings().log_level,
-        access_log=False,  # the service logs each request itself, as JSON with its request id
-        proxy_headers=True,
-    )
+    from app.serving import serve as run_server
+
+    settings = _settings()
+    with _ready_database(settings):
+        pass  # refuse to start on a database that cannot serve; each worker makes its own engine
+    run_server(host=args.host, port=args.port, workers=args.workers, log_level=settings.log_level)
 
 
 def worker(args: argparse.Namespace) -> None:
-    settings = get_settings()
+    from app.db import make_session_factory
+    from app.logs import configure_logging
+    from app.worker import run_worker
+
+    settings = _settings()
     configure_logging(settings.log_level)
-    engine = make_engine(settings.database_url, settings.database_pool_size)
+    with _ready_database(settings, settings.database_pool_size) as engine:
+        try:
+            run_worker(make_session_factory(engine), settings, once=args.once)
+        except KeyboardInterrupt:
+            print("worker stopped")
+
+
+def _positive_int(text: str, *, maximum: int, what: str) -> int:
     try:
-        run_worker(make_session_factory(engine), settings, once=args.once)
-    except KeyboardInterrupt:
-        print("worker stopped")
-    finally:
-        engine.dispose()
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a whole number") from None
+    if not 1 <= value <= maximum:
+        raise argparse.ArgumentTypeError(f"must be 1 to {maximum} {what}")
+    return value
+
+
+def _port(text: str) -> int:
+    return _positive_int(text, maximum=65535, what="(a TCP port)")
+
+
+def _workers(text: str) -> int:
+    return _positive_int(text, maximum=64, what="processes")
+
+
+def _token_days(text: str) -> int:
+    try:
+        return _positive_int(text, maximum=MAX_TOKEN_LIFETIME_DAYS, what="days")
+    except argparse.ArgumentTypeError as error:
+        raise argparse.ArgumentTypeError(f"{error}; leave it out for a token that never expires") from None
+
+
+def _token_id(text: str) -> int:
+    return _positive_int(text, maximum=2_147_483_647, what="(a token id)")
+
+
+def _command(commands: "argparse._SubParsersAction[_Parser]", name: str, help_text: str) -> _Parser:
+    return commands.add_parser(
+        name,
+        help=help_text,
+        description=help_text,
+        epilog=ENVIRONMENT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="uppdrag", description="Uppdrag: assignment tracking.")
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("migrate", help="upgrade the database schema to the latest migration").set_defaults(
-        handler=migrate
+    parser = _Parser(
+        prog="uppdrag",
+        description="Uppdrag: assignment tracking (uppdragsuppföljning).",
+        epilog=ENVIRONMENT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    seed_parser = commands.add_parser("seed", help="load the seed files (idempotent)")
-    seed_parser.add_argument("--file", type=Path, default=None)
-    seed_parser.add_argument("--units", type=Path, default=None)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _command(
+        commands, "migrate", "upgrade the database schema to this version (once per upgrade)"
+    ).set_defaults(handler=migrate)
+
+    seed_parser = _command(
+        commands, "seed", "load the seed files (idempotent: a second load changes nothing)"
+    )
+    seed_parser.add_argument(
+        "--file",
+        type=Path,
+        metavar="PATH",
+        help="the document's seed file (default: SEED_FILE, else the bundled one)",
+    )
+    seed_parser.add_argument(
+        "--units",
+        type=Path,
+        metavar="PATH",
+        help="the organisational units' seed file (default: ORG_UNITS_FILE, else the bundled one)",
+    )
     seed_parser.set_defaults(handler=seed)
-    serve_parser = commands.add_parser("serve", help="serve the HTTP API")
-    serve_parser.add_argument("--host", default="127.0.0.1")
-    serve_parser.add_argument("--port", type=int, default=8000)
-    serve_parser.add_argument("--workers", type=int, default=1)
+
+    serve_parser = _command(commands, "serve", "serve the HTTP API and pages")
+    serve_parser.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
+    )
+    serve_parser.add_argument("--port", type=_port, default=8000, help="TCP port (default: %(default)s)")
+    serve_parser.add_argument(
+        "--workers", type=_workers, default=1, help="worker processes (default: %(default)s)"
+    )
     serve_parser.set_defaults(handler=serve)
-    worker_parser = commands.add_parser("worker", help="raise deadline events and deliver webhooks")
-    worker_parser.add_argument("--once", action="store_true", help="run one round and exit")
+
+    worker_parser = _command(commands, "worker", "raise deadline events and deliver webhooks")
+    worker_parser.add_argument(
+        "--once", action="store_true", help="run one round and exit (default: run until stopped)"
+    )
     worker_parser.set_defaults(handler=worker)
     _add_token_commands(commands)
     return parser
 
 
-def _add_token_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    token_parser = commands.add_parser("token", help="create, list and revoke API and feed tokens")
-    token_commands = token_parser.add_subparsers(dest="token_command", required=True)
-    create = token_commands.add_parser("create", help="create a token; its secret is printed once")
-    create.add_argument("--name", required=True)
-    create.add_argument("--role", required=True, choices=[role.value for role in Role])
-    create.add_argument("--unit", default=None, help="unit key or id (required for editors)")
-    create.add_argument("--expires-in-days", type=int, default=None)
-    create.add_argument("--feed", action="store_true", help="a calendar feed token (role reader)")
-    create.set_defaults(handler=token_create)
-    token_commands.add_parser("list", help="list tokens (never their secrets)").set_defaults(
-        handler=token_list
+def _add_token_commands(commands: "argparse._SubParsersAction[_Parser]") -> None:
+    token_parser = _command(commands, "token", "create, list and revoke API and feed tokens")
+    token_commands = token_parser.add_subparsers(dest="token_command", required=True, metavar="COMMAND")
+    create = _command(token_commands, "create", "create a token; its secret is printed once")
+    create.add_argument("--name", required=True, help="who or what uses it (required)")
+    create.add_argument(
+        "--role", required=True, choices=[role.value for role in Role], help="what it may do (required)"
     )
-    revoke = token_commands.add_parser("revoke", help="revoke a token by id")
-    revoke.add_argument("id", type=int)
+    create.add_argument(
+        "--unit", default=None, help="unit key or id; required for editors (default: no unit)"
+    )
+    create.add_argument(
+        "--expires-in-days",
+        type=_token_days,
+        default=None,
+        metavar="DAYS",
+        help=f"1 to {MAX_TOKEN_LIFETIME_DAYS} (default: never expires)",
+    )
+    create.add_argument(
+        "--feed", action="store_true", help="a read-only feed token for URLs (default: an API token)"
+    )
+    create.set_defaults(handler=token_create)
+    _command(token_commands, "list", "list tokens (never their secrets)").set_defaults(handler=token_list)
+    revoke = _command(token_commands, "revoke", "revoke a token by id")
+    revoke.add_argument("id", type=_token_id, help="the token's id, from `uppdrag token list`")
     revoke.set_defaults(handler=token_revoke)
+
+
+def _one_line(error: Exception) -> str | None:
+    """The line to show for an error the operator can act on; None for a fault of the program."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.errors import ProblemError
+    from app.schema_migrations import reason
+
+    if isinstance(error, OperatorError):
+        return str(error)
+    if isinstance(error, ProblemError):
+        return error.detail
+    if isinstance(error, SQLAlchemyError):
+        return f"database error: {reason(error)}"
+    if isinstance(error, OSError):
+        return " ".join(str(error).split())
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
-    args.handler(args)
+    try:
+        args.handler(args)
+    except KeyboardInterrupt:
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as error:
+        line = _one_line(error)
+        if line is None:
+            raise
+        print(f"uppdrag: {line}", file=sys.stderr)
+        sys.exit(EXIT_OPERATOR_ERROR)
     sys.exit(0)

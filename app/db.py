@@ -90,6 +90,10 @@ def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# How long to wait for PostgreSQL to answer a new connection; `?connect_timeout=N` in the URL wins.
+CONNECT_TIMEOUT_SECONDS = 10
+
+
 def make_engine(database_url: str, pool_size: int = 5) -> Engine:
     """Create an engine; for SQLite, make sure the file's folder exists and foreign keys are on."""
     url = make_url(database_url)
@@ -99,8 +103,14 @@ def make_engine(database_url: str, pool_size: int = 5) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
         return engine
+    timeout = {} if "connect_timeout" in url.query else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
     return create_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, hide_parameters=True
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        hide_parameters=True,
+        connect_args=timeout,
     )
 
 

@@ -122,6 +122,8 @@ def _field_path(location: Sequence[str | int]) -> str:
 
 async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    if any(error["type"] == "json_invalid" for error in exc.errors()):
+        return unreadable_body_response(request.url.path)
     errors = [FieldError(_field_path(error["loc"]), error["msg"]) for error in exc.errors()]
     detail = "; ".join(f"{error.field}: {error.message}" for error in errors)
     return problem_response(
@@ -146,11 +148,37 @@ async def _handle_problem(request: Request, exc: Exception) -> JSONResponse:
     return response_for(exc, request.url.path)
 
 
+# Problem types of the errors the framework raises itself (an unknown path, a method a path does not take).
+FRAMEWORK_PROBLEM_TYPES = {404: "not-found", 405: "method-not-allowed", 413: "payload-too-large"}
+UNREADABLE_BODY = "the body is not valid JSON in UTF-8"
+
+
+def unreadable_body_response(instance: str) -> JSONResponse:
+    """The answer to a body that cannot be read as JSON, whatever the reason (syntax, encoding, depth):
+    the same 422 as any other invalid body, naming the field `body`."""
+    return problem_response(
+        422,
+        f"body: {UNREADABLE_BODY}",
+        problem_type="validation-error",
+        instance=instance,
+        errors=[FieldError("body", UNREADABLE_BODY)],
+    )
+
+
+def _is_unreadable_body(exc: StarletteHTTPException) -> bool:
+    """FastAPI raises a bare 400 from the decoding error when a JSON body is not UTF-8, nests too deep or
+    holds a number too long to read; its own JSON syntax errors arrive as validation errors instead."""
+    return exc.status_code == 400 and isinstance(exc.__cause__, ValueError | RecursionError)
+
+
 async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if _is_unreadable_body(exc):
+        return unreadable_body_response(request.url.path)
     return problem_response(
         exc.status_code,
         str(exc.detail),
+        problem_type=FRAMEWORK_PROBLEM_TYPES.get(exc.status_code, "http-error"),
         instance=request.url.path,
         headers=dict(exc.headers) if exc.headers else None,
     )

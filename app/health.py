@@ -1,14 +1,15 @@
 """Liveness and readiness probes; always open."""
 
+import logging
+
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from app.errors import problem_response
-from app.schema_migrations import is_at_head
+from app.schema_migrations import DatabaseNotReadyError, ensure_ready
 
 router = APIRouter(tags=["operations"])
+logger = logging.getLogger("uppdrag.health")
 
 
 @router.get("/healthz", summary="The process is alive")
@@ -16,16 +17,17 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="The database is reachable and migrated to head")
+@router.get(
+    "/readyz",
+    summary="The database is reachable and migrated to head",
+    responses={
+        503: {"description": "Not ready: the database is unreachable or not migrated (problem+json)."}
+    },
+)
 def readyz(request: Request) -> JSONResponse:
     try:
-        with request.app.state.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-            migrated = is_at_head(request.app.state.settings, connection)
-    except SQLAlchemyError:
-        return problem_response(503, "The database is not reachable.", problem_type="not-ready")
-    if not migrated:
-        return problem_response(
-            503, "The database schema is not at the latest migration.", problem_type="not-ready"
-        )
+        ensure_ready(request.app.state.engine, request.app.state.settings)
+    except DatabaseNotReadyError as error:
+        logger.warning("not ready: %s", error)
+        return problem_response(503, error.public, problem_type="not-ready")
     return JSONResponse({"status": "ready"})

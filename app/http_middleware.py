@@ -4,12 +4,17 @@ import logging
 import re
 import time
 import uuid
+from urllib.parse import parse_qsl
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import problem_response
+from app.errors import FieldError, problem_response
 from app.logs import request_id_var
+from app.schema_migrations import reason
 
 logger = logging.getLogger("uppdrag.http")
 
@@ -27,6 +32,42 @@ HTML_CONTENT_SECURITY_POLICY = (
 )
 # The interactive API docs load their scripts from a CDN, so they keep FastAPI's defaults.
 PATHS_WITHOUT_CSP = ("/docs", "/redoc")
+
+
+# The database is away, busy or out of connections: the client may retry; the request was not at fault.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeoutError)
+RETRY_AFTER_SECONDS = 5
+
+
+def _unavailable(instance: str) -> Response:
+    return problem_response(
+        503,
+        "The database is not available; retry shortly.",
+        problem_type="database-unavailable",
+        instance=instance,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+def _parameter_with_nul(scope: Scope) -> str | None:
+    """The first query parameter whose name or value holds a NUL character, read as Starlette reads
+    them. No query parameter may: PostgreSQL cannot compare or store text with NUL in it."""
+    query = scope.get("query_string", b"").decode("latin-1")
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        if "\x00" in name or "\x00" in value:
+            return name.replace("\x00", "") or "query"
+    return None
+
+
+def _nul_refusal(parameter: str, instance: str) -> Response:
+    message = "must not contain NUL characters"
+    return problem_response(
+        422,
+        f"{parameter}: {message}",
+        problem_type="validation-error",
+        instance=instance,
+        errors=[FieldError(parameter, message)],
+    )
 
 
 class RequestContextMiddleware:
@@ -55,16 +96,25 @@ class RequestContextMiddleware:
             await send(message)
 
         try:
+            parameter = _parameter_with_nul(scope)
             body_receive = None if self._declared_too_large(scope) else await self._buffered(receive)
-            if body_receive is None:
+            if parameter is not None:
+                await _nul_refusal(parameter, scope["path"])(scope, receive, send_with_headers)
+            elif body_receive is None:
                 response = problem_response(413, self._too_large_detail(), problem_type="payload-too-large")
                 await response(scope, receive, send_with_headers)
             else:
                 await self.app(scope, body_receive, send_with_headers)
+        except DATABASE_UNAVAILABLE as error:
+            logger.warning("database unavailable: %s", reason(error), extra={"path": scope["path"]})
+            if not response_started:
+                await _unavailable(scope["path"])(scope, receive, send_with_headers)
         except Exception:
             logger.exception("unhandled error", extra={"method": scope["method"], "path": scope["path"]})
             if not response_started:
-                response = problem_response(500, "An internal error occurred.", instance=scope["path"])
+                response = problem_response(
+                    500, "An internal error occurred.", problem_type="internal-error", instance=scope["path"]
+                )
                 await response(scope, receive, send_with_headers)
         finally:
             logger.info(

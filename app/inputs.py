@@ -1,38 +1,55 @@
-"""Building blocks of input models shared by every domain: strictness, ids, required fields."""
+"""Building blocks of input models shared by every domain: strictness, ids, dates, required fields."""
 
+import re
 from collections.abc import Iterable
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
 
 MAX_DB_ID = 2_147_483_647  # the largest INTEGER key both databases store
 MAX_SEK = 9_223_372_036_854_775_807  # BIGINT
+MAX_OFFSET = MAX_DB_ID  # no list has more rows than ids; larger offsets would overflow the databases
+# Dates the service reads: wide enough for any plan, narrow enough that a day more or less never
+# overflows (date.max + 1 day does) and that a calendar client can show it.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
 
-DbId = Annotated[int, Field(ge=1, le=MAX_DB_ID)]
+# In a JSON body a number or a boolean must be one: `true` is not 1 and "5" is not 5 (Strict). Query
+# parameters arrive as text, so their ids are read from text (QueryDbId).
+DbId = Annotated[int, Strict(), Field(ge=1, le=MAX_DB_ID)]
+QueryDbId = Annotated[int, Field(ge=1, le=MAX_DB_ID)]
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description="Items to skip.")]
+CalendarDate = Annotated[
+    date, Field(ge=EARLIEST_DATE, le=LATEST_DATE, description=f"A day from {EARLIEST_DATE} to {LATEST_DATE}.")
+]
+
+# Text that neither database can store: NUL (PostgreSQL refuses it) and lone surrogates (not UTF-8).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def _contains_nul(value: Any) -> bool:
+def _contains_unstorable_text(value: Any) -> bool:
     if isinstance(value, str):
-        return "\x00" in value
+        return _UNSTORABLE.search(value) is not None
     if isinstance(value, dict):
-        return any(_contains_nul(item) for item in value.values())
+        return any(_contains_unstorable_text(item) for item in [*value.keys(), *value.values()])
     if isinstance(value, list | tuple):
-        return any(_contains_nul(item) for item in value)
+        return any(_contains_unstorable_text(item) for item in value)
     return False
 
 
 class StrictInput(BaseModel):
-    """Input models refuse unknown fields (a misspelt field is a 422, not silently ignored) and NUL
-    characters, which PostgreSQL cannot store in text."""
+    """Input models refuse unknown fields (a misspelt field is a 422, not silently ignored) and text
+    that cannot be stored: NUL characters (PostgreSQL cannot store them) and lone surrogates."""
 
     model_config = ConfigDict(extra="forbid")
 
     @model_validator(mode="before")
     @classmethod
-    def _no_nul_characters(cls, data: Any) -> Any:
-        if _contains_nul(data):
-            raise ValueError("text must not contain NUL characters")
+    def _storable_text(cls, data: Any) -> Any:
+        if _contains_unstorable_text(data):
+            raise ValueError("text must not contain NUL characters or lone surrogates")
         return data
 
 
@@ -45,3 +62,4 @@ def refuse_cleared(model: BaseModel, names: Iterable[str]) -> None:
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_DB_ID, description="A database id.")]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_DB_ID, description="A database id.")]
+OffsetQuery = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")]

@@ -18,6 +18,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname.lower(),
             "logger": record.name,
             "message": record.getMessage(),
+            "pid": record.process,  # which worker process, when several serve
         }
         request_id = request_id_var.get()
         if request_id:

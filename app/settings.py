@@ -6,8 +6,32 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from app.bundled import migrations_dir, seeds_dir
 
 DEFAULT_SQLITE_PATH = Path("var") / "uppdrag.db"
+DATABASE_URL_EXAMPLES = "sqlite:///path/to/uppdrag.db or postgresql+psycopg://user:password@host:5432/db"
+# Spellings of PostgreSQL URLs that mean the one driver the service ships with (psycopg 3).
+POSTGRESQL_DRIVER_NAMES = {"postgres", "postgresql", "postgresql+psycopg"}
+SQLITE_DRIVER_NAMES = {"sqlite", "sqlite+pysqlite"}
+
+
+def _checked_database_url(value: str) -> str:
+    """A URL the service can use: SQLite, or PostgreSQL through psycopg (postgres:// and postgresql://
+    are read as postgresql+psycopg://)."""
+    if not value.strip():
+        raise ValueError(f"empty; set it to {DATABASE_URL_EXAMPLES}")
+    try:
+        url = make_url(value.strip())
+    except ArgumentError:
+        raise ValueError(f"not a database URL; expected {DATABASE_URL_EXAMPLES}") from None
+    if url.drivername in POSTGRESQL_DRIVER_NAMES:
+        return url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    if url.drivername in SQLITE_DRIVER_NAMES:
+        return value.strip()
+    raise ValueError(f"unsupported database or driver {url.drivername!r}; use {DATABASE_URL_EXAMPLES}")
 
 
 class Settings(BaseSettings):
@@ -17,8 +41,15 @@ class Settings(BaseSettings):
 
     database_url: str = Field(
         default=f"sqlite:///{DEFAULT_SQLITE_PATH}",
-        description="SQLAlchemy URL: an SQLite file by default, postgresql+psycopg://... in production.",
+        description="SQLAlchemy URL: an SQLite file by default (relative to the working directory), "
+        "postgresql+psycopg://... in production.",
     )
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database_url(cls, value: str) -> str:
+        return _checked_database_url(value)
+
     database_pool_size: int = Field(default=5, ge=1, description="Connections per worker (PostgreSQL).")
     timezone: str = Field(
         default="Europe/Stockholm",
@@ -31,15 +62,21 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown time zone {value!r}") from error
+            raise ValueError(f"unknown time zone {value!r}; use a name such as Europe/Stockholm") from error
         return value
 
     seed_file: Path = Field(
-        default=Path("seeds") / "budget_2015_ks.yaml",
-        description="Seed data loaded by `uppdrag seed`.",
+        default_factory=lambda: seeds_dir() / "budget_2015_ks.yaml",
+        description="The document's commitments loaded by `uppdrag seed` (default: the bundled file).",
     )
-    org_units_file: Path = Field(default=Path("seeds") / "org_units.yaml")
-    alembic_ini: Path = Field(default=Path("alembic.ini"), description="Alembic configuration (migrations).")
+    org_units_file: Path = Field(
+        default_factory=lambda: seeds_dir() / "org_units.yaml",
+        description="Organisational units loaded by `uppdrag seed` (default: the bundled file).",
+    )
+    alembic_ini: Path = Field(
+        default_factory=lambda: migrations_dir() / "alembic.ini",
+        description="Alembic configuration of the migrations (default: the bundled one).",
+    )
     log_level: str = "info"
     public_read: bool = Field(
         default=False,

@@ -1,12 +1,15 @@
 """Test fixtures: every test that touches the database runs against SQLite and PostgreSQL.
 
 Each backend gets a schema made by Alembic and a real uvicorn server on loopback; rows are
-deleted after each test so that tests stay isolated. PostgreSQL comes from TEST_DATABASE_URL
-(default: the local server's `test` database). Without it a developer run skips those tests
-with the reason; under CI (CI=true) a missing PostgreSQL is an error.
+deleted after each test so that tests stay isolated. Each run makes its own PostgreSQL databases
+(`uppdrag_test_<pid>_<random>_<purpose>`) on the server named by TEST_POSTGRES_SERVER (or
+TEST_DATABASE_URL; default: the local server) and drops them at the end, so that two runs on one
+machine never touch each other. Without a reachable server a developer run skips those tests with
+the reason; under CI (CI=true) a missing PostgreSQL is an error.
 """
 
 import os
+import secrets
 import socket
 import threading
 import time
@@ -18,13 +21,13 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, make_url, text
 from sqlalchemy.orm import Session
 
 from app.access import Role
 from app.auth.models import TokenKind
 from app.auth.service import create_token
-from app.db import make_engine, make_session_factory
+from app.db import make_engine, make_session_factory, unit_of_work
 from app.main import create_app
 from app.models_registry import Base
 from app.schema_migrations import upgrade_to_head
@@ -34,7 +37,7 @@ from app.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 TEST_DATA = Path(__file__).resolve().parent / "data"
-DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+DEFAULT_PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 BACKENDS = ("sqlite", "postgresql")
 MIGRATION_DATA = {"reporting_calendar"}
 
@@ -57,6 +60,11 @@ class Backend:
                     connection.execute(table.delete())
 
 
+def postgres_server_url() -> str:
+    """A database on the server where this run may create its own (any database it can connect to)."""
+    return os.environ.get("TEST_POSTGRES_SERVER") or os.environ.get("TEST_DATABASE_URL") or DEFAULT_PG_SERVER
+
+
 def _postgres_available(url: str) -> bool:
     engine = make_engine(url)
     try:
@@ -68,31 +76,67 @@ def _postgres_available(url: str) -> bool:
         engine.dispose()
 
 
-def _reset_postgres_schema(engine: Engine) -> None:
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+class PostgresDatabases:
+    """This run's databases on the PostgreSQL server: each created on demand, all dropped at the end."""
+
+    def __init__(self, server_url: str) -> None:
+        self.server_url = make_url(server_url)
+        self.prefix = f"uppdrag_test_{os.getpid()}_{secrets.token_hex(3)}"
+        self._admin = make_engine(server_url).execution_options(isolation_level="AUTOCOMMIT")
+        self._created: list[str] = []
+
+    def create(self, purpose: str) -> str:
+        """A new empty database; returns its URL."""
+        name = f"{self.prefix}_{purpose}_{len(self._created)}"
+        with self._admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        self._created.append(name)
+        return self.server_url.set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        with self._admin.connect() as connection:
+            for name in self._created:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self._admin.engine.dispose()
+
+
+def require_postgres(databases: PostgresDatabases | None) -> PostgresDatabases:
+    """The run's PostgreSQL databases; skips the test (fails it under CI) when there is no server."""
+    if databases is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is required in CI but is not reachable at TEST_POSTGRES_SERVER")
+        pytest.skip("PostgreSQL is not reachable at TEST_POSTGRES_SERVER (set it, or start the server)")
+    return databases
+
+
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[PostgresDatabases | None]:
+    """None when no PostgreSQL server is reachable."""
+    if not _postgres_available(postgres_server_url()):
+        yield None
+        return
+    databases = PostgresDatabases(postgres_server_url())
+    yield databases
+    databases.drop_all()
 
 
 TEST_ORIGIN = "https://intranat.stockholm.se"
 
 
 def _settings_for(url: str) -> Settings:
-    return Settings(
-        database_url=url, alembic_ini=ROOT / "alembic.ini", cors_origins=[TEST_ORIGIN], log_level="warning"
-    )
+    return Settings(database_url=url, cors_origins=[TEST_ORIGIN], log_level="warning")
 
 
 @pytest.fixture(scope="session")
-def _backends(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Backend]]:
+def _backends(
+    tmp_path_factory: pytest.TempPathFactory, postgres_databases: PostgresDatabases | None
+) -> Iterator[dict[str, Backend]]:
     created: dict[str, Backend] = {}
     sqlite_url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'uppdrag.db'}"
     created["sqlite"] = Backend("sqlite", _settings_for(sqlite_url), make_engine(sqlite_url))
-    pg_url = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG_URL)
-    if _postgres_available(pg_url):
-        engine = make_engine(pg_url)
-        _reset_postgres_schema(engine)
-        created["postgresql"] = Backend("postgresql", _settings_for(pg_url), engine)
+    if postgres_databases is not None:
+        pg_url = postgres_databases.create("main")
+        created["postgresql"] = Backend("postgresql", _settings_for(pg_url), make_engine(pg_url))
     for backend in created.values():
         upgrade_to_head(backend.settings)
     yield created
@@ -104,13 +148,51 @@ def _backends(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Ba
 def backend(request: pytest.FixtureRequest, _backends: dict[str, Backend]) -> Iterator[Backend]:
     name = request.param
     if name not in _backends:
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL is required in CI but is not reachable at TEST_DATABASE_URL")
-        pytest.skip("PostgreSQL is not reachable at TEST_DATABASE_URL (set it, or start the server)")
+        require_postgres(None)
     current = _backends[name]
     current.clear()
     yield current
     current.clear()
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database(
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_databases: PostgresDatabases | None
+) -> str:
+    """The URL of a new, empty database (no schema) on each backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.db'}"
+    return require_postgres(postgres_databases).create("empty")
+
+
+def migrate_and_seed(database_url: str) -> str:
+    """Migrate an empty database and load the real seeds into it; returns its URL."""
+    upgrade_to_head(Settings(database_url=database_url))
+    engine = make_engine(database_url)
+    try:
+        with unit_of_work(make_session_factory(engine)) as db_session:
+            load_seeds(
+                db_session, units_file=SEEDS / "org_units.yaml", document_file=SEEDS / "budget_2015_ks.yaml"
+            )
+    finally:
+        engine.dispose()
+    return database_url
+
+
+@pytest.fixture
+def seeded_database(empty_database: str) -> str:
+    """A new database on each backend, migrated and loaded with the real seeds (for server processes)."""
+    return migrate_and_seed(empty_database)
+
+
+def admin_token(database_url: str) -> str:
+    """The secret of a new admin token in this database."""
+    engine = make_engine(database_url)
+    try:
+        with unit_of_work(make_session_factory(engine)) as db_session:
+            return create_token(db_session, name="test admin", role=Role.ADMIN)[1]
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture
@@ -124,7 +206,7 @@ class _Server(uvicorn.Server):
         pass
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
@@ -133,7 +215,7 @@ def _free_port() -> int:
 @contextmanager
 def serve(settings: Settings) -> Iterator[str]:
     """Run the app with these settings in a real uvicorn server on a free loopback port."""
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     server = _Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

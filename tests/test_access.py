@@ -213,9 +213,10 @@ def test_revoked_and_expired_tokens_are_refused(clients: Clients, session: Sessi
     revoke_token(session, token.id)
     session.commit()
     assert_problem(client.get("/api/v1/assignments"), 401)
-    _expired, expired_secret = create_token(
-        session, name="old", role=Role.ADMIN, expires_at=utcnow() - timedelta(seconds=1)
+    expired, expired_secret = create_token(
+        session, name="old", role=Role.ADMIN, expires_at=utcnow() + timedelta(days=1)
     )
+    expired.expires_at = utcnow() - timedelta(seconds=1)  # a day has passed
     session.commit()
     assert_problem(clients.client(expired_secret).get("/api/v1/assignments"), 401)
     assert_problem(clients.client("upp_made-up").get("/api/v1/assignments"), 401)

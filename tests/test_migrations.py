@@ -1,17 +1,14 @@
 """Alembic is the only way the schema is made: migrations run up and down on both databases and
 leave exactly the schema the models describe."""
 
-import os
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
 
-import pytest
 import yaml
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import JSON, TableClause, bindparam, column, make_url, select, table, text
+from sqlalchemy import JSON, TableClause, bindparam, column, select, table, text
 
 from app.assignments.models import Assignment
 from app.db import make_engine, make_session_factory
@@ -22,33 +19,11 @@ from app.reports.schemas import ReportFilters
 from app.reports.service import period_report
 from app.schema_migrations import alembic_config
 from app.settings import Settings
-from tests.conftest import DEFAULT_PG_URL, ROOT, SEEDS, _postgres_available
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('migrations') / 'empty.db'}"
-        return
-    base_url = make_url(os.environ.get("TEST_DATABASE_URL", DEFAULT_PG_URL))
-    if not _postgres_available(base_url.render_as_string(hide_password=False)):
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL is required in CI but is not reachable at TEST_DATABASE_URL")
-        pytest.skip("PostgreSQL is not reachable at TEST_DATABASE_URL")
-    name = f"{base_url.database}_migrations"
-    server = make_engine(base_url.render_as_string(hide_password=False))
-    admin = server.execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield base_url.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    server.dispose()
+from tests.conftest import SEEDS
 
 
 def test_migrations_go_up_and_down_and_match_the_models(empty_database: str) -> None:
-    config = alembic_config(Settings(database_url=empty_database, alembic_ini=ROOT / "alembic.ini"))
+    config = alembic_config(Settings(database_url=empty_database))
     command.upgrade(config, "head")
     command.downgrade(config, "base")
     command.upgrade(config, "head")
@@ -163,7 +138,7 @@ def json_type_value(value: Any) -> Any:
 
 def test_the_single_document_of_0006_becomes_one_of_many(empty_database: str) -> None:
     """The upgrade from the head before documents and years, with the seeds loaded: nothing lost."""
-    settings = Settings(database_url=empty_database, alembic_ini=ROOT / "alembic.ini")
+    settings = Settings(database_url=empty_database)
     config = alembic_config(settings)
     command.upgrade(config, "0006")
     counts = _load_the_seeds_as_at_0006(empty_database)

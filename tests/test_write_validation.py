@@ -1,4 +1,7 @@
-"""Bad input on every write endpoint: a 422 problem document naming the field, and nothing written."""
+"""Bad input never gives a 500: every write endpoint answers a 422 problem document naming the field, a
+read with bad parameters a 4xx problem, and nothing is written. Bodies that cannot be read as JSON (bad
+syntax, not UTF-8, nested too deep, a number too long) get the same 422, naming `body`.
+"""
 
 from typing import Any
 
@@ -44,6 +47,30 @@ BAD_WRITES: list[tuple[str, str, Any, str]] = [
     ("POST", "/api/v1/assignments", {**GOOD_CREATE, "money": {"min_sek": 10, "max_sek": 5}}, "money"),
     ("POST", "/api/v1/assignments", {**GOOD_CREATE, "money": {"min_sek": -1, "max_sek": 5}}, "money.min_sek"),
     ("POST", "/api/v1/assignments", {**GOOD_CREATE, "target": {"value": 3}}, "target.indicator"),
+    ("POST", "/api/v1/assignments", {**GOOD_CREATE, "owner_id": True}, "owner_id"),
+    ("POST", "/api/v1/assignments", {**GOOD_CREATE, "owner_id": 1.0}, "owner_id"),
+    ("POST", "/api/v1/assignments", {**GOOD_CREATE, "owner_id": "1"}, "owner_id"),
+    ("POST", "/api/v1/assignments", {**GOOD_CREATE, "owner_id": 2**63}, "owner_id"),
+    (
+        "POST",
+        "/api/v1/assignments",
+        {**GOOD_CREATE, "money": {"min_sek": True, "max_sek": 5}},
+        "money.min_sek",
+    ),
+    (
+        "POST",
+        "/api/v1/assignments",
+        {**GOOD_CREATE, "target": {"indicator": "x", "year": True}},
+        "target.year",
+    ),
+    (
+        "POST",
+        "/api/v1/assignments",
+        {**GOOD_CREATE, "deadline": {"earliest": "0001-01-01"}},
+        "deadline.earliest",
+    ),
+    ("POST", "/api/v1/assignments", {**GOOD_CREATE, "deadline": {"latest": "9999-12-31"}}, "deadline.latest"),
+    ("POST", "/api/v1/assignments", {**GOOD_CREATE, "description": "NUL \u0000"}, "body"),
     ("POST", "/api/v1/assignments", "not json", "body"),
     ("POST", "/api/v1/assignments", [1, 2], "body"),
     ("PATCH", "/api/v1/assignments/{id}", {"status": "completed"}, "status"),
@@ -57,6 +84,16 @@ BAD_WRITES: list[tuple[str, str, Any, str]] = [
     ("POST", "/api/v1/assignments/{id}/updates", {"status": "done"}, "status"),
     ("POST", "/api/v1/assignments/{id}/updates", {"progress": 101}, "progress"),
     ("POST", "/api/v1/assignments/{id}/updates", {"progress": -1}, "progress"),
+    ("POST", "/api/v1/assignments/{id}/updates", {"progress": True}, "progress"),
+    ("POST", "/api/v1/assignments/{id}/updates", {"progress": 40.0}, "progress"),
+    ("POST", "/api/v1/assignments/{id}/updates", {"comment": "x", "version": True}, "version"),
+    ("POST", "/api/v1/assignments/{id}/updates", {"comment": "x", "version": 2**63}, "version"),
+    (
+        "POST",
+        "/api/v1/assignments/{id}/updates",
+        {"comment": "x", "effective_date": "0001-01-01"},
+        "effective_date",
+    ),
     ("POST", "/api/v1/assignments/{id}/updates", {"assessment": "great"}, "assessment"),
     ("POST", "/api/v1/assignments/{id}/updates", {"traffic_light": "blue"}, "traffic_light"),
     (
@@ -80,6 +117,12 @@ BAD_WRITES: list[tuple[str, str, Any, str]] = [
         {"atomic": "perhaps", "items": [{"assignment_id": "{id}", "version": 1, "status": "in_progress"}]},
         "atomic",
     ),
+    (
+        "POST",
+        "/api/v1/assignments/updates:batch",
+        {"atomic": 1, "items": [{"assignment_id": "{id}", "version": 1, "status": "in_progress"}]},
+        "atomic",
+    ),
     ("POST", "/api/v1/tokens", {"name": "x", "role": "king"}, "role"),
     ("POST", "/api/v1/tokens", {"name": "x", "role": "editor"}, "unit"),
     (
@@ -88,11 +131,42 @@ BAD_WRITES: list[tuple[str, str, Any, str]] = [
         {"name": "x", "role": "reader", "expires_at": "2030-01-01T00:00:00"},
         "expires_at",
     ),
+    (
+        "POST",
+        "/api/v1/tokens",
+        {"name": "x", "role": "reader", "expires_at": "2000-01-01T00:00:00Z"},
+        "expires_at",
+    ),
+    (
+        "POST",
+        "/api/v1/tokens",
+        {"name": "x", "role": "reader", "expires_at": "2099-01-01T00:00:00Z"},
+        "expires_at",
+    ),
+    (
+        "POST",
+        "/api/v1/tokens",
+        {"name": "x", "role": "reader", "expires_at": "9999-12-31T23:59:59-14:00"},
+        "expires_at",
+    ),
+    (
+        "POST",
+        "/api/v1/tokens",
+        {"name": "x", "role": "reader", "expires_at": "0001-01-01T00:00:00+14:00"},
+        "expires_at",
+    ),
+    ("POST", "/api/v1/tokens", {"name": "x", "role": "editor", "unit": 2**63}, "unit"),
+    ("POST", "/api/v1/tokens", {"name": "x", "role": "editor", "unit": True}, "unit"),
+    ("POST", "/api/v1/tokens", {"name": "x", "role": "editor", "unit": "9" * 5000}, "unit"),
+    ("POST", "/api/v1/tokens", {"name": "x", "role": "editor", "unit": "KS\u0000"}, "body"),
+    ("POST", "/api/v1/tokens", {"name": "x\u0000", "role": "reader"}, "body"),
     ("DELETE", "/api/v1/tokens/{none}", None, "token_id"),
     ("POST", "/api/v1/webhooks", {"url": "ftp://example.org/", "event_types": ["assignment.created"]}, "url"),
     ("POST", "/api/v1/webhooks", {"url": "https://example.org/", "event_types": ["x"]}, "event_types.0"),
     ("POST", "/api/v1/webhooks", {"url": "https://example.org/", "event_types": []}, "event_types"),
     ("PATCH", "/api/v1/webhooks/{id}", {"secret": "hunter2"}, "secret"),
+    ("PATCH", "/api/v1/webhooks/{id}", {"active": 1}, "active"),
+    ("PATCH", "/api/v1/webhooks/{id}", {"active": "yes"}, "active"),
     ("PATCH", "/api/v1/webhooks/{none}", {"active": False}, "subscription_id"),
     ("DELETE", "/api/v1/webhooks/{none}", None, "subscription_id"),
     ("POST", "/api/v1/webhooks/deliveries/{none}/redeliver", None, "delivery_id"),
@@ -164,4 +238,86 @@ def test_bad_input_is_422_and_writes_nothing(
     problem = assert_problem(response, 422, field)
     assert "Traceback" not in response.text
     assert problem["type"].endswith("validation-error")
+    assert database_state(session) == before
+
+
+# Bodies that cannot be read as JSON, and one that can but holds text no database stores.
+UNREADABLE_BODIES = {
+    "syntax": b'{"comment": "x"',
+    "not UTF-8": b'{"comment": "\xff"}',
+    "nested too deep": b"[" * 100_000,
+    "number too long": b'{"progress": 1' + b"0" * 5000 + b"}",
+    "lone surrogate": b'{"comment": "lone \\udfff"}',
+}
+
+
+@pytest.mark.parametrize("body", UNREADABLE_BODIES.values(), ids=UNREADABLE_BODIES.keys())
+def test_unreadable_body_is_422_naming_the_body(api: httpx.Client, session: Session, body: bytes) -> None:
+    assignment_id = assignment_by_reference(api, "KS-2015-001")["id"]
+    headers = {"If-Match": current_etag(api, assignment_id), "content-type": "application/json"}
+    before = database_state(session)
+    response = api.post(f"/api/v1/assignments/{assignment_id}/updates", content=body, headers=headers)
+    problem = assert_problem(response, 422, "body")
+    assert problem["type"].endswith("validation-error")
+    assert database_state(session) == before
+
+
+BAD_IF_MATCH: dict[str, bytes] = {
+    "5000 digits": b"9" * 5000,
+    "5000 digits quoted": b'"' + b"9" * 5000 + b'"',
+    "Arabic-Indic digit": "٣".encode(),
+    "Arabic-Indic digit quoted": '"٣"'.encode(),
+    "superscript two": '"²"'.encode("latin-1"),
+    "beyond the largest version": b'"99999999999"',
+    "negative": b'"-1"',
+    "star": b"*",
+}
+
+
+@pytest.mark.parametrize("if_match", BAD_IF_MATCH.values(), ids=BAD_IF_MATCH.keys())
+def test_bad_if_match_is_422_and_writes_nothing(api: httpx.Client, session: Session, if_match: bytes) -> None:
+    path = f"/api/v1/assignments/{assignment_by_reference(api, 'KS-2015-001')['id']}"
+    before = database_state(session)
+    for method, url, body in [
+        ("PATCH", path, {"title": "Ändrad"}),
+        ("POST", f"{path}/updates", {"comment": "x"}),
+        ("DELETE", path, None),
+    ]:
+        response = api.request(method, url, json=body, headers={b"If-Match": if_match})
+        assert_problem(response, 422, "If-Match")
+    assert database_state(session) == before
+
+
+BEYOND_BIGINT = str(2**63)
+# (path with query, the field the problem names); {id} an assignment, {document} its document.
+BAD_READS: list[tuple[str, str]] = [
+    (f"/api/v1/assignments?offset={BEYOND_BIGINT}", "offset"),
+    (f"/api/v1/documents/{{document}}/assignments?offset={BEYOND_BIGINT}", "offset"),
+    (f"/api/v1/webhooks/events?offset={BEYOND_BIGINT}", "offset"),
+    (f"/api/v1/webhooks/1/deliveries?offset={BEYOND_BIGINT}", "offset"),
+    (f"/api/v1/assignments/{BEYOND_BIGINT}", "assignment_id"),
+    (f"/api/v1/assignments?goal={BEYOND_BIGINT}", "goal"),
+    (f"/api/v1/webhooks/events?assignment_id={BEYOND_BIGINT}", "assignment_id"),
+    (f"/api/v1/reports/2015/T1?goal={BEYOND_BIGINT}", "goal"),
+    (f"/api/v1/assignments?owner={'9' * 5000}", "owner"),
+    (f"/api/v1/calendar.ics?owner={'9' * 5000}", "owner"),
+    ("/api/v1/assignments?as_of=9999-12-31", "as_of"),
+    ("/api/v1/assignments?as_of=0001-01-01", "as_of"),
+    ("/api/v1/assignments?deadline_before=9999-12-31", "deadline_before"),
+    ("/api/v1/calendar.ics?owner=%00", "owner"),
+    ("/api/v1/assignments?q=%00", "q"),
+    ("/api/v1/assignments?owner=KS%00", "owner"),
+    ("/api/v1/reports/2015/T1?owner=%00", "owner"),
+    ("/api/v1/reports/2015/T1?format=csv&owner=%00", "owner"),
+]
+
+
+@pytest.mark.parametrize(("path", "field"), BAD_READS, ids=[path[:60] for path, _field in BAD_READS])
+def test_bad_query_is_a_problem_and_writes_nothing(
+    api: httpx.Client, session: Session, path: str, field: str
+) -> None:
+    document = api.get("/api/v1/documents").json()[0]["id"]
+    before = database_state(session)
+    response = api.get(path.format(document=document))
+    assert_problem(response, 422, field)
     assert database_state(session) == before

@@ -27,7 +27,7 @@ from app.deps import SessionDep, TimezoneDep, TodayDep
 from app.documents.service import get_document
 from app.errors import problem_responses
 from app.etags import IfMatchHeader, etag_for, expected_version
-from app.inputs import IdPath
+from app.inputs import IdPath, OffsetQuery
 from app.pagination import Page
 
 # Readers read; a write needs an editor (whose unit owns or executes the assignment) or an admin.
@@ -270,7 +270,7 @@ def document_assignments(
     today: TodayDep,
     timezone: TimezoneDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: OffsetQuery = 0,
 ) -> Page[AssignmentRead]:
     get_document(session, document_id)
     filters = AssignmentFilters(document=document_id, limit=limit, offset=offset)

@@ -12,7 +12,7 @@ from app.assignments.values import nested_values
 from app.assignments.vocabulary import Assessment, AssignmentKind, LinkKind, Status, TrafficLight
 from app.documents.models import Origin
 from app.documents.schemas import DecisionRef, DocumentRef, GoalRef
-from app.inputs import MAX_SEK, DbId, StrictInput, refuse_cleared
+from app.inputs import MAX_DB_ID, MAX_SEK, CalendarDate, DbId, Offset, QueryDbId, StrictInput, refuse_cleared
 from app.org.schemas import UnitRef
 
 Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -28,6 +28,12 @@ def _valid_tag(tag: str) -> str:
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True), AfterValidator(_valid_tag)]
 
 
+Version = Annotated[
+    int,
+    Field(ge=1, le=MAX_DB_ID, strict=True, description="The version last read, if If-Match is not sent."),
+]
+
+
 # --- nested value objects -------------------------------------------------------------------
 
 
@@ -35,8 +41,8 @@ class DeadlineInput(StrictInput):
     """A deadline as written; the service reads the interval from the text unless dates are given."""
 
     text: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
-    earliest: date | None = None
-    latest: date | None = None
+    earliest: CalendarDate | None = None
+    latest: CalendarDate | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -55,9 +61,9 @@ class DeadlineRead(BaseModel):
 class Money(StrictInput):
     """An amount in SEK; a range when min and max differ."""
 
-    min_sek: int = Field(ge=0, le=MAX_SEK)
-    max_sek: int = Field(ge=0, le=MAX_SEK)
-    year: int | None = Field(default=None, ge=1900, le=2100)
+    min_sek: int = Field(ge=0, le=MAX_SEK, strict=True)
+    max_sek: int = Field(ge=0, le=MAX_SEK, strict=True)
+    year: int | None = Field(default=None, ge=1900, le=2100, strict=True)
     text: str | None = Field(default=None, max_length=200)
 
     @model_validator(mode="after")
@@ -73,7 +79,7 @@ class Target(StrictInput):
     indicator: Text300
     value: Decimal | None = Field(default=None, max_digits=18, decimal_places=4)
     unit: str | None = Field(default=None, max_length=60)
-    year: int | None = Field(default=None, ge=1900, le=2100)
+    year: int | None = Field(default=None, ge=1900, le=2100, strict=True)
 
 
 # --- assignments ----------------------------------------------------------------------------
@@ -139,7 +145,7 @@ class AssignmentUpdate(StrictInput):
     decision_document_id: DbId | None = Field(
         default=None, description="The document (a later decision) behind this change, e.g. a transfer."
     )
-    version: int | None = Field(default=None, description="The version last read, if If-Match is not sent.")
+    version: Version | None = None
 
     @model_validator(mode="after")
     def _required_fields_not_cleared(self) -> Self:
@@ -247,11 +253,11 @@ class StatusUpdateCreate(StrictInput):
     )
 
     status: Status | None = None
-    progress: int | None = Field(default=None, ge=0, le=100)
+    progress: int | None = Field(default=None, ge=0, le=100, strict=True)
     assessment: Assessment | None = None
     traffic_light: TrafficLight | None = None
     comment: str | None = Field(default=None, max_length=10_000)
-    effective_date: date | None = Field(
+    effective_date: CalendarDate | None = Field(
         default=None, description="The day the state took effect; today if left out."
     )
     reason: str | None = Field(default=None, max_length=2000)
@@ -259,7 +265,7 @@ class StatusUpdateCreate(StrictInput):
         default=None,
         description="The document (a later decision) that decided this state, e.g. closing or cancelling.",
     )
-    version: int | None = Field(default=None, description="The version last read, if If-Match is not sent.")
+    version: Version | None = None
 
     @model_validator(mode="after")
     def _says_something(self) -> Self:
@@ -334,16 +340,20 @@ class AssignmentFilters(StrictInput):
     executor: str | None = Field(default=None, description="Executor unit id or key; includes its sub-units.")
     status: list[Status] = Field(default_factory=list)
     assessment: list[Assessment] = Field(default_factory=list)
-    goal: DbId | None = None
-    document: DbId | None = None
+    goal: QueryDbId | None = None
+    document: QueryDbId | None = None
     origin: list[Origin] = Field(default_factory=list)
     kind: list[AssignmentKind] = Field(default_factory=list)
     tag: str | None = Field(default=None, max_length=60)
-    deadline_before: date | None = Field(default=None, description="Latest deadline on or before this day.")
-    deadline_after: date | None = Field(default=None, description="Latest deadline on or after this day.")
+    deadline_before: CalendarDate | None = Field(
+        default=None, description="Latest deadline on or before this day."
+    )
+    deadline_after: CalendarDate | None = Field(
+        default=None, description="Latest deadline on or after this day."
+    )
     overdue: bool | None = None
     include_archived: bool = False
-    as_of: date | None = Field(
+    as_of: CalendarDate | None = Field(
         default=None,
         description="Show the register as it stood at the end of this day: the assignments that existed "
         "then, each in its reported state on that day (from the status history).",
@@ -354,7 +364,7 @@ class AssignmentFilters(StrictInput):
         description="Comma-separated fields, '-' for descending: " + ", ".join(SORTABLE_FIELDS),
     )
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
 
 
 class AssignmentDetail(AssignmentRead):
@@ -400,7 +410,7 @@ def assignment_read(assignment: Assignment, *, overdue: bool) -> AssignmentRead:
 
 class BatchStatusUpdateItem(StatusUpdateCreate):
     assignment_id: DbId
-    version: int = Field(description="The version last read of this assignment (no lost updates).")
+    version: Version = Field(description="The version last read of this assignment (no lost updates).")
 
 
 class BatchStatusUpdates(StrictInput):
@@ -425,7 +435,7 @@ class BatchStatusUpdates(StrictInput):
         }
     )
 
-    atomic: bool = False
+    atomic: bool = Field(default=False, strict=True)
     items: list[BatchStatusUpdateItem] = Field(min_length=1, max_length=500)
 
 

@@ -13,6 +13,10 @@ class TokenKind(StrEnum):
     FEED = "feed"  # only for the calendar feed, in the URL (calendar clients cannot send headers)
 
 
+# The longest a token may live when it expires at all (a token may also never expire).
+MAX_TOKEN_LIFETIME_DAYS = 3650
+
+
 class ApiToken(Base):
     """An API or feed token. Only a SHA-256 hash of the secret is stored; the secret is shown once."""
 

@@ -1,5 +1,3 @@
-from datetime import UTC
-
 from fastapi import APIRouter, Response, status
 
 from app.access import ACCESS_PROBLEMS, ADMINS, AdminDep
@@ -39,7 +37,7 @@ def create_token(data: TokenCreate, session: SessionDep, actor: AdminDep, respon
         role=data.role,
         kind=data.kind,
         unit=data.unit,
-        expires_at=data.expires_at.astimezone(UTC) if data.expires_at else None,
+        expires_at=data.expires_at,
         created_by=actor,
     )
     response.headers["Location"] = f"{router.prefix}/{token.id}"

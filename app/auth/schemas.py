@@ -1,25 +1,45 @@
 from datetime import datetime
+from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    field_validator,
+)
 
 from app.access import Role
-from app.auth.models import TokenKind
+from app.auth.models import MAX_TOKEN_LIFETIME_DAYS, TokenKind
 from app.auth.service import MAX_TOKEN_NAME_LENGTH
+from app.inputs import DbId, StrictInput
 
 
-class TokenCreate(BaseModel):
+class TokenCreate(StrictInput):
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={"examples": [{"name": "SLK intranät", "role": "editor", "unit": "SLK"}]},
     )
 
     name: str = Field(min_length=1, max_length=MAX_TOKEN_NAME_LENGTH)
     role: Role
     kind: TokenKind = TokenKind.API
-    unit: int | str | None = Field(default=None, description="Unit id or key; required for editors.")
+    unit: DbId | str | None = Field(default=None, description="Unit id or key; required for editors.")
     expires_at: AwareDatetime | None = Field(
-        default=None, description="Timezone-aware; never expires if left out."
+        default=None,
+        description=f"Timezone-aware, in the future and at most {MAX_TOKEN_LIFETIME_DAYS} days ahead; "
+        "never expires if left out.",
     )
+
+    @field_validator("unit", mode="wrap")
+    @classmethod
+    def _unit_reference(cls, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """One error naming `unit` rather than one per member of the union."""
+        try:
+            return handler(value)
+        except ValidationError:
+            raise ValueError("must be a unit id (a whole number from 1) or a unit key") from None
 
 
 class TokenRead(BaseModel):

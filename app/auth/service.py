@@ -3,13 +3,13 @@
 import hashlib
 import secrets
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.access import Principal, Role
-from app.auth.models import ApiToken, TokenKind
+from app.auth.models import MAX_TOKEN_LIFETIME_DAYS, ApiToken, TokenKind
 from app.db import get_or_404, utcnow
 from app.errors import ConflictError, InvalidInputError
 from app.org.service import resolve_unit_reference, unit_with_descendant_ids
@@ -22,6 +22,22 @@ MAX_TOKEN_NAME_LENGTH = 100
 def hash_token(secret: str) -> str:
     """Tokens are long random strings, so a fast hash is enough to make the stored value useless."""
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def checked_expiry(expires_at: datetime | None) -> datetime | None:
+    """A token's expiry in UTC: in the future, and at most MAX_TOKEN_LIFETIME_DAYS ahead (or None: never)."""
+    if expires_at is None:
+        return None
+    now = utcnow()
+    if expires_at > now + timedelta(days=MAX_TOKEN_LIFETIME_DAYS):  # compared before any conversion
+        raise InvalidInputError(
+            "expires_at",
+            f"must be at most {MAX_TOKEN_LIFETIME_DAYS} days ahead; "
+            "leave it out for a token that never expires",
+        )
+    if expires_at <= now:
+        raise InvalidInputError("expires_at", "must be in the future")
+    return expires_at.astimezone(UTC)
 
 
 def create_token(
@@ -41,6 +57,7 @@ def create_token(
         raise InvalidInputError("unit", "an editor token is bound to an organisational unit")
     if kind == TokenKind.FEED and role != Role.READER:
         raise InvalidInputError("role", "a feed token can only read")
+    expiry = checked_expiry(expires_at)
     unit_row = resolve_unit_reference(session, unit, field="unit") if unit is not None else None
     secret = TOKEN_PREFIXES[kind] + secrets.token_urlsafe(32)
     token = ApiToken(
@@ -50,7 +67,7 @@ def create_token(
         unit_id=unit_row.id if unit_row else None,
         token_hash=hash_token(secret),
         token_prefix=secret[:12],
-        expires_at=expires_at,
+        expires_at=expiry,
         created_by_token_id=created_by.token_id if created_by else None,
     )
     session.add(token)

@@ -24,12 +24,20 @@ def get_unit(session: Session, unit_id: int) -> OrgUnit:
 def resolve_unit_reference(session: Session, reference: int | str, *, field: str) -> OrgUnit:
     """Find a unit by id or key for input field `field`; an unknown one is a 422 naming the field."""
     if isinstance(reference, int) or (reference.isascii() and reference.isdigit()):
-        unit = session.get(OrgUnit, int(reference)) if int(reference) <= MAX_DB_ID else None
+        number = reference if isinstance(reference, int) else _bounded_number(reference)
+        unit = session.get(OrgUnit, number) if 1 <= number <= MAX_DB_ID else None
+    elif "\x00" in reference:  # no key holds one, and PostgreSQL cannot compare text with one
+        unit = None
     else:
         unit = session.scalar(select(OrgUnit).where(OrgUnit.key == reference.upper()))
     if unit is None:
         raise InvalidInputError(field, f"unknown organisational unit {reference!r}")
     return unit
+
+
+def _bounded_number(digits: str) -> int:
+    """The number, or one past the largest id when it has more digits than an id can have."""
+    return int(digits) if len(digits) <= len(str(MAX_DB_ID)) else MAX_DB_ID + 1
 
 
 def children_by_parent(units: Iterable[OrgUnit]) -> dict[int | None, list[OrgUnit]]:

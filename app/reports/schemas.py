@@ -10,7 +10,7 @@ from app.assignments.schemas import DeadlineRead, FieldChange, Target
 from app.assignments.vocabulary import Assessment, AssignmentKind, LinkKind, Status, TrafficLight
 from app.documents.models import Origin
 from app.documents.schemas import DecisionRef, DocumentRef, GoalRef
-from app.inputs import StrictInput
+from app.inputs import CalendarDate, QueryDbId, StrictInput
 from app.org.schemas import UnitRef
 
 
@@ -34,12 +34,12 @@ class ReportFilters(StrictInput):
     owner: str | None = Field(
         default=None, description="Owner unit id or key; includes its sub-units and their predecessors."
     )
-    goal: int | None = None
+    goal: QueryDbId | None = None
     origin: list[Origin] = Field(
         default_factory=list, description="Origins to include; adopted commitments only when left out."
     )
     kind: list[AssignmentKind] = Field(default_factory=list)
-    document: int | None = Field(default=None, description="Only the assignments of this document.")
+    document: QueryDbId | None = Field(default=None, description="Only the assignments of this document.")
     decided_by: str | None = Field(
         default=None, description="Only the assignments of documents decided by this body (unit id or key)."
     )
@@ -274,8 +274,8 @@ class UnexecutedFilters(StrictInput):
     owner: str | None = Field(
         default=None, description="Owner unit id or key; includes its sub-units and their predecessors."
     )
-    decided_before: date | None = Field(default=None, description="Decided before this day.")
-    as_of: date | None = Field(
+    decided_before: CalendarDate | None = Field(default=None, description="Decided before this day.")
+    as_of: CalendarDate | None = Field(
         default=None, description="The list as it stood at the end of this day; today if left out."
     )
 

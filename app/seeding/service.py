@@ -7,9 +7,10 @@ a revision in the assignment's history) without ever touching status updates.
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,7 +19,7 @@ from app.assignments.schemas import AssignmentCreate, DeadlineInput
 from app.assignments.service import apply_seed_entry
 from app.documents.models import Goal, SourceDocument
 from app.documents.source_text import collapse_whitespace, normalise_source_text
-from app.errors import InvalidInputError
+from app.errors import InvalidInputError, ProblemError
 from app.org.models import OrgUnit
 from app.seeding.seed_files import AssignmentSeed, DocumentFile, DocumentSeed, GoalSeed, UnitSeed, UnitsFile
 
@@ -31,9 +32,53 @@ class SeedReport:
     assignments: Counter[str] = field(default_factory=Counter)
 
 
-def _read_yaml(path: Path) -> Any:
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+class SeedFileError(ProblemError):
+    """A seed file that cannot be read or holds an invalid entry; the detail names the file and the entry."""
+
+    status = 422
+    problem_type = "invalid-seed-file"
+
+
+MAX_LISTED_ERRORS = 3
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def describe_errors(error: ValidationError) -> str:
+    """Pydantic's errors as one line: 'units.3.kind: Input should be …; … (and 2 more)'."""
+    described = [
+        f"{'.'.join(str(part) for part in item['loc']) or 'file'}: {item['msg']}"
+        for item in error.errors()[:MAX_LISTED_ERRORS]
+    ]
+    more = error.error_count() - MAX_LISTED_ERRORS
+    return "; ".join(described) + (f" (and {more} more)" if more > 0 else "")
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise SeedFileError(f"{path}: cannot be read ({error.strerror or error})") from error
+    except UnicodeDecodeError as error:
+        raise SeedFileError(f"{path}: is not UTF-8 text") from error
+
+
+def _yaml_problem(error: yaml.YAMLError | ValueError) -> str:
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}" if mark else problem
+
+
+def read_seed_file(path: Path, model: type[ModelT]) -> ModelT:
+    """Read and check a seed file before anything is written."""
+    text = _read_text(path)
+    try:
+        data = yaml.safe_load(text)
+    except (yaml.YAMLError, ValueError) as error:  # ValueError: a date such as 2015-02-30
+        raise SeedFileError(f"{path}: is not valid YAML ({_yaml_problem(error)})") from error
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        raise SeedFileError(f"{path}: {describe_errors(error)}") from error
 
 
 def _set_changed(row: Any, values: dict[str, Any]) -> bool:
@@ -148,6 +193,21 @@ def _assignment_input(
     )
 
 
+def _checked_assignment_input(
+    document_file: Path,
+    seed: AssignmentSeed,
+    document: SourceDocument,
+    units: dict[str, OrgUnit],
+    goals: dict[str, Goal],
+) -> AssignmentCreate:
+    try:
+        return _assignment_input(seed, document, units, goals)
+    except ValidationError as error:
+        raise SeedFileError(f"{document_file}: {seed.reference}: {describe_errors(error)}") from error
+    except InvalidInputError as error:
+        raise SeedFileError(f"{document_file}: {seed.reference}: {error.detail}") from error
+
+
 def check_quotes_are_verbatim(seeds: list[AssignmentSeed], full_text: str) -> None:
     """Refuse seed data whose quotes do not stand in the source document."""
     source = normalise_source_text(full_text)
@@ -159,16 +219,16 @@ def check_quotes_are_verbatim(seeds: list[AssignmentSeed], full_text: str) -> No
 def load_seeds(session: Session, *, units_file: Path, document_file: Path) -> SeedReport:
     """Load both seed files in the caller's transaction; any invalid entry raises, so that the caller
     rolls back and nothing is written."""
-    units_data = UnitsFile.model_validate(_read_yaml(units_file))
-    document_data = DocumentFile.model_validate(_read_yaml(document_file))
-    full_text = (document_file.parent / document_data.document.source_file).read_text(encoding="utf-8")
+    units_data = read_seed_file(units_file, UnitsFile)
+    document_data = read_seed_file(document_file, DocumentFile)
+    full_text = _read_text(document_file.parent / document_data.document.source_file)
     check_quotes_are_verbatim(document_data.assignments, full_text)
     report = SeedReport()
     units = _upsert_units(session, units_data.units, report)
     document = _upsert_document(session, document_data.document, full_text, units)
     goals = _upsert_goals(session, document_data.goals, document)
     for seed in document_data.assignments:
-        data = _assignment_input(seed, document, units, goals)
+        data = _checked_assignment_input(document_file, seed, document, units, goals)
         report.assignments[
             apply_seed_entry(session, reference=seed.reference, data=data, actor=SEED_ACTOR)
         ] += 1

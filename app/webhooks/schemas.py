@@ -5,7 +5,7 @@ from typing import Annotated, Any, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, UrlConstraints, model_validator
 
-from app.inputs import DbId, StrictInput, refuse_cleared
+from app.inputs import DbId, Offset, QueryDbId, StrictInput, refuse_cleared
 from app.webhooks.signing import secret_key
 from app.webhooks.vocabulary import DeliveryStatus, EventType
 
@@ -61,7 +61,7 @@ class SubscriptionUpdate(StrictInput):
     owner_unit_id: DbId | None = None
     secret: Secret | None = Field(default=None, description="A new secret (rotation); never shown again.")
     description: str | None = Field(default=None, max_length=500)
-    active: bool | None = None
+    active: bool | None = Field(default=None, strict=True)
 
     @model_validator(mode="after")
     def _required_fields_not_cleared(self) -> Self:
@@ -125,7 +125,7 @@ class EventRead(BaseModel):
 
 class PageParams(StrictInput):
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
 
 
 class DeliveryFilters(PageParams):
@@ -138,4 +138,4 @@ class EventFilters(PageParams):
     """Query parameters of the outbox event list (newest first)."""
 
     type: EventType | None = None
-    assignment_id: DbId | None = None
+    assignment_id: QueryDbId | None = None
