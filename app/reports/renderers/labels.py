@@ -34,6 +34,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "comment": "Senaste kommentar",
         "commented_on": "Kommentar daterad",
         "overdue": "Försenad",
+        "overdue_count": "Försenade",
         "updated_in_period": "Uppdaterad under perioden",
         "new_in_period": "Ny under perioden",
         "due_before_next_cutoff": "Förfaller före nästa brytdatum",
@@ -42,7 +43,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "no": "Nej",
         "new": "Nytt",
         "no_goal": "Utan mål",
-        "none": "–",
+        "empty": "–",  # an empty cell
         NO_ASSESSMENT: "Ingen bedömning",
         "summary": "Sammanfattning",
         "assignments": "Uppdrag",
@@ -91,8 +92,10 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "other": "Övriga",
         "today": "Idag",
         "plan_period": "Planperiod",
-        "before_axis": "före",
-        "after_axis": "efter",
+        "before_axis": "{count} med slutdatum före {year}",
+        "after_axis": "{count} med slutdatum efter {year}",
+        "outside_axis": "Visas inte i tidslinjen: {parts}.",
+        "and": "och",
         "overdue_list": "Försenade uppdrag",
         "due_soon_list": "Förfaller före nästa brytdatum",
         "nothing": "Inga.",
@@ -129,6 +132,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "comment": "Latest comment",
         "commented_on": "Comment dated",
         "overdue": "Overdue",
+        "overdue_count": "Overdue",
         "updated_in_period": "Updated in period",
         "new_in_period": "New in period",
         "due_before_next_cutoff": "Due before next cut-off",
@@ -137,7 +141,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "no": "No",
         "new": "New",
         "no_goal": "No goal",
-        "none": "–",
+        "empty": "–",  # an empty cell
         NO_ASSESSMENT: "No assessment",
         "summary": "Summary",
         "assignments": "Assignments",
@@ -186,8 +190,10 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "other": "Other",
         "today": "Today",
         "plan_period": "Plan period",
-        "before_axis": "before",
-        "after_axis": "after",
+        "before_axis": "{count} with a deadline before {year}",
+        "after_axis": "{count} with a deadline after {year}",
+        "outside_axis": "Not shown on the timeline: {parts}.",
+        "and": "and",
         "overdue_list": "Overdue assignments",
         "due_soon_list": "Due before the next cut-off",
         "nothing": "None.",
@@ -257,4 +263,4 @@ class Labels:
         return instant.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
 
     def day(self, day: date | None) -> str:
-        return day.isoformat() if day else self("none")
+        return day.isoformat() if day else self("empty")
