@@ -1,4 +1,4 @@
-"""The `uppdrag` command: migrate, seed, serve, run the webhook worker, manage tokens."""
+"""The `uppdrag` command: migrate, seed, serve, run the webhook worker, manage tokens and people."""
 
 import argparse
 import sys
@@ -11,8 +11,10 @@ import uvicorn
 from sqlalchemy.orm import Session
 
 from app.access import Role
-from app.auth.models import TokenKind
+from app.auth import people
+from app.auth.models import Person, TokenKind
 from app.auth.service import create_token, list_tokens, revoke_token
+from app.auth.sessions import create_sign_in_link, sign_in_url
 from app.db import make_engine, make_session_factory, unit_of_work, utcnow
 from app.errors import ProblemError
 from app.logs import configure_logging
@@ -63,7 +65,7 @@ def token_create(args: argparse.Namespace) -> None:
                 expires_at=expires_at,
             )
         except ProblemError as error:
-            raise SystemExit(f"uppdrag: {error.detail}") from error
+            raise _fail(error) from error
     print(f"created {kind} token {token.id} ({token.role}); it is shown once, store it now:")
     print(secret)
 
@@ -83,8 +85,77 @@ def token_revoke(args: argparse.Namespace) -> None:
         try:
             revoke_token(session, args.id)
         except ProblemError as error:
-            raise SystemExit(f"uppdrag: {error.detail}") from error
+            raise _fail(error) from error
     print(f"token {args.id} revoked")
+
+
+def _fail(error: ProblemError) -> SystemExit:
+    return SystemExit(f"uppdrag: {error.detail}")
+
+
+def user_create(args: argparse.Namespace) -> None:
+    with _session() as session:
+        try:
+            person = people.create_person(session, name=args.name, email=args.email)
+            if args.role:
+                people.grant_role(session, person.id, role=Role(args.role), unit=args.unit)
+        except ProblemError as error:
+            raise _fail(error) from error
+        grants = _grants_text(person)
+    print(f"created person {person.id} <{person.email}> {grants}")
+
+
+def _grants_text(person: Person) -> str:
+    return (
+        ", ".join(
+            f"{grant.role}" + (f" of unit {grant.unit_id}" if grant.unit_id else "") + f" ({grant.source})"
+            for grant in person.grants
+        )
+        or "no grants"
+    )
+
+
+def user_list(_args: argparse.Namespace) -> None:
+    with _session() as session:
+        for person in people.list_people(session):
+            signed_in = person.last_signed_in_at.isoformat() if person.last_signed_in_at else "never"
+            print(
+                f"{person.id}\t{person.name}\t{person.email}\t{_grants_text(person)}\tlast_sign_in={signed_in}"
+            )
+
+
+def user_grant(args: argparse.Namespace) -> None:
+    with _session() as session:
+        try:
+            person = people.person_by_email(session, args.email)
+            people.grant_role(session, person.id, role=Role(args.role), unit=args.unit)
+        except ProblemError as error:
+            raise _fail(error) from error
+        print(f"{person.email}: {_grants_text(person)}")
+
+
+def user_revoke(args: argparse.Namespace) -> None:
+    with _session() as session:
+        try:
+            person = people.person_by_email(session, args.email)
+            people.revoke_role(session, person.id, role=Role(args.role), unit=args.unit)
+        except ProblemError as error:
+            raise _fail(error) from error
+        print(f"{person.email}: {_grants_text(person)}")
+
+
+def user_link(args: argparse.Namespace) -> None:
+    settings = get_settings()
+    minutes = args.minutes or settings.sign_in_link_minutes
+    with _session() as session:
+        try:
+            person = people.person_by_email(session, args.email)
+            secret = create_sign_in_link(session, person, valid_for=timedelta(minutes=minutes))
+        except ProblemError as error:
+            raise _fail(error) from error
+    base = settings.public_base_url or DEFAULT_BASE_URL
+    print(f"a sign-in link for {person.name} <{person.email}>, valid for {minutes} minutes and one use:")
+    print(sign_in_url(base, secret))
 
 
 def serve(args: argparse.Namespace) -> None:
@@ -131,7 +202,39 @@ def build_parser() -> argparse.ArgumentParser:
     worker_parser.add_argument("--once", action="store_true", help="run one round and exit")
     worker_parser.set_defaults(handler=worker)
     _add_token_commands(commands)
+    _add_user_commands(commands)
     return parser
+
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"  # `make run`'s address, where PUBLIC_BASE_URL is not set
+ROLE_CHOICES = [role.value for role in Role]
+
+
+def _add_user_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+    user_parser = commands.add_parser("user", help="people who sign in: create, list, grant, revoke, link")
+    user_commands = user_parser.add_subparsers(dest="user_command", required=True)
+    create = user_commands.add_parser("create", help="add a person, with a role if given")
+    create.add_argument("email")
+    create.add_argument("--name", required=True)
+    create.add_argument("--role", choices=ROLE_CHOICES, default=None)
+    create.add_argument("--unit", default=None, help="unit key or id (for editor and coordinator)")
+    create.set_defaults(handler=user_create)
+    user_commands.add_parser("list", help="list people and their grants").set_defaults(handler=user_list)
+    for name, handler, text in (
+        ("grant", user_grant, "give a person a role"),
+        ("revoke", user_revoke, "take a role an admin gave away"),
+    ):
+        command = user_commands.add_parser(name, help=text)
+        command.add_argument("email")
+        command.add_argument("--role", required=True, choices=ROLE_CHOICES)
+        command.add_argument("--unit", default=None, help="unit key or id (for editor and coordinator)")
+        command.set_defaults(handler=handler)
+    link = user_commands.add_parser("link", help="print a one-time sign-in link (valid for minutes)")
+    link.add_argument("email")
+    link.add_argument(
+        "--minutes", type=int, default=None, help="how long it works (default SIGN_IN_LINK_MINUTES)"
+    )
+    link.set_defaults(handler=user_link)
 
 
 def _add_token_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:

@@ -228,6 +228,7 @@ class StatusUpdateRead(BaseModel):
     recorded_at: datetime
     recorded_by: str
     token_id: int | None
+    person_id: int | None = Field(default=None, description="The signed-in person who reported it.")
     status: Status
     progress: int
     assessment: Assessment | None
@@ -248,6 +249,7 @@ class HistoryEntry(BaseModel):
     recorded_at: datetime
     recorded_by: str
     token_id: int | None = Field(description="The token that made the change (None for seed loads).")
+    person_id: int | None = Field(default=None, description="The signed-in person who made the change.")
     effective_date: date | None = None
     version: int | None = None
     status_update: StatusUpdateRead | None = None
