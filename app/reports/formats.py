@@ -10,6 +10,7 @@ from datetime import date
 from fastapi import Response
 
 from app.errors import ProblemError
+from app.page_frame import PageFrame
 from app.reports.renderers.csv_file import render_csv
 from app.reports.renderers.html_page import render_report_page
 from app.reports.renderers.labels import Labels
@@ -68,9 +69,9 @@ def _filename(report: ReportResponse, format_: Format) -> str:
     return f"uppdrag-{name}.{format_}"
 
 
-_RENDERERS: dict[Format, Callable[[ReportResponse, Labels, date], bytes]] = {
-    Format.CSV: lambda report, labels, _today: render_csv(report, labels),
-    Format.XLSX: lambda report, labels, _today: render_xlsx(report, labels),
+_RENDERERS: dict[Format, Callable[[ReportResponse, Labels, date, PageFrame], bytes]] = {
+    Format.CSV: lambda report, labels, _today, _frame: render_csv(report, labels),
+    Format.XLSX: lambda report, labels, _today, _frame: render_xlsx(report, labels),
     Format.HTML: render_report_page,
 }
 
@@ -80,7 +81,9 @@ def json_response(body: bytes) -> Response:
     return Response(body, media_type=MEDIA_TYPES[Format.JSON], headers={"Vary": "Accept"})
 
 
-def render(report: ReportResponse, format_: Format, labels: Labels, today: date) -> Response:
+def render(
+    report: ReportResponse, format_: Format, labels: Labels, today: date, frame: PageFrame
+) -> Response:
     """The report as an HTTP response in the format; CSV and XLSX come as downloads."""
     if format_ is Format.JSON:
         return json_response(report.model_dump_json().encode())
@@ -88,4 +91,4 @@ def render(report: ReportResponse, format_: Format, labels: Labels, today: date)
     if format_ is not Format.HTML:
         headers["Content-Disposition"] = f'attachment; filename="{_filename(report, format_)}"'
     media_type = MEDIA_TYPES[format_] + ("; charset=utf-8" if format_ in (Format.CSV, Format.HTML) else "")
-    return Response(_RENDERERS[format_](report, labels, today), media_type=media_type, headers=headers)
+    return Response(_RENDERERS[format_](report, labels, today, frame), media_type=media_type, headers=headers)

@@ -1,9 +1,10 @@
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 
-from app.access import ACCESS_PROBLEMS, READERS, AdminDep, FeedReaderDep, refuse_feed_token
+from app.access import ACCESS_PROBLEMS, READERS, AdminDep, FeedReaderDep, refuse_browser_credential
 from app.deps import SessionDep, TimezoneDep, TodayDep
+from app.page_frame import frame_for
 from app.reports import service
 from app.reports.formats import MEDIA_TYPES, json_response, negotiate, render
 from app.reports.links import REPORTS_PATH
@@ -18,8 +19,8 @@ from app.reports.schemas import (
     ReportResponse,
 )
 
-# Readers read reports. A feed token (in a browser's URL) opens a report's pages and downloads but
-# not its JSON, nor the other report resources. Admins publish.
+# Readers read reports. A feed token (in a browser's URL) or a person's session opens a report's
+# pages and downloads but not its JSON, nor the other report resources. Admins publish.
 router = APIRouter(prefix="/api/v1", tags=["reports"], responses=ACCESS_PROBLEMS)
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -66,6 +67,7 @@ def plan_trajectory(session: SessionDep, timezone: TimezoneDep, today: TodayDep)
     responses={**REPORT_FORMATS, **NOT_FOUND, **INVALID},
 )
 def get_report(
+    request: Request,
     year: int,
     period: str,
     query: Annotated[ReportQuery, Query()],
@@ -77,12 +79,13 @@ def get_report(
 ) -> Response:
     format_ = negotiate(query.format, accept)
     if format_ is Format.JSON:  # the report's JSON is made without a model per line (service.py)
-        refuse_feed_token(reader)
+        refuse_browser_credential(reader)
         return json_response(
             service.period_report_json(session, year, period, filters=query.filters(), timezone=timezone)
         )
     report = service.period_report(session, year, period, filters=query.filters(), timezone=timezone)
-    return render(report, format_, Labels(query.lang, timezone, query.token), today)
+    labels = Labels(query.lang, timezone, query.token)
+    return render(report, format_, labels, today, frame_for(request, query.lang))
 
 
 @router.post(

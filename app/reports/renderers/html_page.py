@@ -8,8 +8,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, StrictUndefined, select_autoescape
 
+from app.page_frame import PageFrame, layout_loader
 from app.reports.links import report_links
 from app.reports.renderers.charts import deadline_timeline, owner_chart, status_chart
 from app.reports.renderers.labels import Labels
@@ -17,7 +18,7 @@ from app.reports.renderers.tables import Cell, change_value, columns, summary_se
 from app.reports.schemas import PeriodRead, Report, ReportResponse
 
 _environment = Environment(
-    loader=PackageLoader("app.reports", "templates"),
+    loader=layout_loader("app.reports"),
     autoescape=select_autoescape(default=True),
     undefined=StrictUndefined,
     trim_blocks=True,
@@ -36,7 +37,7 @@ def _cell_text(t: Labels) -> Any:
 
     def cell_text(value: Cell) -> str:
         if value is None:
-            return t("none")
+            return t("empty")
         if isinstance(value, datetime):
             return t.moment(value)
         if isinstance(value, date):
@@ -49,12 +50,13 @@ def _cell_text(t: Labels) -> Any:
     return cell_text
 
 
-def _render(template: str, report: Report, t: Labels, today: date, **context: Any) -> bytes:
+def _render(template: str, report: Report, t: Labels, today: date, frame: PageFrame, **context: Any) -> bytes:
     return (
         _environment.get_template(template)
         .render(
             report=report,
             t=t,
+            frame=frame,
             today=today,
             cell=_cell_text(t),
             change=lambda name, value: change_value(name, value, t),
@@ -69,10 +71,12 @@ def _render(template: str, report: Report, t: Labels, today: date, **context: An
     )
 
 
-def render_report_page(report: ReportResponse, t: Labels, today: date) -> bytes:
+def render_report_page(report: ReportResponse, t: Labels, today: date, frame: PageFrame) -> bytes:
     links = report_links(report.period.year, report.period.period) if report.period else {}
-    return _render("report.html", report, t, today, links=links)
+    return _render("report.html", report, t, today, frame, links=links)
 
 
-def render_dashboard(report: Report, periods: list[PeriodRead], t: Labels, today: date) -> bytes:
-    return _render("dashboard.html", report, t, today, periods=periods)
+def render_dashboard(
+    report: Report, periods: list[PeriodRead], t: Labels, today: date, frame: PageFrame
+) -> bytes:
+    return _render("dashboard.html", report, t, today, frame, periods=periods)
