@@ -13,9 +13,11 @@ from app.reports.renderers.labels import Labels
 from app.reports.schemas import Report, ReportLine
 
 WIDTH = 640
-LABEL_WIDTH = 230
+BAR_X = 4  # bars start at the left edge, each under its label, so that a phone has room for both
 VALUE_WIDTH = 50
-ROW_HEIGHT = 24
+ROW_HEIGHT = 44  # a label line (room for the larger text on a phone) and a bar
+LABEL_BASELINE = 18
+BAR_TOP = 22
 BAR_HEIGHT = 16
 
 # One colour per category in every chart, each with at least 4.5:1 contrast against white, told
@@ -66,10 +68,10 @@ def _bar_chart(
 ) -> BarChart:
     """Horizontal bars, one row per (label, level, [(segment label, colour, value)]), on one scale."""
     largest = max((sum(value for _, _, value in parts) for _, _, parts in rows), default=0) or 1
-    scale = (WIDTH - LABEL_WIDTH - VALUE_WIDTH) / largest
+    scale = (WIDTH - BAR_X - VALUE_WIDTH) / largest
     bar_rows = []
     for index, (label, level, parts) in enumerate(rows):
-        x = float(LABEL_WIDTH)
+        x = float(BAR_X)
         segments = []
         for part_label, colour, value in parts:
             if value:
@@ -77,7 +79,7 @@ def _bar_chart(
                 x += value * scale
         total = sum(value for _, _, value in parts)
         bar_rows.append(BarRow(label, level, index * ROW_HEIGHT, total, segments))
-    return BarChart(title, WIDTH, len(rows) * ROW_HEIGHT + 4, LABEL_WIDTH, BAR_HEIGHT, bar_rows, legend)
+    return BarChart(title, WIDTH, len(rows) * ROW_HEIGHT + 4, BAR_X, BAR_HEIGHT, bar_rows, legend)
 
 
 def status_chart(report: Report, t: Labels) -> BarChart:
@@ -118,6 +120,7 @@ def _category_legend(t: Labels) -> list[tuple[str, str]]:
 class Tick:
     x: float
     label: str
+    minor: bool = False  # left out on a phone, where every label would not fit
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,8 @@ class Timeline:
     legend: list[tuple[str, str]]
 
 
-TIMELINE_HEIGHT = 190
+TIMELINE_HEIGHT = 220
+MOST_TICKS_ON_A_PHONE = 6
 TIMELINE_TOP = 24
 TIMELINE_BASELINE = 150
 TIMELINE_MARGIN = 40
@@ -223,7 +227,14 @@ def deadline_timeline(report: Report, t: Labels, today: date) -> Timeline:
         plan_width=x_of(plan_end) - x_of(plan_start),
         blocks=blocks,
         bar_width=max(bar_width, 1.0),
-        ticks=[Tick(x_of(date(year, 1, 1)), str(year)) for year in range(start.year, end.year)],
+        ticks=[
+            Tick(
+                x_of(date(year, 1, 1)),
+                str(year),
+                minor=(end.year - start.year > MOST_TICKS_ON_A_PHONE) and index % 2 == 1,
+            )
+            for index, year in enumerate(range(start.year, end.year))
+        ],
         markers=[
             *([Tick(x_of(report.as_of), f"{t('cutoff')} {report.as_of}")] if report.period else []),
             Tick(x_of(today), f"{t('today')} {today}"),

@@ -25,10 +25,16 @@ _environment = Environment(
     lstrip_blocks=True,
 )
 
-# The assignment table of a page: the detail columns that fit on paper and a phone.
+# The dashboard's lists (overdue, due soon): what a manager acts on, fitting a laptop's width.
+LIST_COLUMNS = columns(
+    "reference", "title", "owner", "deadline_latest", "status", "progress", "traffic_light",
+    "updated_in_period", "comment",
+)  # fmt: skip
+# The assignment table of a report page: the detail columns that fit on paper and a laptop (on a
+# phone each row is a block of labelled cells). Overdue shows beside the deadline.
 PAGE_COLUMNS = columns(
     "reference", "title", "owner", "deadline_latest", "status", "progress", "assessment",
-    "traffic_light", "overdue", "updated_in_period", "comment", "changes",
+    "traffic_light", "comment", "changes",
 )  # fmt: skip
 
 
@@ -62,6 +68,7 @@ def _render(template: str, report: Report, t: Labels, today: date, frame: PageFr
             change=lambda name, value: change_value(name, value, t),
             sections=summary_sections(report, t),
             columns=PAGE_COLUMNS,
+            list_columns=LIST_COLUMNS,
             status_chart=status_chart(report, t),
             owner_chart=owner_chart(report, t),
             timeline=deadline_timeline(report, t, today),
