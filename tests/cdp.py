@@ -41,7 +41,13 @@ class Browser:
         port_file = profile / "DevToolsActivePort"
         port_file.unlink(missing_ok=True)  # a profile used before keeps its last port
         self._process = subprocess.Popen(
-            [chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0", "about:blank"],
+            [
+                chromium(),
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                "--remote-debugging-port=0",
+                "about:blank",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # its own process group: closing ends every process it started
@@ -57,7 +63,9 @@ class Browser:
         self._ids = itertools.count(1)
         self._events: list[dict[str, Any]] = []
 
-    def send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None) -> dict[str, Any]:
+    def send(
+        self, method: str, params: dict[str, Any] | None = None, session: str | None = None
+    ) -> dict[str, Any]:
         """Send a command and wait for its answer, keeping the events that arrive meanwhile."""
         message_id = next(self._ids)
         message: dict[str, Any] = {"id": message_id, "method": method, "params": params or {}}
@@ -86,14 +94,18 @@ class Browser:
             self._events.append(json.loads(self._socket.recv(timeout=remaining)))
 
     def drop_events(self, session: str, method: str) -> None:
-        self._events = [e for e in self._events if not (e.get("sessionId") == session and e.get("method") == method)]
+        self._events = [
+            e for e in self._events if not (e.get("sessionId") == session and e.get("method") == method)
+        ]
 
     def events(self, session: str, *methods: str) -> list[dict[str, Any]]:
         return [e for e in self._events if e.get("sessionId") == session and e.get("method") in methods]
 
     def new_tab(self) -> "Tab":
         context = self.send("Target.createBrowserContext")["browserContextId"]
-        target = self.send("Target.createTarget", {"url": "about:blank", "browserContextId": context})["targetId"]
+        target = self.send("Target.createTarget", {"url": "about:blank", "browserContextId": context})[
+            "targetId"
+        ]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.send(f"{domain}.enable", session=session)
@@ -209,7 +221,13 @@ class Tab:
         params: dict[str, Any] = {"format": "png"}
         if full_page:
             size = self._send("Page.getLayoutMetrics")["cssContentSize"]
-            params["clip"] = {"x": 0, "y": 0, "width": width, "height": min(size["height"], 12000), "scale": 1}
+            params["clip"] = {
+                "x": 0,
+                "y": 0,
+                "width": width,
+                "height": min(size["height"], 12000),
+                "scale": 1,
+            }
             params["captureBeyondViewport"] = True
         data = base64.b64decode(self._send("Page.captureScreenshot", params)["data"])
         path.write_bytes(data)
@@ -217,4 +235,6 @@ class Tab:
 
     def widest_overflow(self) -> int:
         """How far the page is wider than its window (0: no sideways scrolling)."""
-        return int(self.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+        return int(
+            self.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        )

@@ -120,16 +120,17 @@ class _Server(uvicorn.Server):
         pass
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
 
 
 @contextmanager
-def serve(settings: Settings) -> Iterator[str]:
-    """Run the app with these settings in a real uvicorn server on a free loopback port."""
-    port = _free_port()
+def serve(settings: Settings, port: int | None = None) -> Iterator[str]:
+    """Run the app with these settings in a real uvicorn server on loopback (a free port, unless
+    one is given)."""
+    port = port or free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     server = _Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

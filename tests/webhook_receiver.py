@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from tests.conftest import _free_port as free_port
+from tests.conftest import free_port
 
 
 @dataclass(frozen=True)
