@@ -15,7 +15,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,10 @@ class Browser:
                 raise BrowserError("Chromium did not open its DevTools port")
             time.sleep(0.05)
         port, path = port_file.read_text().splitlines()[:2]
-        self._socket: ClientConnection = connect(f"ws://127.0.0.1:{port}{path}", max_size=None)
+        self._connection = ExitStack()
+        self._socket: ClientConnection = self._connection.enter_context(
+            connect(f"ws://127.0.0.1:{port}{path}", max_size=None)
+        )
         self._ids = itertools.count(1)
         self._events: list[dict[str, Any]] = []
 
@@ -112,8 +115,8 @@ class Browser:
         return Tab(self, session)
 
     def close(self) -> None:
-        if hasattr(self, "_socket"):
-            self._socket.close()
+        if hasattr(self, "_connection"):
+            self._connection.close()
         with suppress(ProcessLookupError):
             os.killpg(self._process.pid, signal.SIGTERM)
         try:
@@ -134,8 +137,10 @@ class Tab:
 
     @contextmanager
     def _navigation(self) -> Iterator[None]:
-        """Wait, after what the block does, for the page that it opens to have loaded."""
-        self._browser.drop_events(self._session, "Page.loadEventFired")
+        """Wait, after what the block does, for the page that it opens to have loaded (what the
+        page before it logged is forgotten)."""
+        for method in ("Page.loadEventFired", "Log.entryAdded", "Runtime.exceptionThrown"):
+            self._browser.drop_events(self._session, method)
         yield
         self._browser.wait_for("Page.loadEventFired", self._session)
 
@@ -191,13 +196,20 @@ class Tab:
         self._send("Network.setCookie", {"name": name, "value": value, "url": url})
 
     def console_errors(self) -> list[str]:
-        """Errors the page logged (scripts, refused resources, CSP violations) since it was opened."""
+        """Errors the page logged (scripts, refused resources, CSP violations); not the status of
+        the page itself (a 401 or 404 page is a page)."""
         found = []
+        page = self.url
         for event in self._browser.events(self._session, "Runtime.exceptionThrown", "Log.entryAdded"):
             params = event["params"]
-            entry = params.get("entry", {})
-            if event["method"] == "Runtime.exceptionThrown" or entry.get("level") == "error":
-                found.append(json.dumps(params)[:500])
+            if event["method"] == "Runtime.exceptionThrown":
+                details = params["exceptionDetails"]
+                found.append(details.get("exception", {}).get("description") or details["text"])
+                continue
+            entry = params["entry"]
+            page_status = entry.get("source") == "network" and entry.get("url", "").split("#")[0] == page
+            if entry.get("level") == "error" and not page_status:
+                found.append(f"{entry.get('text')} ({entry.get('url', '')})")
         return found
 
     def axe_violations(self) -> list[str]:

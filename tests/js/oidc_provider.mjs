@@ -1,15 +1,15 @@
 // A real OpenID Connect provider (the npm package oidc-provider) on loopback, for the sign-in tests.
 //
-//   node oidc_provider.mjs PORT REDIRECT_URI
+//   node oidc_provider.mjs PORT REDIRECT_URI...
 //
-// One client, "uppdrag" (secret "test-secret", PKCE required), whose only redirect address is
-// REDIRECT_URI. The provider's own development login form signs in any login name; the people
+// One client, "uppdrag" (secret "test-secret", PKCE required), whose redirect address is
+// one of the REDIRECT_URIs. The provider's own development login form signs in any login name; the people
 // below get their name, email and groups as claims (others get an email made from the login).
 // No consent prompt: the grant is made at once, as a city's provider does for its own services.
 // Prints "ready" when it listens.
 import Provider from "oidc-provider";
 
-const [port, redirectUri] = process.argv.slice(2);
+const [port, ...redirectUris] = process.argv.slice(2);
 const issuer = `http://127.0.0.1:${port}`;
 
 const PEOPLE = {
@@ -23,7 +23,7 @@ const provider = new Provider(issuer, {
     {
       client_id: "uppdrag",
       client_secret: "test-secret",
-      redirect_uris: [redirectUri],
+      redirect_uris: redirectUris,
       grant_types: ["authorization_code"],
       response_types: ["code"],
       token_endpoint_auth_method: "client_secret_basic",
