@@ -42,7 +42,7 @@ def _cell_text(t: Labels) -> Any:
     """A filter that writes a table cell as the reader expects: decimal comma in Swedish, ISO dates."""
 
     def cell_text(value: Cell) -> str:
-        if value is None:
+        if value is None or value == "":
             return t("empty")
         if isinstance(value, datetime):
             return t.moment(value)
