@@ -24,7 +24,7 @@ run: install
 	@echo ""
 	@echo "To sign in to the pages (http://$(HOST):$(PORT)/), make yourself a person and a one-time link:"
 	@echo "  $(BIN)/uppdrag user create you@example.se --name 'Your Name' --role admin"
-	@echo "  $(BIN)/uppdrag user link you@example.se    # open the printed link within 15 minutes"
+	@echo "  PUBLIC_BASE_URL=http://$(HOST):$(PORT) $(BIN)/uppdrag user link you@example.se    # open it within 15 minutes"
 	@echo ""
 	PUBLIC_READ=$${PUBLIC_READ:-true} $(BIN)/uppdrag serve --host $(HOST) --port $(PORT)
 

@@ -13,7 +13,6 @@ from fastapi import Request
 from jinja2 import BaseLoader, ChoiceLoader, PackageLoader
 
 Lang = Literal["sv", "en"]
-LANGUAGES: tuple[Lang, ...] = ("sv", "en")
 
 SIGN_IN_PATH = "/logga-in"
 SIGN_OUT_PATH = "/logga-ut"

@@ -428,3 +428,17 @@ def test_the_api_docs_are_served_by_the_service_with_a_bearer_scheme(anon: httpx
         "content-security-policy" in page.headers
         and "script-src" not in page.headers["content-security-policy"]
     )
+
+
+def test_a_person_with_several_grants_writes_and_coordinates_where_each_says(
+    backend: Backend, session: Session
+) -> None:
+    from app.auth.people import person_by_email, principal_for_person
+    from app.org.models import OrgUnit
+
+    add_person(backend, "eva.ek@stockholm.se", "Eva Ek", (Role.EDITOR, "SLK"), (Role.COORDINATOR, "KS"))
+    units = {unit.key: unit.id for unit in session.scalars(select(OrgUnit))}
+    eva = principal_for_person(session, person_by_email(session, "eva.ek@stockholm.se"), session_csrf="t")
+    assert eva is not None and eva.role == Role.COORDINATOR and eva.from_session
+    assert eva.may_write_for(units["SLK_PERSONAL"]) and not eva.may_write_for(units["KS"], units["SERVICEN"])
+    assert eva.may_coordinate(units["KS"]) and not eva.may_coordinate(units["SERVICEN"])
