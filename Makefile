@@ -2,6 +2,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+JS_TOOLS := tests/js/node_modules/.package-lock.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -16,15 +17,23 @@ $(BIN)/uppdrag: pyproject.toml
 install: $(BIN)/uppdrag
 
 ## Migrate, seed and serve on http://$(HOST):$(PORT) (SQLite under ./var unless DATABASE_URL is set).
-## Reads are open to anonymous callers in this local demo; writes need a token (see README).
+## Reads are open to anonymous callers in this local demo; writes need a token or a signed-in person.
 run: install
 	$(BIN)/uppdrag migrate
 	$(BIN)/uppdrag seed
+	@echo ""
+	@echo "To sign in to the pages (http://$(HOST):$(PORT)/), make yourself a person and a one-time link:"
+	@echo "  $(BIN)/uppdrag user create you@example.se --name 'Your Name' --role admin"
+	@echo "  PUBLIC_BASE_URL=http://$(HOST):$(PORT) $(BIN)/uppdrag user link you@example.se    # open it within 15 minutes"
+	@echo ""
 	PUBLIC_READ=$${PUBLIC_READ:-true} $(BIN)/uppdrag serve --host $(HOST) --port $(PORT)
 
-## The whole test suite, on SQLite and PostgreSQL
-test: install
+## The whole test suite, on SQLite and PostgreSQL (the browser tests need node: npm ci --prefix tests/js)
+test: install $(JS_TOOLS)
 	$(BIN)/python -m pytest
+
+$(JS_TOOLS): tests/js/package-lock.json
+	if command -v npm >/dev/null; then npm ci --prefix tests/js --no-audit --no-fund && touch $@; fi
 
 lint: install
 	$(BIN)/ruff check .

@@ -13,7 +13,13 @@ setup(
     packages=[*find_packages(include=["app", "app.*"]), *BUNDLED],
     package_dir=BUNDLED,
     package_data={
-        "app": ["reports/templates/*.html"],
+        "app": [
+            "templates/*.html",
+            "reports/templates/*.html",
+            "web/templates/*.html",
+            "web/static/*.js",
+            "web/static/swagger-ui/*",
+        ],
         "app.migrations": ["alembic.ini", "script.py.mako", "versions/*.py"],
         "app.seeds": ["*.yaml", "source/*.txt"],
     },

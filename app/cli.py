@@ -1,4 +1,4 @@
-"""The `uppdrag` command: migrate, seed, serve, run the webhook worker, manage tokens.
+"""The `uppdrag` command: migrate, seed, serve, run the webhook worker, manage tokens and people.
 
 An operator's mistake (a bad setting, an unreachable or unmigrated database, a broken seed file, a bad
 option) ends with one line on stderr and a non-zero exit status, never a traceback. The commands import
@@ -22,6 +22,8 @@ from app.settings import Settings, get_settings
 if TYPE_CHECKING:
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
+
+    from app.auth.models import Person
 
 EXIT_OPERATOR_ERROR = 1
 EXIT_USAGE = 2
@@ -148,6 +150,70 @@ def token_revoke(args: argparse.Namespace) -> None:
     print(f"token {args.id} revoked")
 
 
+def _grants_text(person: "Person") -> str:
+    return (
+        ", ".join(
+            f"{grant.role}" + (f" of unit {grant.unit_id}" if grant.unit_id else "") + f" ({grant.source})"
+            for grant in person.grants
+        )
+        or "no grants"
+    )
+
+
+def user_create(args: argparse.Namespace) -> None:
+    from app.auth import people
+
+    with _session(_settings()) as session:
+        person = people.create_person(session, name=args.name, email=args.email)
+        if args.role:
+            people.grant_role(session, person.id, role=Role(args.role), unit=args.unit)
+        grants = _grants_text(person)
+    print(f"created person {person.id} <{person.email}> {grants}")
+
+
+def user_list(_args: argparse.Namespace) -> None:
+    from app.auth import people
+
+    with _session(_settings()) as session:
+        for person in people.list_people(session):
+            signed_in = person.last_signed_in_at.isoformat() if person.last_signed_in_at else "never"
+            print(
+                f"{person.id}\t{person.name}\t{person.email}\t{_grants_text(person)}\tlast_sign_in={signed_in}"
+            )
+
+
+def user_grant(args: argparse.Namespace) -> None:
+    from app.auth import people
+
+    with _session(_settings()) as session:
+        person = people.person_by_email(session, args.email)
+        people.grant_role(session, person.id, role=Role(args.role), unit=args.unit)
+        print(f"{person.email}: {_grants_text(person)}")
+
+
+def user_revoke(args: argparse.Namespace) -> None:
+    from app.auth import people
+
+    with _session(_settings()) as session:
+        person = people.person_by_email(session, args.email)
+        people.revoke_role(session, person.id, role=Role(args.role), unit=args.unit)
+        print(f"{person.email}: {_grants_text(person)}")
+
+
+def user_link(args: argparse.Namespace) -> None:
+    from app.auth import people
+    from app.auth.sessions import create_sign_in_link, sign_in_url
+
+    settings = _settings()
+    minutes = args.minutes or settings.sign_in_link_minutes
+    with _session(settings) as session:
+        person = people.person_by_email(session, args.email)
+        secret = create_sign_in_link(session, person, valid_for=timedelta(minutes=minutes))
+    base = settings.public_base_url or DEFAULT_BASE_URL
+    print(f"a sign-in link for {person.name} <{person.email}>, valid for {minutes} minutes and one use:")
+    print(sign_in_url(base, secret))
+
+
 def serve(args: argparse.Namespace) -> None:
     from app.serving import serve as run_server
 
@@ -255,7 +321,47 @@ def build_parser() -> argparse.ArgumentParser:
     )
     worker_parser.set_defaults(handler=worker)
     _add_token_commands(commands)
+    _add_user_commands(commands)
     return parser
+
+
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"  # `make run`'s address, where PUBLIC_BASE_URL is not set
+ROLE_CHOICES = [role.value for role in Role]
+
+
+def _add_user_commands(commands: "argparse._SubParsersAction[_Parser]") -> None:
+    user_parser = _command(commands, "user", "people who sign in: create, list, grant, revoke, link")
+    user_commands = user_parser.add_subparsers(dest="user_command", required=True, metavar="COMMAND")
+    create = _command(user_commands, "create", "add a person, with a role if given")
+    create.add_argument("email", help="the person's email address")
+    create.add_argument("--name", required=True, help="the person's name, as history shows it (required)")
+    create.add_argument(
+        "--role", choices=ROLE_CHOICES, default=None, help="a role to give at once (default: none)"
+    )
+    create.add_argument(
+        "--unit", default=None, help="unit key or id; required for editor and coordinator (default: no unit)"
+    )
+    create.set_defaults(handler=user_create)
+    _command(user_commands, "list", "list people and their grants").set_defaults(handler=user_list)
+    for name, handler, text in (
+        ("grant", user_grant, "give a person a role"),
+        ("revoke", user_revoke, "take back a role an admin gave"),
+    ):
+        command = _command(user_commands, name, text)
+        command.add_argument("email", help="the person's email address")
+        command.add_argument("--role", required=True, choices=ROLE_CHOICES, help="the role (required)")
+        command.add_argument(
+            "--unit",
+            default=None,
+            help="unit key or id; required for editor and coordinator (default: no unit)",
+        )
+        command.set_defaults(handler=handler)
+    link = _command(user_commands, "link", "print a one-time sign-in link (valid for minutes)")
+    link.add_argument("email", help="the person's email address")
+    link.add_argument(
+        "--minutes", type=int, default=None, help="how long it works (default: SIGN_IN_LINK_MINUTES, 15)"
+    )
+    link.set_defaults(handler=user_link)
 
 
 def _add_token_commands(commands: "argparse._SubParsersAction[_Parser]") -> None:

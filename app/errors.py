@@ -6,11 +6,12 @@ validation errors and HTTP errors into `application/problem+json`. Anything unex
 ever reaches a client.
 """
 
-from collections.abc import Sequence
+import json
+from collections.abc import Awaitable, Callable, Sequence
 from http import HTTPStatus
 from typing import Any, ClassVar
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -203,7 +204,24 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def install_problem_handlers(app: FastAPI) -> None:
-    app.add_exception_handler(RequestValidationError, _handle_validation)
-    app.add_exception_handler(ProblemError, _handle_problem)
-    app.add_exception_handler(StarletteHTTPException, _handle_http)
+# A page for a problem, where the request came from a person's browser asking for a page (installed
+# by app/web); None: the problem document itself.
+ErrorPage = Callable[[Request, dict[str, Any]], Response | None]
+_Handler = Callable[[Request, Exception], Awaitable[JSONResponse]]
+
+
+def _with_page(
+    handler: _Handler, error_page: ErrorPage | None
+) -> Callable[[Request, Exception], Awaitable[Response]]:
+    async def handle(request: Request, exc: Exception) -> Response:
+        problem = await handler(request, exc)
+        page = error_page(request, json.loads(bytes(problem.body))) if error_page else None
+        return page or problem
+
+    return handle
+
+
+def install_problem_handlers(app: FastAPI, *, error_page: ErrorPage | None = None) -> None:
+    app.add_exception_handler(RequestValidationError, _with_page(_handle_validation, error_page))
+    app.add_exception_handler(ProblemError, _with_page(_handle_problem, error_page))
+    app.add_exception_handler(StarletteHTTPException, _with_page(_handle_http, error_page))

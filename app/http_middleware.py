@@ -30,8 +30,13 @@ HTML_CONTENT_SECURITY_POLICY = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
-# The interactive API docs load their scripts from a CDN, so they keep FastAPI's defaults.
-PATHS_WITHOUT_CSP = ("/docs", "/redoc")
+# The interactive API docs (/docs) run Swagger UI's script, served by the service itself, and
+# style its elements inline; nothing else, and nothing from elsewhere.
+DOCS_PATH = "/docs"
+DOCS_CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 
 
 # The database is away, busy or out of connections: the client may retry; the request was not at fault.
@@ -170,6 +175,8 @@ class RequestContextMiddleware:
         headers[REQUEST_ID_HEADER] = request_id
         for name, value in SECURITY_HEADERS.items():
             headers.setdefault(name, value)
-        is_html = headers.get("content-type", "").startswith("text/html")
-        if is_html and not scope["path"].startswith(PATHS_WITHOUT_CSP):
-            headers.setdefault("Content-Security-Policy", HTML_CONTENT_SECURITY_POLICY)
+        if headers.get("content-type", "").startswith("text/html"):
+            policy = (
+                DOCS_CONTENT_SECURITY_POLICY if scope["path"] == DOCS_PATH else HTML_CONTENT_SECURITY_POLICY
+            )
+            headers.setdefault("Content-Security-Policy", policy)

@@ -10,6 +10,7 @@ from app import health
 from app.assignments.router import documents_router as document_assignments_router
 from app.assignments.router import router as assignments_router
 from app.auth.deps import identify_caller
+from app.auth.people_router import router as people_router
 from app.auth.router import router as tokens_router
 from app.calendar.router import router as calendar_router
 from app.db import make_engine, make_session_factory
@@ -22,6 +23,11 @@ from app.org.router import router as org_router
 from app.reports.dashboard import router as dashboard_router
 from app.reports.router import router as reports_router
 from app.settings import Settings, get_settings
+from app.web.api_docs import install_api_docs
+from app.web.assignment_pages import router as assignment_pages_router
+from app.web.errors import error_page
+from app.web.info_pages import router as info_pages_router
+from app.web.sign_in import router as sign_in_router
 from app.webhooks.router import router as webhooks_router
 
 API_DESCRIPTION = """
@@ -29,13 +35,15 @@ Uppdrag tracks the commitments (uppdrag) of the City of Stockholm's budget docum
 status and full history. Every error is an RFC 9457 problem document (`application/problem+json`).
 
 Authenticate with `Authorization: Bearer <token>` (tokens: `uppdrag token create`). Roles: `admin`,
-`editor` (bound to a unit: writes where that unit or a sub-unit owns or executes), `reader`.
+`coordinator` (of a unit and its sub-units: follows up their reporting), `editor` (bound to a unit:
+writes where that unit or a sub-unit owns or executes), `reader`. The API is Bearer-only: a person's
+browser session (the pages) is not accepted here, so another site cannot use it to call the API.
 `PATCH` and status updates need `If-Match` with the assignment's ETag (or `version` in the body);
 every `POST` accepts an `Idempotency-Key`. `X-Actor` names the person behind a write in history.
 """
 
 # POST responses that carry a secret shown once: never kept for idempotent replay.
-SECRET_ISSUING_PATHS = (tokens_router.prefix, webhooks_router.prefix)
+SECRET_ISSUING_PATHS = (tokens_router.prefix, webhooks_router.prefix, people_router.prefix)
 EXPOSED_HEADERS = ["ETag", "Location", "X-Request-ID", "Idempotent-Replayed"]
 ALLOWED_HEADERS = ["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Actor", "X-Request-ID"]
 
@@ -67,13 +75,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=API_DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served from local files by install_api_docs
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.identify_caller = identify_caller
     configure_logging(settings.log_level)
-    install_problem_handlers(app)
+    install_problem_handlers(app, error_page=error_page)
     _install_middleware(app, settings)
     # Each router declares who may call its routes (app/access.py).
     for router in (
@@ -87,6 +97,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports_router,
         webhooks_router,
         tokens_router,
+        people_router,
+        sign_in_router,
+        assignment_pages_router,
+        info_pages_router,
     ):
         app.include_router(router)
+    install_api_docs(app)
     return app

@@ -2,9 +2,10 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -32,6 +33,17 @@ def _checked_database_url(value: str) -> str:
     if url.drivername in SQLITE_DRIVER_NAMES:
         return value.strip()
     raise ValueError(f"unsupported database or driver {url.drivername!r}; use {DATABASE_URL_EXAMPLES}")
+
+
+class GroupRole(BaseModel):
+    """A group at the identity provider whose members hold a role (editor and coordinator: of a unit,
+    by its key or id)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    group: str = Field(min_length=1)
+    role: Literal["reader", "editor", "coordinator", "admin"]
+    unit: str | None = None
 
 
 class Settings(BaseSettings):
@@ -95,6 +107,35 @@ class Settings(BaseSettings):
         default=24, gt=0, description="How long an Idempotency-Key is remembered."
     )
     worker_poll_seconds: float = Field(default=5, gt=0, description="Pause between `uppdrag worker` rounds.")
+
+    # --- people signing in (docs/sign-in.md) ---
+    public_base_url: str | None = Field(
+        default=None,
+        description="Where people reach the service, e.g. https://uppdrag.stockholm.se: the base of the "
+        "OpenID Connect redirect address and of sign-in links (default: the address of the request; for "
+        "`uppdrag user link`, http://127.0.0.1:8000).",
+    )
+    oidc_issuer: str | None = Field(
+        default=None, description="The identity provider (OpenID Connect issuer)."
+    )
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_scopes: str = Field(default="openid profile email", description="Scopes asked for at sign-in.")
+    oidc_groups_claim: str = Field(default="groups", description="The claim that carries a person's groups.")
+    oidc_group_roles: list[GroupRole] = Field(
+        default_factory=list,
+        description='Roles from groups, e.g. [{"group": "uppdrag-slk", "role": "editor", "unit": "SLK"}]; '
+        "applied at every sign-in through the provider.",
+    )
+    session_idle_minutes: int = Field(default=60, ge=1, description="A session ends after this long unused.")
+    session_absolute_hours: float = Field(
+        default=10, gt=0, description="A session ends this long after sign-in."
+    )
+    sign_in_link_minutes: int = Field(default=15, ge=1, le=1440, description="How long a sign-in link works.")
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
 
 @lru_cache

@@ -213,9 +213,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(settings: Settings) -> Iterator[str]:
-    """Run the app with these settings in a real uvicorn server on a free loopback port."""
-    port = free_port()
+def serve(settings: Settings, port: int | None = None) -> Iterator[str]:
+    """Run the app with these settings in a real uvicorn server on loopback (a free port, unless
+    one is given)."""
+    port = port or free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     server = _Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

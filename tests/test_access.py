@@ -56,13 +56,18 @@ VALID_WRITES: dict[tuple[str, str], Any] = {
     ("PATCH", "/api/v1/documents/{document_id}"): {"paragraph": "§ 5"},
     ("POST", "/api/v1/assignments/{assignment_id}/links"): {"kind": "continues", "target": "KS-2015-002"},
     ("DELETE", "/api/v1/assignments/{assignment_id}/links/{link_id}"): None,
+    ("POST", "/api/v1/users"): {"name": "Ny Person", "email": "ny.person@stockholm.se"},
+    ("POST", "/api/v1/users/{person_id}/grants"): {"role": "editor", "unit": "SLK"},
+    ("DELETE", "/api/v1/users/{person_id}/grants/{grant_id}"): None,
+    ("POST", "/api/v1/users/{person_id}/sign-in-links"): None,
 }
 
 
 @pytest.fixture
 def route_ids(api: httpx.Client, session: Session) -> dict[str, Any]:
     """Real resources for every path parameter of a write route: KS-2015-001 (owner KS, executor
-    SLK), a reader token, a webhook subscription with one failed delivery, and the report T1 2015."""
+    SLK), a reader token, a webhook subscription with one failed delivery, the report T1 2015, and
+    a person with a grant."""
     assignment_id = assignment_by_reference(api, "KS-2015-001")["id"]
     token_id = api.post("/api/v1/tokens", json={"name": "att återkalla", "role": "reader"}).json()["id"]
     subscription_id = api.post(
@@ -77,7 +82,14 @@ def route_ids(api: httpx.Client, session: Session) -> dict[str, Any]:
         f"/api/v1/assignments/{assignment_id}/links", json={"kind": "replaces", "target": "KS-2015-002"}
     )
     assert linked.status_code == 201, linked.text
+    person = api.post(
+        "/api/v1/users",
+        json={"name": "Eva Ek", "email": "eva.ek@stockholm.se", "grants": [{"role": "reader"}]},
+    )
+    person.raise_for_status()
     return {
+        "person_id": person.json()["id"],
+        "grant_id": person.json()["grants"][0]["id"],
         **unit_ids(api),
         "assignment_id": assignment_id,
         "version": assignment_by_reference(api, "KS-2015-001")["version"],

@@ -25,6 +25,18 @@ GOOD_DOCUMENT = {"title": "Kommunstyrelsens beslut", "decision_date": "2016-03-1
 
 # (method, path, body, field the problem must name); {id} is an existing assignment, {KS} a unit id.
 BAD_WRITES: list[tuple[str, str, Any, str]] = [
+    ("POST", "/api/v1/users", {"name": "Eva Ek", "email": "inte en adress"}, "email"),
+    ("POST", "/api/v1/users", {"name": "", "email": "eva@stockholm.se"}, "name"),
+    (
+        "POST",
+        "/api/v1/users",
+        {"name": "Eva", "email": "eva@stockholm.se", "grants": [{"role": "editor"}]},
+        "unit",
+    ),
+    ("POST", "/api/v1/users/{person}/grants", {"role": "boss"}, "role"),
+    ("POST", "/api/v1/users/{person}/grants", {"role": "coordinator", "unit": "NOPE"}, "unit"),
+    ("POST", "/api/v1/users/{person}/sign-in-links", {"minutes": 0}, "minutes"),
+    ("DELETE", "/api/v1/users/{person}/grants/{none}", None, "grant_id"),
     ("POST", "/api/v1/assignments", {"owner_id": "{KS}"}, "title"),
     ("POST", "/api/v1/assignments", {"title": "", "owner_id": "{KS}"}, "title"),
     ("POST", "/api/v1/assignments", {"title": "x"}, "owner_id"),
@@ -211,6 +223,12 @@ BAD_WRITES: list[tuple[str, str, Any, str]] = [
 ]
 
 
+def _person_id(api: httpx.Client) -> int:
+    response = api.post("/api/v1/users", json={"name": "Eva Ek", "email": "eva.ek@stockholm.se"})
+    response.raise_for_status()
+    return int(response.json()["id"])
+
+
 @pytest.mark.parametrize(
     ("method", "path", "body", "field"),
     BAD_WRITES,
@@ -224,6 +242,7 @@ def test_bad_input_is_422_and_writes_nothing(
         **unit_ids(api),
         "id": assignment_id,
         "document": api.get("/api/v1/documents").json()[0]["id"],
+        "person": _person_id(api),
         "none": "not-an-id",
         "year": 2015,
         "period": "T1",

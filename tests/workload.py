@@ -105,7 +105,7 @@ def new_status_update(assignment_id: int, etag: str, rng: random.Random) -> Writ
     return Write(
         kind="update",
         path=f"/api/v1/assignments/{assignment_id}/updates",
-        body={"status": "in_progress", "progress": rng.randint(0, 100), "comment": marker},
+        body={"status": "in_progress", "progress": rng.randint(0, 99), "comment": marker},  # 100 is completed
         headers={KEY_HEADER: key, "If-Match": etag},
         marker=marker,
     )

@@ -131,6 +131,7 @@ class StatusUpdate(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     recorded_by: Mapped[str] = mapped_column(String(200))
     token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))  # a signed-in person
     status: Mapped[Status] = mapped_column(String(20))
     progress: Mapped[int] = mapped_column(Integer)
     assessment: Mapped[Assessment | None] = mapped_column(String(30))
@@ -152,6 +153,7 @@ class AssignmentRevision(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     recorded_by: Mapped[str] = mapped_column(String(200))
     token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))  # a signed-in person
     action: Mapped[str] = mapped_column(String(20))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     version: Mapped[int] = mapped_column(Integer)

@@ -14,6 +14,7 @@ from app.assignments.schemas import AssignmentFilters
 from app.assignments.vocabulary import FINISHED_STATUSES
 from app.clock import day_end
 from app.db import get_or_404
+from app.errors import NotFoundError
 from app.org.service import resolve_unit_reference, unit_with_descendant_ids
 
 
@@ -149,3 +150,11 @@ def open_deadlines(
         Assignment.status.not_in([status.value for status in FINISHED_STATUSES]),
     )
     return session.scalars(query.order_by(Assignment.deadline_latest, Assignment.id)).all()
+
+
+def get_assignment_by_reference(session: Session, reference: str) -> Assignment:
+    """The assignment with this reference (as people write it, e.g. KS-2015-076)."""
+    found = session.scalar(select(Assignment).where(Assignment.reference == reference.strip().upper()))
+    if found is None:
+        raise NotFoundError(f"No assignment with reference {reference!r}.")
+    return found

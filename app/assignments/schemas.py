@@ -284,6 +284,7 @@ class StatusUpdateRead(BaseModel):
     recorded_at: datetime
     recorded_by: str
     token_id: int | None
+    person_id: int | None = Field(default=None, description="The signed-in person who reported it.")
     status: Status
     progress: int
     assessment: Assessment | None
@@ -305,6 +306,7 @@ class HistoryEntry(BaseModel):
     recorded_at: datetime
     recorded_by: str
     token_id: int | None = Field(description="The token that made the change (None for seed loads).")
+    person_id: int | None = Field(default=None, description="The signed-in person who made the change.")
     effective_date: date | None = None
     version: int | None = None
     status_update: StatusUpdateRead | None = None

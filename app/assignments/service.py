@@ -94,6 +94,7 @@ def _record_revision(
             assignment_id=assignment.id,
             recorded_by=actor.name,
             token_id=actor.token_id,
+            person_id=actor.person_id,
             action=action,
             changes=changes,
             version=assignment.version,

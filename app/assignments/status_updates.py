@@ -106,7 +106,7 @@ def _resolve_reported_state(data: StatusUpdateCreate, before: ReportedState) -> 
     if data.progress is not None:
         progress = data.progress
     else:
-        progress = 100 if status == Status.COMPLETED else before.progress
+        progress = PROGRESS_DONE if status == Status.COMPLETED else before.progress
     return ReportedState(
         status=status,
         progress=progress,
@@ -115,11 +115,29 @@ def _resolve_reported_state(data: StatusUpdateCreate, before: ReportedState) -> 
     )
 
 
+# The status rule: `completed` means the work is done, so its progress is 100; and 100 % means
+# completed, so a reporter who says 100 % says `completed` too. Closed and cancelled keep the
+# progress reached when the work ended. A status update that breaks it is refused (never silently
+# changed): in the API, the batch, the pages' forms and imports alike, since all go through here.
+PROGRESS_DONE = 100
+COMPLETED_NOT_DONE = "must be 100 when status is completed"
+DONE_NOT_COMPLETED = "must be completed when progress is 100"
+REASON_REQUIRED = "required when status is {status}"
+NOT_IN_FUTURE = "must not be in the future"
+
+
+def check_status_rule(state: ReportedState) -> None:
+    if state.status == Status.COMPLETED and state.progress != PROGRESS_DONE:
+        raise InvalidInputError("progress", COMPLETED_NOT_DONE)
+    if state.progress == PROGRESS_DONE and state.status in (Status.NOT_STARTED, Status.IN_PROGRESS):
+        raise InvalidInputError("status", DONE_NOT_COMPLETED)
+
+
 def _check_status_update(data: StatusUpdateCreate, effective: date, today: date) -> None:
     if effective > today:
-        raise InvalidInputError("effective_date", "must not be in the future")
+        raise InvalidInputError("effective_date", NOT_IN_FUTURE)
     if data.status in STATUSES_NEEDING_REASON and not (data.reason and data.reason.strip()):
-        raise InvalidInputError("reason", f"required when status is {data.status}")
+        raise InvalidInputError("reason", REASON_REQUIRED.format(status=data.status))
 
 
 def add_status_update(
@@ -140,12 +158,14 @@ def add_status_update(
         session, assignment_id, actor=actor, expected_version=expected_version, versioned=True
     )
     state = _resolve_reported_state(data, state_as_of(session, assignment_id, day=effective))
+    check_status_rule(state)
     update = StatusUpdate(
         assignment_id=assignment_id,
         effective_date=effective,
         recorded_at=utcnow(),
         recorded_by=actor.name,
         token_id=actor.token_id,
+        person_id=actor.person_id,
         comment=data.comment,
         reason=data.reason,
         decision_document_id=decision.id if decision else None,

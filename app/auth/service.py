@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.access import Principal, Role
+from app.access import UNIT_ROLES, Principal, Role
 from app.auth.models import MAX_TOKEN_LIFETIME_DAYS, ApiToken, TokenKind
 from app.db import get_or_404, utcnow
 from app.errors import ConflictError, InvalidInputError
@@ -53,8 +53,8 @@ def create_token(
     """Create a token and return it with its secret, which is never stored and cannot be shown again."""
     if not 1 <= len(name) <= MAX_TOKEN_NAME_LENGTH:
         raise InvalidInputError("name", f"must be 1 to {MAX_TOKEN_NAME_LENGTH} characters")
-    if role == Role.EDITOR and unit is None:
-        raise InvalidInputError("unit", "an editor token is bound to an organisational unit")
+    if role in UNIT_ROLES and unit is None:
+        raise InvalidInputError("unit", f"{role} tokens are bound to an organisational unit")
     if kind == TokenKind.FEED and role != Role.READER:
         raise InvalidInputError("role", "a feed token can only read")
     expiry = checked_expiry(expires_at)
@@ -106,11 +106,12 @@ def find_active_token(session: Session, secret: str, *, kind: TokenKind) -> ApiT
 
 
 def principal_for(session: Session, token: ApiToken) -> Principal:
-    scope = frozenset(unit_with_descendant_ids(session, token.unit_id)) if token.unit_id else frozenset()
+    units = frozenset(unit_with_descendant_ids(session, token.unit_id)) if token.unit_id else frozenset()
     return Principal(
         name=token.name,
         role=token.role,
         token_id=token.id,
-        scope=scope,
+        scope=units if token.role == Role.EDITOR else frozenset(),
+        coordinated=units if token.role == Role.COORDINATOR else frozenset(),
         from_feed_token=token.kind == TokenKind.FEED,
     )

@@ -43,7 +43,7 @@ def build_calendar(assignments: Sequence[Assignment], stamp: datetime, timezone:
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", "Uppdrag – deadlines")
+    calendar.add("x-wr-calname", "Uppdrag – slutdatum")
     calendar.add("x-wr-timezone", timezone)
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")

@@ -49,9 +49,16 @@ def children_by_parent(units: Iterable[OrgUnit]) -> dict[int | None, list[OrgUni
 
 def unit_with_descendant_ids(session: Session, unit_id: int) -> set[int]:
     """The unit's id and the ids of every unit below it in the hierarchy."""
+    return units_with_descendant_ids(session, [unit_id])
+
+
+def units_with_descendant_ids(session: Session, unit_ids: Iterable[int]) -> set[int]:
+    """These units' ids and the ids of every unit below any of them."""
+    pending = list(unit_ids)
+    if not pending:
+        return set()
     children = children_by_parent(list_units(session))
     found: set[int] = set()
-    pending = [unit_id]
     while pending:
         current = pending.pop()
         if current in found:

@@ -1,12 +1,13 @@
 """The managers' dashboard at `/`: a period's report as a plain server-rendered page, the period
-chosen with links that work without JavaScript, and the decisions not carried out."""
+chosen with links and a form that work without JavaScript, and the decisions not carried out."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from app.access import ACCESS_PROBLEMS, FeedReaderDep
 from app.deps import SessionDep, TimezoneDep, TodayDep
+from app.page_frame import frame_for
 from app.reports import service
 from app.reports.links import unexecuted_links
 from app.reports.live import period_ref
@@ -15,13 +16,14 @@ from app.reports.renderers.labels import Labels
 from app.reports.schemas import Lang
 from app.reports.unexecuted import unexecuted_overview
 
-# Readers read it; a manager's browser may come with a feed token in the URL.
+# Readers read it; a manager's browser may come with a feed token in the URL, or signed in.
 router = APIRouter(tags=["dashboard"], responses=ACCESS_PROBLEMS)
 OLDEST_SHOWN = 5
 
 
 @router.get("/", summary="Dashboard for managers (HTML)", response_class=Response)
 def dashboard(
+    request: Request,
     session: SessionDep,
     _reader: FeedReaderDep,
     timezone: TimezoneDep,
@@ -41,6 +43,7 @@ def dashboard(
         view.periods,
         Labels(lang, timezone, token),
         today,
+        frame_for(request, lang),
         shown=period_ref(view.period),
         reason=view.reason,
         unexecuted=unexecuted_overview(session, today=today, timezone=timezone, oldest=OLDEST_SHOWN),

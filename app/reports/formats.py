@@ -10,6 +10,7 @@ from datetime import date
 from fastapi import Response
 
 from app.errors import ProblemError
+from app.page_frame import PageFrame
 from app.reports.links import unexecuted_links
 from app.reports.renderers.csv_file import render_csv, render_csv_table
 from app.reports.renderers.html_page import render_report_page, render_unexecuted_page
@@ -70,9 +71,9 @@ def _filename(report: ReportResponse, format_: Format) -> str:
     return f"uppdrag-{name}.{format_}"
 
 
-_RENDERERS: dict[Format, Callable[[ReportResponse, Labels, date], bytes]] = {
-    Format.CSV: lambda report, labels, _today: render_csv(report, labels),
-    Format.XLSX: lambda report, labels, _today: render_xlsx(report, labels),
+_RENDERERS: dict[Format, Callable[[ReportResponse, Labels, date, PageFrame], bytes]] = {
+    Format.CSV: lambda report, labels, _today, _frame: render_csv(report, labels),
+    Format.XLSX: lambda report, labels, _today, _frame: render_xlsx(report, labels),
     Format.HTML: render_report_page,
 }
 
@@ -92,14 +93,19 @@ def _file_response(body: bytes, format_: Format, filename: str) -> Response:
     return Response(body, media_type=media_type, headers=headers)
 
 
-def render(report: ReportResponse, format_: Format, labels: Labels, today: date) -> Response:
+def render(
+    report: ReportResponse, format_: Format, labels: Labels, today: date, frame: PageFrame
+) -> Response:
     """The report as an HTTP response in the format; CSV and XLSX come as downloads."""
     if format_ is Format.JSON:
         return json_response(report.model_dump_json().encode())
-    return _file_response(_RENDERERS[format_](report, labels, today), format_, _filename(report, format_))
+    body = _RENDERERS[format_](report, labels, today, frame)
+    return _file_response(body, format_, _filename(report, format_))
 
 
-def render_unexecuted(listing: UnexecutedList, format_: Format, labels: Labels, query: str) -> Response:
+def render_unexecuted(
+    listing: UnexecutedList, format_: Format, labels: Labels, query: str, frame: PageFrame
+) -> Response:
     """The list of decisions not carried out as an HTTP response in a format other than JSON."""
     if format_ is Format.CSV:
         body = render_csv_table(UNEXECUTED_COLUMNS, listing.assignments, labels)
@@ -107,5 +113,5 @@ def render_unexecuted(listing: UnexecutedList, format_: Format, labels: Labels, 
         facts: list[tuple[str, Cell]] = [("as_of", listing.as_of), ("generated_at", listing.generated_at)]
         body = render_xlsx_list(labels("unexecuted"), facts, UNEXECUTED_COLUMNS, listing.assignments, labels)
     else:
-        body = render_unexecuted_page(listing, labels, unexecuted_links(query))
+        body = render_unexecuted_page(listing, labels, unexecuted_links(query), frame)
     return _file_response(body, format_, f"uppdrag-ej-verkstallda-{listing.as_of.isoformat()}.{format_}")

@@ -3,9 +3,10 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
-from app.access import ACCESS_PROBLEMS, READERS, AdminDep, FeedReaderDep, refuse_feed_token
+from app.access import ACCESS_PROBLEMS, READERS, AdminDep, FeedReaderDep, refuse_browser_credential
 from app.deps import SessionDep, TimezoneDep, TodayDep
 from app.inputs import MAX_DB_ID
+from app.page_frame import frame_for
 from app.reports import service
 from app.reports.formats import MEDIA_TYPES, json_response, negotiate, render, render_unexecuted
 from app.reports.links import REPORTS_PATH
@@ -23,8 +24,8 @@ from app.reports.schemas import (
 )
 from app.reports.unexecuted import unexecuted_json, unexecuted_list
 
-# Readers read reports. A feed token (in a browser's URL) opens a report's pages and downloads but
-# not its JSON, nor the other report resources. Admins publish.
+# Readers read reports. A feed token (in a browser's URL) or a person's session opens a report's
+# pages and downloads but not its JSON, nor the other report resources. Admins publish.
 router = APIRouter(prefix="/api/v1", tags=["reports"], responses=ACCESS_PROBLEMS)
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -98,12 +99,12 @@ def unexecuted(
     format_ = negotiate(query.format, accept)
     filters = query.filters()
     if format_ is Format.JSON:
-        refuse_feed_token(reader)
+        refuse_browser_credential(reader)
         return json_response(unexecuted_json(session, filters=filters, today=today, timezone=timezone))
     listing = unexecuted_list(session, filters=filters, today=today, timezone=timezone)
-    return render_unexecuted(
-        listing, format_, Labels(query.lang, timezone, query.token), _filter_query(request)
-    )
+    labels = Labels(query.lang, timezone, query.token)
+    frame = frame_for(request, query.lang)
+    return render_unexecuted(listing, format_, labels, _filter_query(request), frame)
 
 
 @router.get(
@@ -113,6 +114,7 @@ def unexecuted(
     responses={**REPORT_FORMATS, **NOT_FOUND, **INVALID},
 )
 def get_report(
+    request: Request,
     year: int,
     period: str,
     query: Annotated[ReportQuery, Query()],
@@ -124,7 +126,7 @@ def get_report(
 ) -> Response:
     format_ = negotiate(query.format, accept)
     if format_ is Format.JSON:  # the report's JSON is made without a model per line (service.py)
-        refuse_feed_token(reader)
+        refuse_browser_credential(reader)
         return json_response(
             service.period_report_json(
                 session, year, period, filters=query.filters(), timezone=timezone, today=today
@@ -133,7 +135,8 @@ def get_report(
     report = service.period_report(
         session, year, period, filters=query.filters(), timezone=timezone, today=today
     )
-    return render(report, format_, Labels(query.lang, timezone, query.token), today)
+    labels = Labels(query.lang, timezone, query.token)
+    return render(report, format_, labels, today, frame_for(request, query.lang))
 
 
 @router.post(

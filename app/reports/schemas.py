@@ -12,6 +12,7 @@ from app.documents.models import Origin
 from app.documents.schemas import DecisionRef, DocumentRef, GoalRef
 from app.inputs import CalendarDate, QueryDbId, StrictInput
 from app.org.schemas import UnitRef
+from app.page_frame import Lang as PageLang
 
 
 class Format(StrEnum):
@@ -21,7 +22,7 @@ class Format(StrEnum):
     HTML = "html"
 
 
-Lang = Literal["sv", "en"]
+Lang = PageLang
 NO_ASSESSMENT = "none"
 
 

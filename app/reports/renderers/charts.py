@@ -8,17 +8,20 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from app.assignments.vocabulary import FINISHED_STATUSES, Status
+from app.assignments.vocabulary import Status
 from app.reports.renderers.labels import Labels
 from app.reports.schemas import Report, ReportLine
 
 WIDTH = 640
-LABEL_WIDTH = 230
+BAR_X = 4  # bars start at the left edge, each under its label, so that a phone has room for both
 VALUE_WIDTH = 50
-ROW_HEIGHT = 24
+ROW_HEIGHT = 44  # a label line (room for the larger text on a phone) and a bar
+LABEL_BASELINE = 18
+BAR_TOP = 22
 BAR_HEIGHT = 16
 
-# Colours with at least 4.5:1 contrast against white, told apart also by the tables beside the charts.
+# One colour per category in every chart, each with at least 4.5:1 contrast against white, told
+# apart also by the tables beside the charts.
 STATUS_COLOURS = {
     Status.NOT_STARTED: "#5b6470",
     Status.IN_PROGRESS: "#1d4ed8",
@@ -28,8 +31,7 @@ STATUS_COLOURS = {
 }
 COMPLETED_COLOUR = STATUS_COLOURS[Status.COMPLETED]
 OVERDUE_COLOUR = "#b91c1c"
-OPEN_COLOUR = "#1d4ed8"
-OTHER_COLOUR = "#5b6470"
+OTHER_COLOUR = "#0e7490"  # neither completed nor overdue: a colour no status has
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,10 @@ def _bar_chart(
 ) -> BarChart:
     """Horizontal bars, one row per (label, level, [(segment label, colour, value)]), on one scale."""
     largest = max((sum(value for _, _, value in parts) for _, _, parts in rows), default=0) or 1
-    scale = (WIDTH - LABEL_WIDTH - VALUE_WIDTH) / largest
+    scale = (WIDTH - BAR_X - VALUE_WIDTH) / largest
     bar_rows = []
     for index, (label, level, parts) in enumerate(rows):
-        x = float(LABEL_WIDTH)
+        x = float(BAR_X)
         segments = []
         for part_label, colour, value in parts:
             if value:
@@ -77,7 +79,7 @@ def _bar_chart(
                 x += value * scale
         total = sum(value for _, _, value in parts)
         bar_rows.append(BarRow(label, level, index * ROW_HEIGHT, total, segments))
-    return BarChart(title, WIDTH, len(rows) * ROW_HEIGHT + 4, LABEL_WIDTH, BAR_HEIGHT, bar_rows, legend)
+    return BarChart(title, WIDTH, len(rows) * ROW_HEIGHT + 4, BAR_X, BAR_HEIGHT, bar_rows, legend)
 
 
 def status_chart(report: Report, t: Labels) -> BarChart:
@@ -96,20 +98,29 @@ def owner_chart(report: Report, t: Labels) -> BarChart:
             node.level,
             [
                 (t("completed"), COMPLETED_COLOUR, node.completed),
-                (t("overdue"), OVERDUE_COLOUR, node.overdue),
+                (t("overdue_count"), OVERDUE_COLOUR, node.overdue),
                 (t("other"), OTHER_COLOUR, node.assignments - node.completed - node.overdue),
             ],
         )
         for node in report.summary.by_owner
     ]
-    legend = [(t("completed"), COMPLETED_COLOUR), (t("overdue"), OVERDUE_COLOUR), (t("other"), OTHER_COLOUR)]
-    return _bar_chart(t("owner_chart"), rows, legend)
+    return _bar_chart(t("owner_chart"), rows, _category_legend(t))
+
+
+def _category_legend(t: Labels) -> list[tuple[str, str]]:
+    """The categories of the owner chart and the timeline, in the same colours."""
+    return [
+        (t("completed"), COMPLETED_COLOUR),
+        (t("overdue_count"), OVERDUE_COLOUR),
+        (t("other"), OTHER_COLOUR),
+    ]
 
 
 @dataclass(frozen=True)
 class Tick:
     x: float
     label: str
+    minor: bool = False  # left out on a phone, where every label would not fit
 
 
 @dataclass(frozen=True)
@@ -136,12 +147,12 @@ class Timeline:
     bar_width: float
     ticks: list[Tick]
     markers: list[Tick]
-    before: int
-    after: int
+    outside: str  # what the axis leaves out, as a sentence ("" when nothing)
     legend: list[tuple[str, str]]
 
 
-TIMELINE_HEIGHT = 190
+TIMELINE_HEIGHT = 220
+MOST_TICKS_ON_A_PHONE = 6
 TIMELINE_TOP = 24
 TIMELINE_BASELINE = 150
 TIMELINE_MARGIN = 40
@@ -152,9 +163,18 @@ def _quarter_start(day: date) -> date:
 
 
 def _deadline_group(line: ReportLine) -> str:
-    if line.status in FINISHED_STATUSES:
-        return "finished"
-    return "overdue" if line.overdue else "open"
+    if line.status == Status.COMPLETED:
+        return "completed"
+    return "overdue" if line.overdue else "other"
+
+
+def _outside_text(t: Labels, before: int, after: int, start: date, end: date) -> str:
+    """'Visas inte i tidslinjen: 7 med slutdatum före 2014 och 1 med slutdatum efter 2018.'"""
+    parts = [
+        *([t("before_axis", count=before, year=start.year)] if before else []),
+        *([t("after_axis", count=after, year=end.year - 1)] if after else []),
+    ]
+    return t("outside_axis", parts=f" {t('and')} ".join(parts)) if parts else ""
 
 
 def _timeline_years(report: Report) -> tuple[int, int]:
@@ -185,15 +205,11 @@ def deadline_timeline(report: Report, t: Labels, today: date) -> Timeline:
     largest = max(per_quarter.values(), default=0) or 1
     scale = (TIMELINE_BASELINE - TIMELINE_TOP) / largest
     bar_width = plot_width / (span / 91.3) - 1
-    groups = [
-        ("finished", t("completed"), COMPLETED_COLOUR),
-        ("overdue", t("overdue"), OVERDUE_COLOUR),
-        ("open", t("other"), OPEN_COLOUR),
-    ]
+    groups = list(zip(("completed", "overdue", "other"), _category_legend(t), strict=True))
     blocks = []
     for quarter in sorted(per_quarter):
         stacked = 0.0
-        for key, label, colour in groups:
+        for key, (label, colour) in groups:
             if value := counts[(quarter, key)]:
                 stacked += value * scale
                 blocks.append(
@@ -217,12 +233,24 @@ def deadline_timeline(report: Report, t: Labels, today: date) -> Timeline:
         plan_width=x_of(plan_end) - x_of(plan_start),
         blocks=blocks,
         bar_width=max(bar_width, 1.0),
-        ticks=[Tick(x_of(date(year, 1, 1)), str(year)) for year in range(start.year, end.year)],
+        ticks=[
+            Tick(
+                x_of(date(year, 1, 1)),
+                str(year),
+                minor=(end.year - start.year > MOST_TICKS_ON_A_PHONE) and index % 2 == 1,
+            )
+            for index, year in enumerate(range(start.year, end.year))
+        ],
         markers=[
             *([Tick(x_of(report.as_of), f"{t('cutoff')} {report.as_of}")] if report.period else []),
             *([Tick(x_of(today), f"{t('today')} {today}")] if start <= today < end else []),
         ],
-        before=sum(1 for line in deadlines if line.deadline.latest and line.deadline.latest < start),
-        after=sum(1 for line in deadlines if line.deadline.latest and line.deadline.latest >= end),
-        legend=[(label, colour) for _, label, colour in groups],
+        outside=_outside_text(
+            t,
+            before=sum(1 for line in deadlines if line.deadline.latest and line.deadline.latest < start),
+            after=sum(1 for line in deadlines if line.deadline.latest and line.deadline.latest >= end),
+            start=start,
+            end=end,
+        ),
+        legend=_category_legend(t),
     )

@@ -8,8 +8,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, StrictUndefined, select_autoescape
 
+from app.page_frame import PageFrame, layout_loader
 from app.reports.links import report_links
 from app.reports.renderers.charts import deadline_timeline, owner_chart, status_chart
 from app.reports.renderers.labels import Labels
@@ -17,17 +18,23 @@ from app.reports.renderers.tables import UNEXECUTED_COLUMNS, Cell, change_value,
 from app.reports.schemas import Format, PeriodRead, Report, ReportResponse, UnexecutedList
 
 _environment = Environment(
-    loader=PackageLoader("app.reports", "templates"),
+    loader=layout_loader("app.reports"),
     autoescape=select_autoescape(default=True),
     undefined=StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
 )
 
-# The assignment table of a page: the detail columns that fit on paper and a phone.
+# The dashboard's lists (overdue, due soon): what a manager acts on, fitting a laptop's width.
+LIST_COLUMNS = columns(
+    "reference", "title", "owner", "deadline_latest", "status", "progress", "traffic_light",
+    "updated_in_period", "comment",
+)  # fmt: skip
+# The assignment table of a report page: the detail columns that fit on paper and a laptop (on a
+# phone each row is a block of labelled cells). Overdue shows beside the deadline.
 PAGE_COLUMNS = columns(
     "reference", "title", "owner", "deadline_latest", "status", "progress", "assessment",
-    "traffic_light", "overdue", "updated_in_period", "comment", "changes",
+    "traffic_light", "comment", "changes",
 )  # fmt: skip
 
 
@@ -44,8 +51,8 @@ def _cell_text(t: Labels) -> Any:
     """A filter that writes a table cell as the reader expects: decimal comma in Swedish, ISO dates."""
 
     def cell_text(value: Cell) -> str:
-        if value is None:
-            return t("none")
+        if value is None or value == "":
+            return t("empty")
         if isinstance(value, datetime):
             return t.moment(value)
         if isinstance(value, date):
@@ -58,17 +65,19 @@ def _cell_text(t: Labels) -> Any:
     return cell_text
 
 
-def _render(template: str, report: Report, t: Labels, today: date, **context: Any) -> bytes:
+def _render(template: str, report: Report, t: Labels, today: date, frame: PageFrame, **context: Any) -> bytes:
     return (
         _environment.get_template(template)
         .render(
             report=report,
             t=t,
+            frame=frame,
             today=today,
             cell=_cell_text(t),
             change=lambda name, value: change_value(name, value, t),
             sections=summary_sections(report, t),
             columns=PAGE_COLUMNS,
+            list_columns=LIST_COLUMNS,
             status_chart=status_chart(report, t),
             owner_chart=owner_chart(report, t),
             timeline=deadline_timeline(report, t, today),
@@ -78,26 +87,29 @@ def _render(template: str, report: Report, t: Labels, today: date, **context: An
     )
 
 
-def render_report_page(report: ReportResponse, t: Labels, today: date) -> bytes:
+def render_report_page(report: ReportResponse, t: Labels, today: date, frame: PageFrame) -> bytes:
     links = report_links(report.period.year, report.period.period) if report.period else {}
-    return _render("report.html", report, t, today, links=links)
+    return _render("report.html", report, t, today, frame, links=links)
 
 
 def render_dashboard(
-    report: Report, periods: list[PeriodRead], t: Labels, today: date, **context: Any
+    report: Report, periods: list[PeriodRead], t: Labels, today: date, frame: PageFrame, **context: Any
 ) -> bytes:
     return _render(
         "dashboard.html",
         report,
         t,
         today,
+        frame,
         periods=periods,
         unexecuted_columns=DASHBOARD_UNEXECUTED,
         **context,
     )
 
 
-def render_unexecuted_page(listing: UnexecutedList, t: Labels, links: dict[Format, str]) -> bytes:
+def render_unexecuted_page(
+    listing: UnexecutedList, t: Labels, links: dict[Format, str], frame: PageFrame
+) -> bytes:
     filters = listing.filters.model_dump(exclude_none=True, exclude={"as_of"})
     filters_text = ", ".join(f"{t(name)}: {value}" for name, value in filters.items())
     return (
@@ -105,6 +117,7 @@ def render_unexecuted_page(listing: UnexecutedList, t: Labels, links: dict[Forma
         .render(
             listing=listing,
             t=t,
+            frame=frame,
             cell=_cell_text(t),
             columns=UNEXECUTED_COLUMNS,
             links=links,

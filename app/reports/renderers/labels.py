@@ -35,6 +35,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "comment": "Senaste kommentar",
         "commented_on": "Kommentar daterad",
         "overdue": "Försenad",
+        "overdue_count": "Försenade",
         "updated_in_period": "Uppdaterad under perioden",
         "new_in_period": "Ny under perioden",
         "due_before_next_cutoff": "Förfaller före nästa brytdatum",
@@ -43,7 +44,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "no": "Nej",
         "new": "Nytt",
         "no_goal": "Utan mål",
-        "none": "–",
+        "empty": "–",  # an empty cell
         NO_ASSESSMENT: "Ingen bedömning",
         "summary": "Sammanfattning",
         "assignments": "Uppdrag",
@@ -92,8 +93,10 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "other": "Övriga",
         "today": "Idag",
         "plan_period": "Planperiod",
-        "before_axis": "före",
-        "after_axis": "efter",
+        "before_axis": "{count} med slutdatum före {year}",
+        "after_axis": "{count} med slutdatum efter {year}",
+        "outside_axis": "Visas inte i tidslinjen: {parts}.",
+        "and": "och",
         "overdue_list": "Försenade uppdrag",
         "due_soon_list": "Förfaller före nästa brytdatum",
         "nothing": "Inga.",
@@ -162,6 +165,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "comment": "Latest comment",
         "commented_on": "Comment dated",
         "overdue": "Overdue",
+        "overdue_count": "Overdue",
         "updated_in_period": "Updated in period",
         "new_in_period": "New in period",
         "due_before_next_cutoff": "Due before next cut-off",
@@ -170,7 +174,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "no": "No",
         "new": "New",
         "no_goal": "No goal",
-        "none": "–",
+        "empty": "–",  # an empty cell
         NO_ASSESSMENT: "No assessment",
         "summary": "Summary",
         "assignments": "Assignments",
@@ -219,8 +223,10 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "other": "Other",
         "today": "Today",
         "plan_period": "Plan period",
-        "before_axis": "before",
-        "after_axis": "after",
+        "before_axis": "{count} with a deadline before {year}",
+        "after_axis": "{count} with a deadline after {year}",
+        "outside_axis": "Not shown on the timeline: {parts}.",
+        "and": "and",
         "overdue_list": "Overdue assignments",
         "due_soon_list": "Due before the next cut-off",
         "nothing": "None.",
@@ -348,7 +354,7 @@ class Labels:
         return instant.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
 
     def day(self, day: date | None) -> str:
-        return day.isoformat() if day else self("none")
+        return day.isoformat() if day else self("empty")
 
     def decision(self, decision: DecisionRef | None) -> str | None:
         """The decision behind an assignment in one line: body, date, §, dnr, and the document's title."""

@@ -32,9 +32,9 @@ def change_value(name: str, value: Any, t: Labels) -> str:
     if isinstance(value, bool):
         return t.yes_no(value)
     if isinstance(value, dict):
-        return str(value.get("name") or value.get("title") or value.get("latest") or t("none"))
+        return str(value.get("name") or value.get("title") or value.get("latest") or t("empty"))
     if name in ("title", "comment"):
-        return str(value) if value is not None else t("none")
+        return str(value) if value is not None else t("empty")
     return t.value(value)
 
 
@@ -140,13 +140,13 @@ def summary_sections(report: Report, t: Labels) -> list[Section]:
         ("total", summary.assignments),
         ("completed", summary.completed),
         ("completion_rate", summary.completion_rate),
-        ("overdue", summary.overdue),
+        ("overdue_count", summary.overdue),
         ("reported", summary.reported),
         ("due_before_next_cutoff", summary.due_before_next_cutoff),
         ("new_in_period", summary.new_in_period),
         ("archived_in_period", len(summary.archived_in_period)),
     ]
-    tally_headings = [t("total"), t("reported"), t("completed"), t("overdue")]
+    tally_headings = [t("total"), t("reported"), t("completed"), t("overdue_count")]
     return [
         Section(t("key_figures"), [t("figure"), t("count")], [SectionRow([t(k), v]) for k, v in key_figures]),
         _counts_section("by_status", "status", summary.by_status, t),

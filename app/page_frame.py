@@ -1,0 +1,105 @@
+"""The frame every page shares: the layout (`app/templates/layout.html`: header with navigation,
+the signed-in person and sign-out, a skip link, visible focus, a language switch, the footer), the
+Jinja2 loader that lets a package's templates extend it, and the frame's words in Swedish and
+English. Plumbing: it knows no domain, so that every page — the dashboard and reports as well as
+the pages of app/web — is built on it.
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlencode
+
+from fastapi import Request
+from jinja2 import BaseLoader, ChoiceLoader, PackageLoader
+
+Lang = Literal["sv", "en"]
+
+SIGN_IN_PATH = "/logga-in"
+SIGN_OUT_PATH = "/logga-ut"
+ASSIGNMENTS_PATH = "/uppdrag"
+ACCESSIBILITY_PATH = "/tillganglighet"
+CSRF_FIELD = "csrf_token"
+
+FRAME_LABELS: dict[Lang, dict[str, str]] = {
+    "sv": {
+        "service": "Uppdragsuppföljning",
+        "skip": "Hoppa till innehållet",
+        "navigation": "Huvudmeny",
+        "dashboard": "Översikt",
+        "assignments": "Uppdrag",
+        "signed_in_as": "Inloggad som",
+        "sign_in": "Logga in",
+        "sign_out": "Logga ut",
+        "other_language": "In English",
+        "accessibility": "Tillgänglighet",
+        "api": "API-dokumentation",
+        "footer": "Stockholms stad · Uppdragsuppföljning",
+    },
+    "en": {
+        "service": "Assignment follow-up",
+        "skip": "Skip to content",
+        "navigation": "Main menu",
+        "dashboard": "Overview",
+        "assignments": "Assignments",
+        "signed_in_as": "Signed in as",
+        "sign_in": "Sign in",
+        "sign_out": "Sign out",
+        "other_language": "På svenska",
+        "accessibility": "Accessibility",
+        "api": "API documentation",
+        "footer": "City of Stockholm · Assignment follow-up",
+    },
+}
+OTHER_LANGUAGE: dict[Lang, Lang] = {"sv": "en", "en": "sv"}
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """The person signed in with this browser: their name, and the CSRF token their forms carry."""
+
+    name: str
+    csrf_token: str
+
+
+@dataclass(frozen=True)
+class PageFrame:
+    lang: Lang
+    path: str
+    query: tuple[tuple[str, str], ...]  # the page's query without `lang`
+    signed_in: SignedIn | None
+
+    @property
+    def words(self) -> dict[str, str]:
+        return FRAME_LABELS[self.lang]
+
+    def href(self, path: str) -> str:
+        """A link to another page in this page's language."""
+        return f"{path}?lang=en" if self.lang == "en" else path
+
+    @property
+    def other_language_href(self) -> str:
+        """This page in the other language."""
+        other = OTHER_LANGUAGE[self.lang]
+        query = [*self.query, *([("lang", other)] if other != "sv" else [])]
+        return f"{self.path}?{urlencode(query)}" if query else self.path
+
+    @property
+    def sign_in_href(self) -> str:
+        here = f"{self.path}?{urlencode(self.query)}" if self.query else self.path
+        return f"{SIGN_IN_PATH}?{urlencode({'next': here, **({'lang': 'en'} if self.lang == 'en' else {})})}"
+
+
+def signed_in_of(request: Request) -> SignedIn | None:
+    """Who is signed in with this browser (set by the caller identification, when a session is valid)."""
+    signed_in: SignedIn | None = getattr(request.state, "signed_in", None)
+    return signed_in
+
+
+def frame_for(request: Request, lang: Lang) -> PageFrame:
+    query = tuple((name, value) for name, value in request.query_params.multi_items() if name != "lang")
+    return PageFrame(lang=lang, path=request.url.path, query=query, signed_in=signed_in_of(request))
+
+
+def layout_loader(package: str) -> BaseLoader:
+    """The package's own templates first, then the shared layout."""
+    return ChoiceLoader([PackageLoader(package, "templates"), PackageLoader("app", "templates")])

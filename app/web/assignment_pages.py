@@ -1,0 +1,219 @@
+"""The assignment pages: the register as a filtered, paged list, and one assignment with its
+source, links and history as a timeline, with a form to report its status for those who may.
+
+Access: readers read (a person's session, a Bearer token, or anyone where `PUBLIC_READ` is on);
+reporting status needs an editor whose unit owns or executes the assignment (checked by the
+service, as in the API), and the form's CSRF token.
+"""
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi.responses import RedirectResponse
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from app.access import PAGE_READERS, PageEditorDep, PageReaderDep, Principal
+from app.assignments import history, queries, status_updates
+from app.assignments.links import link_reads
+from app.assignments.models import Assignment
+from app.assignments.schemas import assignment_read
+from app.deps import SessionDep, TimezoneDep, TodayDep
+from app.documents.service import list_documents, list_goals
+from app.errors import InvalidInputError, PreconditionFailedError
+from app.org.service import children_by_parent, list_units
+from app.page_frame import ASSIGNMENTS_PATH, CSRF_FIELD
+from app.reports.renderers.tables import change_value
+from app.web.labels import PageLabels
+from app.web.list_query import ListQuery
+from app.web.rendering import check_form_token, page_lang, render_page
+from app.web.status_form import StatusForm, as_update, explain, submitted_form
+
+router = APIRouter(include_in_schema=False, dependencies=[PAGE_READERS])
+
+PAGE_SIZE = 25
+
+
+def unit_choices(session: SessionDep) -> list[tuple[str, str]]:
+    """Every unit as (key, name), in tree order, indented by depth for a select's options."""
+    children = children_by_parent(list_units(session))
+    choices: list[tuple[str, str]] = []
+
+    def visit(parent: int | None, depth: int) -> None:
+        for unit in sorted(children.get(parent, []), key=lambda unit: unit.name):
+            choices.append((unit.key, "\u2003" * depth + unit.name))
+            visit(unit.id, depth + 1)
+
+    visit(None, 0)
+    return choices
+
+
+@router.get(ASSIGNMENTS_PATH)
+def assignment_list(
+    request: Request,
+    session: SessionDep,
+    today: TodayDep,
+    timezone: TimezoneDep,
+    query: Annotated[ListQuery, Query()],
+) -> Response:
+    problems: list[str] = []
+    try:
+        filters = query.filters(limit=PAGE_SIZE)
+        items, total = queries.list_assignments(session, filters=filters, today=today, timezone=timezone)
+    except (ValidationError, InvalidInputError) as error:
+        problems, items, total = [str(error).splitlines()[-1]], [], 0
+    reads = [assignment_read(item, overdue=queries.is_overdue(item, today)) for item in items]
+    return render_page(
+        request,
+        "assignments.html",
+        query=query,
+        assignments=reads,
+        total=total,
+        page=query.page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        page_size=PAGE_SIZE,
+        problems=problems,
+        units=unit_choices(session),
+        goals=list_goals(session),
+        documents=list_documents(session),
+    )
+
+
+def _assignment(session: SessionDep, reference: str) -> Assignment:
+    if reference.isdigit():
+        return queries.get_assignment(session, int(reference))
+    return queries.get_assignment_by_reference(session, reference)
+
+
+def _history_items(session: SessionDep, assignment: Assignment, t: PageLabels) -> list[dict[str, Any]]:
+    """The history as a timeline, newest first: who, when, what changed, the comment."""
+    items = []
+    for entry in reversed(history.assignment_history(session, assignment.id)):
+        changes = [
+            t(
+                "changed_to" if change.old not in (None, "", []) else "set_to",
+                field=t.field_name(name),
+                old=_value_text(name, change.old, t),
+                new=_value_text(name, change.new, t),
+            )
+            for name, change in entry.changes.items()
+            if name not in ("comment", "archived") and entry.type != "created"
+        ]
+        update = entry.status_update
+        items.append(
+            {
+                "entry": entry,
+                "title": t(f"entry_{entry.type}"),
+                "changes": changes,
+                "comment": update.comment if update else None,
+                "reason": (update.reason if update else None)
+                or (entry.changes["archived"].new if "archived" in entry.changes else None),
+            }
+        )
+    return items
+
+
+def _value_text(name: str, value: Any, t: PageLabels) -> str:
+    if isinstance(value, list):
+        return ", ".join(_value_text(name, item, t) for item in value) or t("empty")
+    return change_value(name, value, t)
+
+
+def _page(
+    request: Request,
+    session: SessionDep,
+    principal: Principal,
+    assignment: Assignment,
+    today: date,
+    *,
+    form: StatusForm | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    t = PageLabels(page_lang(request), request.app.state.settings.timezone)
+    may_report = (
+        principal.may_write_for(assignment.owner_id, assignment.executor_id) and not assignment.archived_at
+    )
+    return render_page(
+        request,
+        "assignment.html",
+        status_code=status_code,
+        assignment=assignment_read(assignment, overdue=queries.is_overdue(assignment, today)),
+        links=link_reads(session, assignment.id),
+        history_items=_history_items(session, assignment, t),
+        signed_in=principal.person_id is not None or principal.token_id is not None,
+        may_report=may_report,
+        form=form or StatusForm.for_assignment(assignment),
+        notice=notice,
+        today=today,
+        csrf_token=principal.session_csrf or "",
+    )
+
+
+@router.get(ASSIGNMENTS_PATH + "/{reference}")
+def assignment_page(
+    request: Request,
+    reference: str,
+    session: SessionDep,
+    principal: PageReaderDep,
+    today: TodayDep,
+    saved: Annotated[bool, Query(alias="sparad")] = False,
+) -> Response:
+    notice = "saved" if saved else None
+    return _page(request, session, principal, _assignment(session, reference), today, notice=notice)
+
+
+class StatusFormFields(BaseModel):
+    """The status form as sent (every field text; empty: left as it was)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    csrf_token: str = Field(default="", alias=CSRF_FIELD)
+    version: str = ""
+    status: str = ""
+    progress: str = ""
+    assessment: str = ""
+    traffic_light: str = ""
+    comment: str = ""
+    effective_date: str = ""
+    reason: str = ""
+
+
+@router.post(ASSIGNMENTS_PATH + "/{reference}/status")
+def report_status(
+    request: Request,
+    reference: str,
+    fields: Annotated[StatusFormFields, Form()],
+    session: SessionDep,
+    principal: PageEditorDep,
+    today: TodayDep,
+) -> Response:
+    """The status form: saved and shown again (POST, redirect, GET), or shown with its errors.
+
+    The update goes through the API's model and service, in a savepoint, so that a refused one
+    writes nothing and the page can be shown again with the messages."""
+    check_form_token(request, principal, fields.csrf_token)
+    t = PageLabels(page_lang(request), request.app.state.settings.timezone)
+    assignment = _assignment(session, reference)
+    version = int(fields.version) if fields.version.isdigit() else None
+    form = submitted_form(fields.model_dump(), version or assignment.version)
+    update = as_update(form, t)
+    if update is None:
+        return _page(request, session, principal, assignment, today, form=form, status_code=422)
+    try:
+        with session.begin_nested():
+            status_updates.add_status_update(
+                session, assignment.id, data=update, actor=principal, today=today, expected_version=version
+            )
+    except InvalidInputError as error:
+        explain(error, form, t)
+        return _page(request, session, principal, assignment, today, form=form, status_code=422)
+    except PreconditionFailedError:
+        session.refresh(assignment)
+        fresh = StatusForm.for_assignment(assignment)
+        fresh.values.update({name: form.values[name] for name in ("comment", "effective_date", "reason")})
+        return _page(
+            request, session, principal, assignment, today, form=fresh, notice="stale", status_code=409
+        )
+    language = "&lang=en" if t.lang == "en" else ""
+    return RedirectResponse(f"{ASSIGNMENTS_PATH}/{assignment.reference}?sparad=1{language}", status_code=303)

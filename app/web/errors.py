@@ -1,0 +1,50 @@
+"""Problems as pages: a person's browser asking for a page gets a Swedish (or English) page that
+says what happened and what to do — how to sign in, rather than a JSON 401. The JSON API (paths
+under /api/, except report pages asked for with `format=html`) keeps its problem documents."""
+
+from typing import Any
+
+from fastapi import Request, Response
+
+from app.page_frame import signed_in_of
+from app.settings import Settings
+from app.web.rendering import render_page
+
+# Which page a problem type gets (by status where its type has none of its own).
+PAGES_BY_TYPE = {"csrf": ("csrf_title", "csrf_lead"), "sign-in-refused": ("sign_in_refused_title", None)}
+PAGES_BY_STATUS = {
+    401: ("no_access_title", "no_access_lead"),
+    403: ("forbidden_title", "forbidden_lead"),
+    404: ("not_found_title", "not_found_lead"),
+    405: ("not_found_title", "not_found_lead"),
+}
+
+
+def wants_page(request: Request) -> bool:
+    if request.url.path.startswith("/api/") and request.query_params.get("format") != "html":
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def error_page(request: Request, problem: dict[str, Any]) -> Response | None:
+    if not wants_page(request):
+        return None
+    status = int(problem["status"])
+    problem_type = str(problem.get("type", "")).rsplit("/", 1)[-1]
+    title, lead = PAGES_BY_TYPE.get(problem_type) or PAGES_BY_STATUS.get(
+        status, ("error_title", "error_lead")
+    )
+    settings: Settings = request.app.state.settings
+    return render_page(
+        request,
+        "problem.html",
+        status_code=status,
+        title_key=title,
+        lead_key=lead,
+        status=status,
+        detail=problem.get("detail") if status not in PAGES_BY_STATUS else None,
+        errors=problem.get("errors", []),
+        sign_in=status == 401,
+        no_grants=status in (401, 403) and signed_in_of(request) is not None,
+        provider_enabled=settings.oidc_enabled,
+    )

@@ -1,0 +1,130 @@
+"""The form that reports an assignment's status: its fields as the person typed them, checked by
+the same model and service as the API (`StatusUpdateCreate`, `add_status_update`), with the API's
+messages said in Swedish (or English) next to the fields they concern."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from app.assignments.models import Assignment
+from app.assignments.schemas import StatusUpdateCreate
+from app.assignments.status_updates import (
+    COMPLETED_NOT_DONE,
+    DONE_NOT_COMPLETED,
+    NOT_IN_FUTURE,
+    REASON_REQUIRED,
+)
+from app.assignments.vocabulary import STATUSES_NEEDING_REASON
+from app.errors import ProblemError
+from app.web.labels import PageLabels
+
+FORM_FIELDS = ("status", "progress", "assessment", "traffic_light", "comment", "effective_date", "reason")
+OPTIONAL_CHOICES = ("assessment",)  # an empty choice keeps the current value
+
+# The service's rules, in the words of each language (the API says them in English).
+RULE_MESSAGES: dict[str, dict[str, str]] = {
+    "sv": {
+        COMPLETED_NOT_DONE: "Måste vara 100 när status är Genomförd.",
+        DONE_NOT_COMPLETED: "Måste vara Genomförd när framdriften är 100 %.",
+        NOT_IN_FUTURE: "Får inte ligga i framtiden.",
+        REASON_REQUIRED: "Krävs när status är {status}.",
+    },
+    "en": {
+        COMPLETED_NOT_DONE: "Must be 100 when the status is Completed.",
+        DONE_NOT_COMPLETED: "Must be Completed when progress is 100 %.",
+        NOT_IN_FUTURE: "Must not be in the future.",
+        REASON_REQUIRED: "Required when the status is {status}.",
+    },
+}
+# Pydantic's checks of the same model, by error type.
+TYPE_MESSAGES: dict[str, dict[str, str]] = {
+    "sv": {
+        "less_than_equal": "Får vara högst {le}.",
+        "greater_than_equal": "Måste vara minst {ge}.",
+        "int_parsing": "Måste vara ett heltal.",
+        "int_type": "Måste vara ett heltal.",
+        "int_from_float": "Måste vara ett heltal.",
+        "date_from_datetime_parsing": "Måste vara ett datum, till exempel 2015-04-30.",
+        "date_parsing": "Måste vara ett datum, till exempel 2015-04-30.",
+        "enum": "Välj ett av alternativen.",
+        "literal_error": "Välj ett av alternativen.",
+        "string_too_long": "Får vara högst {max_length} tecken.",
+        "value_error": "Ange minst status, framdrift, bedömning, trafikljus eller en kommentar.",
+    },
+    "en": {
+        "less_than_equal": "Must be at most {le}.",
+        "greater_than_equal": "Must be at least {ge}.",
+        "int_parsing": "Must be a whole number.",
+        "int_type": "Must be a whole number.",
+        "int_from_float": "Must be a whole number.",
+        "date_from_datetime_parsing": "Must be a date, for example 2015-04-30.",
+        "date_parsing": "Must be a date, for example 2015-04-30.",
+        "enum": "Choose one of the options.",
+        "literal_error": "Choose one of the options.",
+        "string_too_long": "Must be at most {max_length} characters.",
+        "value_error": "Give at least a status, progress, assessment, traffic light or comment.",
+    },
+}
+
+
+@dataclass
+class StatusForm:
+    """What the form shows: its values (the current state, or what the person sent) and the
+    messages next to its fields."""
+
+    values: dict[str, str]
+    version: int
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def for_assignment(cls, assignment: Assignment) -> "StatusForm":
+        return cls(
+            values={
+                "status": assignment.status,
+                "progress": str(assignment.progress),
+                "assessment": assignment.assessment or "",
+                "traffic_light": assignment.traffic_light,
+                "comment": "",
+                "effective_date": "",
+                "reason": "",
+            },
+            version=assignment.version,
+        )
+
+
+def submitted_form(fields: dict[str, str], version: int) -> StatusForm:
+    return StatusForm(values={name: fields.get(name, "").strip() for name in FORM_FIELDS}, version=version)
+
+
+def as_update(form: StatusForm, t: PageLabels) -> StatusUpdateCreate | None:
+    """The form as a status update; None (with messages on the form) when the model refuses it."""
+    body: dict[str, Any] = {name: value for name, value in form.values.items() if value != ""}
+    # A form's fields are text; the API's model takes numbers as numbers (a JSON `"40"` is refused).
+    progress = body.get("progress")
+    if isinstance(progress, str) and progress.isascii() and progress.isdigit():
+        body["progress"] = int(progress)
+    try:
+        return StatusUpdateCreate.model_validate(body)
+    except ValidationError as error:
+        for item in error.errors():
+            name = str(item["loc"][0]) if item["loc"] else "status"
+            template = TYPE_MESSAGES[t.lang].get(item["type"], item["msg"])
+            form.errors.setdefault(name, template.format(**(item.get("ctx") or {})))
+        return None
+
+
+def explain(problem: ProblemError, form: StatusForm, t: PageLabels) -> None:
+    """Put the service's refusal next to the field it names, in the page's language."""
+    for error in problem.errors:
+        form.errors.setdefault(error.field, rule_message(error.message, t))
+
+
+def rule_message(message: str, t: PageLabels) -> str:
+    words = RULE_MESSAGES[t.lang]
+    if message in words:
+        return words[message]
+    for status in STATUSES_NEEDING_REASON:
+        if message == REASON_REQUIRED.format(status=status):
+            return words[REASON_REQUIRED].format(status=t.value(status))
+    return message

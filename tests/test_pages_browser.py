@@ -1,0 +1,279 @@
+"""People using the pages in a real headless Chromium: signing in through a real OpenID Connect
+provider (the npm package oidc-provider, run with node on loopback) and with a one-time link,
+reporting status in the form, reading the history, signing out; a form from another site refused;
+every page checked with axe-core (WCAG 2.1 AA) at a laptop's and a phone's width, without sideways
+scrolling or console errors; /docs working offline.
+
+Set UPPDRAG_SCREENSHOTS=<folder> to keep a screenshot of every page at both widths.
+"""
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from app.access import Role
+from app.auth.models import BrowserSession
+from app.db import utcnow
+from app.settings import GroupRole, Settings
+from tests.cdp import AXE_SCRIPT, Browser, Tab
+from tests.conftest import ROOT, Backend, free_port, serve
+from tests.people import add_person, sign_in_link
+
+JS = Path(__file__).parent / "js"
+WIDTHS = ((1366, 900), (390, 844))
+
+
+def _tools() -> str:
+    node = shutil.which("node")
+    if node is None or not AXE_SCRIPT.exists():
+        if os.environ.get("CI"):
+            pytest.fail("node and tests/js/node_modules are required in CI (.ci/run runs npm ci)")
+        pytest.skip("node or tests/js/node_modules is missing (run: npm ci --prefix tests/js)")
+    return node
+
+
+@pytest.fixture(scope="session")
+def provider_ports() -> Iterator[tuple[str, dict[str, int]]]:
+    """The identity provider's issuer, and the port each backend's site is served on (the
+    provider knows their redirect addresses)."""
+    node = _tools()
+    ports = {"sqlite": free_port(), "postgresql": free_port()}
+    port = free_port()
+    redirects = [f"http://127.0.0.1:{site}/logga-in/oidc/svar" for site in ports.values()]
+    process = subprocess.Popen(
+        [node, str(JS / "oidc_provider.mjs"), str(port), *redirects],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "ready", "the OpenID Connect provider did not start"
+        yield f"http://127.0.0.1:{port}", ports
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    _tools()
+    opened = Browser(tmp_path_factory.mktemp("chromium"))
+    yield opened
+    opened.close()
+
+
+def site_settings(backend: Backend, issuer: str) -> Settings:
+    return backend.settings.model_copy(
+        update={
+            "oidc_issuer": issuer,
+            "oidc_client_id": "uppdrag",
+            "oidc_client_secret": SecretStr("test-secret"),
+            "oidc_scopes": "openid profile email groups",
+            "oidc_group_roles": [
+                GroupRole(group="uppdrag-slk-redaktorer", role="editor", unit="SLK"),
+                GroupRole(group="uppdrag-lasare", role="reader"),
+            ],
+        }
+    )
+
+
+@pytest.fixture
+def site(
+    backend: Backend, small_register: Session, provider_ports: tuple[str, dict[str, int]]
+) -> Iterator[str]:
+    issuer, ports = provider_ports
+    with serve(site_settings(backend, issuer), port=ports[backend.name]) as url:
+        yield url
+
+
+def _sign_in_at_the_provider(tab: Tab, login: str) -> None:
+    """The provider's own sign-in form (its development form takes any login)."""
+    tab.fill("input[name=login]", login)
+    tab.fill("input[name=password]", "lösenord")
+    tab.click("button[type=submit]")
+
+
+def test_sign_in_through_the_identity_provider_report_status_and_read_the_history(
+    browser: Browser, site: str, backend: Backend
+) -> None:
+    tab = browser.new_tab()
+    tab.goto(f"{site}/uppdrag/KS-2015-001")
+    assert tab.text("h1") == "Logga in för att fortsätta"
+    tab.click("#sign-in-provider")
+    assert "/interaction/" in tab.url, tab.html[:500]
+    _sign_in_at_the_provider(tab, "anna")
+    assert tab.url == f"{site}/uppdrag/KS-2015-001"
+    assert "Inloggad som Anna Andersson" in tab.text("header")  # editor of SLK, from her group
+    cookie = next(cookie for cookie in tab.cookies() if cookie["name"] == "uppdrag_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+
+    tab.fill("#status", "in_progress")
+    tab.fill("#progress", "40")
+    tab.fill("#traffic_light", "yellow")
+    tab.fill("#comment", "Ansökan inlämnad, besked väntas i juni.")
+    tab.click("#send-report")
+    assert tab.url == f"{site}/uppdrag/KS-2015-001?sparad=1"
+    assert tab.text("#saved") == "Rapporten är sparad."
+    assert tab.text("#current-status").startswith("Pågår") and tab.text("#current-progress") == "40 %"
+    newest = tab.text("#history li")
+    assert "Status rapporterad" in newest and "av Anna Andersson" in newest
+    assert "Status: Ej påbörjad → Pågår" in newest and "Framdrift (%): 0 % → 40 %" in newest
+    assert "Ansökan inlämnad, besked väntas i juni." in newest
+
+    tab.fill("#status", "completed")
+    tab.click("#send-report")
+    assert tab.text("#progress-error") == "Måste vara 100 när status är Genomförd."
+    assert tab.evaluate("document.querySelector('#progress').getAttribute('aria-invalid')") == "true"
+    assert tab.axe_violations() == []
+
+    reader = browser.new_tab()
+    reader.goto(f"{site}/logga-in/oidc?next=/uppdrag/KS-2015-001")
+    _sign_in_at_the_provider(reader, "bo")
+    assert "Inloggad som Bo Berg" in reader.text("header")
+    assert "Du kan läsa uppdraget men inte rapportera" in reader.text("#report")
+    assert "av Anna Andersson" in reader.text("#history")
+
+
+def test_sign_in_with_a_link_expire_and_sign_out(
+    browser: Browser, site: str, backend: Backend, session: Session
+) -> None:
+    add_person(backend, "eva.ek@stockholm.se", "Eva Ek", (Role.READER, None))
+    link = sign_in_link(backend, site, "eva.ek@stockholm.se")
+    tab = browser.new_tab()
+    tab.goto(link)
+    tab.click("#use-link")
+    assert tab.url == f"{site}/" and "Inloggad som Eva Ek" in tab.text("header")
+    tab.goto(link)
+    tab.click("#use-link")
+    assert tab.text("h1") == "Inloggningen misslyckades"  # a link works once
+
+    session.execute(update(BrowserSession).values(last_seen_at=utcnow().replace(year=2020)))
+    session.commit()
+    tab.goto(f"{site}/uppdrag")
+    assert tab.text("h1") == "Logga in för att fortsätta"  # the session was left idle too long
+
+    tab.goto(sign_in_link(backend, site, "eva.ek@stockholm.se"))
+    tab.click("#use-link")
+    tab.click(".account button[type=submit]")
+    assert tab.url == f"{site}/logga-in?utloggad=1" and tab.text("[role=status]") == "Du är utloggad."
+    tab.goto(f"{site}/uppdrag")
+    assert tab.text("h1") == "Logga in för att fortsätta"
+
+
+def test_a_form_on_another_site_cannot_report_for_a_signed_in_person(
+    browser: Browser, site: str, backend: Backend, tmp_path: Path
+) -> None:
+    add_person(backend, "eva.ek@stockholm.se", "Eva Ek", (Role.EDITOR, "SLK"))
+    tab = browser.new_tab()
+    tab.goto(sign_in_link(backend, site, "eva.ek@stockholm.se"))
+    tab.click("#use-link")
+    version = tab.goto(f"{site}/uppdrag/KS-2015-001").evaluate(
+        "document.querySelector('[name=version]').value"
+    )
+    forged = tmp_path / "forged.html"
+    forged.write_text(
+        f'<!doctype html><title>Vinst!</title><form method="post" action="{site}/uppdrag/KS-2015-001/status">'
+        f'<input name="version" value="{version}"><input name="status" value="cancelled">'
+        '<input name="reason" value="Förfalskat"><button id="go">Skicka</button></form>',
+        encoding="utf-8",
+    )
+    tab.goto(forged.as_uri())
+    tab.click("#go")
+    assert tab.url == f"{site}/uppdrag/KS-2015-001/status"
+    assert tab.text("h1") in ("Logga in för att fortsätta", "Formuläret kunde inte skickas")
+    tab.goto(f"{site}/uppdrag/KS-2015-001")
+    assert tab.text("#current-status").startswith("Ej påbörjad")
+    assert "Förfalskat" not in tab.text("#history")
+
+
+def _pages(site: str) -> list[tuple[str, str]]:
+    return [
+        ("dashboard", "/"),
+        ("report", "/api/v1/reports/2015/T1?format=html"),
+        ("report-en", "/api/v1/reports/2015/T1?format=html&lang=en"),
+        ("list", "/uppdrag"),
+        ("list-filtered", "/uppdrag?owner=SLK&status=not_started&overdue=no&q=ks"),
+        ("assignment", "/uppdrag/KS-2015-001"),
+        ("assignment-en", "/uppdrag/KS-2015-001?lang=en"),
+        ("accessibility", "/tillganglighet"),
+        ("sign-in", "/logga-in"),
+        ("not-found", "/uppdrag/KS-2099-999"),
+    ]
+
+
+def _check(tab: Tab, name: str, screenshots: Path | None) -> None:
+    for width, height in WIDTHS:
+        if screenshots:
+            tab.screenshot(screenshots / f"{name}-{width}.png", width=width, height=height, full_page=True)
+        else:
+            tab.screenshot(Path(os.devnull), width=width, height=height)
+        assert tab.widest_overflow() == 0, f"{name} scrolls sideways at {width} px"
+        assert tab.axe_violations() == [], f"{name} at {width} px"
+    assert tab.console_errors() == [], name
+
+
+def test_every_page_is_accessible_fits_both_widths_and_logs_no_error(
+    browser: Browser, site: str, backend: Backend
+) -> None:
+    screenshots = Path(os.environ["UPPDRAG_SCREENSHOTS"]) if os.environ.get("UPPDRAG_SCREENSHOTS") else None
+    if screenshots:
+        screenshots.mkdir(parents=True, exist_ok=True)
+    visitor = browser.new_tab()
+    visitor.goto(f"{site}/uppdrag/KS-2015-001")
+    assert visitor.text("h1") == "Logga in för att fortsätta"
+    _check(visitor, "no-access", screenshots)
+
+    add_person(backend, "eva.ek@stockholm.se", "Eva Ek", (Role.EDITOR, "SLK"))
+    tab = browser.new_tab()
+    tab.goto(sign_in_link(backend, site, "eva.ek@stockholm.se"))
+    _check(tab, "sign-in-link", screenshots)
+    tab.click("#use-link")
+    for name, path in _pages(site):
+        tab.goto(site + path)
+        _check(tab, name, screenshots)
+    tab.goto(f"{site}/uppdrag/KS-2015-001")
+    tab.fill("#status", "cancelled")
+    tab.fill("#progress", "100")
+    tab.click("#send-report")
+    assert tab.text("#reason-error") and tab.text("#form-errors")
+    _check(tab, "assignment-errors", screenshots)
+    tab.goto(f"{site}/uppdrag/KS-2015-004/status")  # GET of a form's address: not a page
+    assert tab.text("h1") == "Sidan finns inte"
+
+
+def test_the_api_docs_work_offline(browser: Browser, tmp_path: Path) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'docs.db'}", alembic_ini=ROOT / "alembic.ini")
+    with serve(settings) as url:
+        tab = browser.new_tab()
+        tab.goto(f"{url}/docs")
+        deadline_checks = 100
+        while not tab.evaluate("document.querySelectorAll('.opblock').length") and deadline_checks:
+            tab.evaluate("new Promise(done => setTimeout(done, 100))", awaited=True)
+            deadline_checks -= 1
+        assert tab.evaluate("document.querySelectorAll('.opblock').length") > 20
+        assert tab.evaluate("!!document.querySelector('.authorize')")  # the Bearer scheme
+        assert tab.console_errors() == []
+
+
+def test_the_checks_above_can_fail(browser: Browser, tmp_path: Path) -> None:
+    """axe-core, the console and the overflow check find what is wrong on a broken page."""
+    broken = tmp_path / "broken.html"
+    broken.write_text(
+        '<!doctype html><html><title>x</title><img src="data:,"><div style="width: 3000px">bred</div>'
+        "<script>missing();</script></html>",
+        encoding="utf-8",
+    )
+    tab = browser.new_tab()
+    tab.goto(broken.as_uri())
+    assert any("html-has-lang" in violation for violation in tab.axe_violations())
+    assert any("image-alt" in violation for violation in tab.axe_violations())
+    assert any("missing is not defined" in error for error in tab.console_errors())
+    assert tab.widest_overflow() > 0
