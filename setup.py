@@ -16,6 +16,7 @@ setup(
         "app": [
             "templates/*.html",
             "reports/templates/*.html",
+            "rounds/templates/*.html",
             "web/templates/*.html",
             "web/static/*.js",
             "web/static/swagger-ui/*",

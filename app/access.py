@@ -38,7 +38,7 @@ from app.settings import Settings
 
 class Role(StrEnum):
     ADMIN = "admin"  # everything, including tokens, people and webhooks
-    COORDINATOR = "coordinator"  # follows up a unit and its sub-units (its round rights: issue 10)
+    COORDINATOR = "coordinator"  # follows up a unit and its sub-units: returns or approves their rounds
     EDITOR = "editor"  # writes where its unit (or a sub-unit) is owner or executor
     READER = "reader"  # reads and reports
 
@@ -155,6 +155,7 @@ ReaderDep = Annotated[Principal, Depends(require(Role.READER))]
 # What a browser opens by a link: a feed token in the URL or a person's session.
 FeedReaderDep = Annotated[Principal, Depends(require(Role.READER, feed_tokens=True, sessions=True))]
 EditorDep = Annotated[Principal, Depends(require(Role.EDITOR))]
+CoordinatorDep = Annotated[Principal, Depends(require(Role.COORDINATOR))]
 AdminDep = Annotated[Principal, Depends(require(Role.ADMIN))]
 # The pages of app/web: a person's session (their forms check its CSRF token), or a Bearer token.
 PAGE_READERS: Any = Depends(require(Role.READER, sessions=True))

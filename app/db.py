@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, select, text, update
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, inspect, select, text, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -68,6 +70,16 @@ def lock_rows(session: Session, model: type[Base], ids: Iterable[int]) -> None:
 
 
 ModelT = TypeVar("ModelT", bound=Base)
+
+
+def insert_if_absent(session: Session, model: type[Base], values: dict[str, Any], *, key: list[str]) -> bool:
+    """Insert a row unless one with the same `key` columns exists (a unique constraint): two
+    concurrent writers both end with the one row, neither with a conflict. True if it inserted."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=key)
+    inserted = session.execute(statement.returning(*inspect(model).primary_key)).first()
+    return inserted is not None
 
 
 def get_or_404(session: Session, model: type[ModelT], row_id: int, what: str, **options: Any) -> ModelT:

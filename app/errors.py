@@ -67,6 +67,11 @@ class PreconditionRequiredError(ProblemError):
     problem_type = "precondition-required"
 
 
+class PayloadTooLargeError(ProblemError):
+    status = 413
+    problem_type = "payload-too-large"
+
+
 class InvalidInputError(ProblemError):
     """Input that is well-formed but breaks a rule the service knows (422, naming the field)."""
 
@@ -189,8 +194,10 @@ PROBLEM_DESCRIPTIONS = {
     401: "No valid Bearer token.",
     403: "The token's role or organisational unit does not allow this.",
     404: "No such resource.",
+    406: "None of the accepted media types is available.",
     409: "Conflicts with the current state.",
     412: "If-Match (or `version`) is stale; the problem carries current_version.",
+    413: "The request body is too large.",
     422: "Invalid input; the problem document names the field.",
     428: "Neither If-Match nor `version` was sent.",
 }

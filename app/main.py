@@ -22,6 +22,7 @@ from app.logs import configure_logging
 from app.org.router import router as org_router
 from app.reports.dashboard import router as dashboard_router
 from app.reports.router import router as reports_router
+from app.rounds.router import router as rounds_router
 from app.settings import Settings, get_settings
 from app.web.api_docs import install_api_docs
 from app.web.assignment_pages import router as assignment_pages_router
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         calendar_router,
         dashboard_router,
         reports_router,
+        rounds_router,
         webhooks_router,
         tokens_router,
         people_router,

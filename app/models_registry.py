@@ -6,7 +6,9 @@ from app.db import Base
 from app.documents import models as documents_models
 from app.idempotency import models as idempotency_models
 from app.org import models as org_models
+from app.periods import models as periods_models
 from app.reports import models as reports_models
+from app.rounds import models as rounds_models
 from app.webhooks import models as webhooks_models
 
 __all__ = [
@@ -16,6 +18,8 @@ __all__ = [
     "documents_models",
     "idempotency_models",
     "org_models",
+    "periods_models",
     "reports_models",
+    "rounds_models",
     "webhooks_models",
 ]

@@ -1,4 +1,5 @@
-"""The background worker (`uppdrag worker`): deadline events, webhook deliveries, housekeeping."""
+"""The background worker (`uppdrag worker`): deadline events, round reminders, webhook deliveries,
+housekeeping."""
 
 import logging
 import time
@@ -12,6 +13,7 @@ from app.clock import local_today
 from app.db import unit_of_work, utcnow
 from app.errors import ConflictError
 from app.idempotency.service import purge_expired
+from app.rounds.reminders import raise_round_reminders
 from app.settings import Settings
 from app.webhooks.delivery import DELIVERY_BATCH, deliver_due
 
@@ -19,16 +21,19 @@ logger = logging.getLogger("uppdrag.worker")
 
 
 def run_round(session_factory: sessionmaker[Session], settings: Settings) -> int:
-    """One round: raise deadline events, deliver what is due, forget old idempotency keys.
+    """One round: raise deadline events and round reminders, deliver what is due, forget old
+    idempotency keys.
 
     Returns the deliveries attempted.
     """
-    raised = _raise_deadline_events(session_factory, settings)
+    raised = _raise_deadline_events(session_factory, settings) + _raise_round_reminders(
+        session_factory, settings
+    )
     attempted = deliver_due(session_factory, settings)
     with unit_of_work(session_factory) as session:
         purge_expired(session, older_than=utcnow() - timedelta(hours=settings.idempotency_retention_hours))
     if raised or attempted:
-        logger.info("raised %d deadline events, attempted %d deliveries", raised, attempted)
+        logger.info("raised %d deadline events and reminders, attempted %d deliveries", raised, attempted)
     return attempted
 
 
@@ -40,6 +45,20 @@ def _raise_deadline_events(session_factory: sessionmaker[Session], settings: Set
             )
     except ConflictError:
         logger.info("another worker raised the same deadline events; this round raised none")
+        return 0
+
+
+def _raise_round_reminders(session_factory: sessionmaker[Session], settings: Settings) -> int:
+    try:
+        with unit_of_work(session_factory) as session:
+            return raise_round_reminders(
+                session,
+                today=local_today(settings.timezone),
+                due_soon_days=settings.due_soon_days,
+                timezone=settings.timezone,
+            )
+    except ConflictError:
+        logger.info("another worker raised the same round reminders; this round raised none")
         return 0
 
 

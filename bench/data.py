@@ -21,6 +21,7 @@ from app.seeding.service import load_seeds
 
 ROOT = Path(__file__).resolve().parent.parent
 UPDATES_PER_ASSIGNMENT = 20
+UNITS = 150  # the units of the city's organisation in the bench, the seeded ones included
 
 # The later documents: (title, kind, decided by, decision date, plan start, plan end, reference prefix).
 LATER_DOCUMENTS = (
@@ -41,6 +42,18 @@ _DOCUMENT = text(
         CAST(:prefix AS varchar), CAST(:full_text AS text), true, now(), 1,
         greatest(CAST(:decided_on AS date),
             COALESCE(make_date(CAST(:plan_start AS integer), 1, 1), CAST(:decided_on AS date)))
+    """
+)
+
+# Departments added under the seeded boards and offices until the city has `units` units, so that a
+# reporting round has as many parts as a real one.
+_UNITS = text(
+    """
+    INSERT INTO org_units (key, name, aliases, kind, parent_id)
+    SELECT 'BENCH-U' || lpad(n::text, 3, '0'), 'Avdelning ' || n, '[]', 'department',
+        p.ids[1 + n % cardinality(p.ids)]
+    FROM generate_series(1, :count) AS n,
+        (SELECT array_agg(id ORDER BY id) AS ids FROM org_units WHERE kind IN ('board', 'office')) AS p
     """
 )
 
@@ -106,10 +119,10 @@ _CURRENT_STATE = text(
 )
 
 
-def build_register(engine: Engine, assignments: int, *, documents: bool = True) -> None:
-    """Seed the real document, add the later documents (unless `documents` is off: then every
-    synthetic assignment belongs to the 2015 document, as before there were many), then top the
-    register up to `assignments` with synthetic history."""
+def build_register(engine: Engine, assignments: int, *, documents: bool = True, units: int = UNITS) -> None:
+    """Seed the real document, add departments up to `units` units, add the later documents (unless
+    `documents` is off: then every synthetic assignment belongs to the 2015 document, as before there
+    were many), then top the register up to `assignments` with synthetic history."""
     with unit_of_work(make_session_factory(engine)) as session:
         load_seeds(
             session,
@@ -117,6 +130,8 @@ def build_register(engine: Engine, assignments: int, *, documents: bool = True) 
             document_file=ROOT / "seeds" / "budget_2015_ks.yaml",
         )
     with engine.begin() as connection:
+        seeded_units = connection.scalar(text("SELECT count(*) FROM org_units")) or 0
+        connection.execute(_UNITS, {"count": max(0, units - seeded_units)})
         for title, kind, decided_by, decided_on, plan_start, plan_end, prefix in LATER_DOCUMENTS[
             : len(LATER_DOCUMENTS) if documents else 0
         ]:

@@ -16,12 +16,15 @@ app in uvicorn on loopback, in a process of its own (bench/server.py). Then, per
   frozen one with its diff from live data;
 - list as_of: GET /api/v1/assignments?as_of=<cut-off>&status=in_progress&owner=KS (a page of 50).
 
-and the decisions not carried out (GET /api/v1/reports/unexecuted, JSON) as of a few days.
+and the decisions not carried out (GET /api/v1/reports/unexecuted, JSON) as of a few days, and each
+period's reporting round overview (GET /api/v1/rounds/{year}/{period}, JSON; 150 units).
 
-Each figure is the median of --runs runs after a warm-up. The target is the issue's: a report in under
-a second, whole JSON report and query alike, and the list of decisions not carried out likewise. Then, one run each and without a target: CSV, XLSX and
-HTML of a published and of a live period, the plan's trajectory and a comparison of two periods.
-Exits with status 1 when a report misses the target.
+Each figure is the median of --runs runs after a warm-up. The targets are the issues': a report in
+under a second, whole JSON report and query alike, and the list of decisions not carried out
+likewise; a round's overview in under 200 ms.
+Then, one run each and without a target: CSV, XLSX and HTML of a published and of a live period,
+the plan's trajectory and a comparison of two periods.
+Exits with status 1 when a report, list or overview misses its target.
 """
 
 import argparse
@@ -44,10 +47,10 @@ from app.access import Principal, Role
 from app.assignments.models import Assignment, StatusUpdate
 from app.auth.service import create_token
 from app.db import make_engine, make_session_factory
+from app.periods.service import ReportingPeriod, load_calendar
 from app.reports.fetch import stream_rows
 from app.reports.lines import line_rows, lines_query
 from app.reports.models import PublishedReport
-from app.reports.periods import ReportingPeriod, load_calendar
 from app.reports.schemas import ReportFilters
 from app.reports.service import publish_report
 from app.schema_migrations import upgrade_to_head
@@ -58,6 +61,7 @@ from bench.server import serve
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/uppdrag_bench"
 TIMEZONE = "Europe/Stockholm"
 TARGET_MS = 1000.0
+ROUND_TARGET_MS = 200.0  # a round's overview, for the central office
 FORMATS = ("csv", "xlsx", "html")
 FIRST_YEAR, LAST_YEAR = 2015, 2020  # the years the bench's documents speak of
 UNEXECUTED_DAYS = ("2016-06-30", "2018-12-31", None)  # None: today
@@ -225,6 +229,38 @@ def _bench_unexecuted(client: httpx.Client, runs: int) -> int:
     return failed
 
 
+def _bench_rounds(client: httpx.Client, periods: list[ReportingPeriod], runs: int) -> int:
+    """Every period's round overview (JSON over HTTP) against its target; returns how many missed it."""
+    rows = []
+    failed = 0
+    for period in periods:
+        path = f"/api/v1/rounds/{period.year}/{period.key}"
+        overview = _get(client, path).json()
+        whole = _median_ms(partial(_body, client, path), runs)
+        passed = whole < ROUND_TARGET_MS
+        failed += not passed
+        summary = overview["summary"]
+        rows.append(
+            [
+                _name(period),
+                f"{summary['units']}",
+                f"{len(overview['units'])}",
+                f"{summary['expected']}",
+                _fmt_ms(whole),
+                f"< {_fmt_ms(ROUND_TARGET_MS)}",
+                "PASS" if passed else "FAIL",
+            ]
+        )
+    print("\nReporting rounds' overviews (GET /api/v1/rounds/{year}/{period}, JSON):")
+    print(
+        _table(
+            ["round", "units with a part", "units in the tree", "assignments", "JSON", "target", "result"],
+            rows,
+        )
+    )
+    return failed
+
+
 def _bench_others(client: httpx.Client, periods: list[ReportingPeriod]) -> None:
     """The other formats and report requests, one run each (no target: they are for people)."""
     published, live = periods[0], periods[1]
@@ -309,11 +345,12 @@ def main() -> None:
         with serve(url) as base_url, httpx.Client(base_url=base_url, headers=headers, timeout=600) as client:
             failed = _bench_reports(session, client, periods, args.runs)
             failed += _bench_unexecuted(client, args.runs)
+            failed += _bench_rounds(client, periods, args.runs)
             if not args.no_others:
                 _bench_others(client, periods)
     engine.dispose()
-    timed = len(periods) + len(UNEXECUTED_DAYS)
+    timed = 2 * len(periods) + len(UNEXECUTED_DAYS)
     if failed:
-        print(f"\nFAIL: {failed} of {timed} reports and lists over the target of {_fmt_ms(TARGET_MS)}.")
+        print(f"\nFAIL: {failed} of {timed} reports, lists and round overviews over their targets.")
         sys.exit(1)
-    print(f"\nPASS: all {timed} reports and lists under the target of {_fmt_ms(TARGET_MS)}.")
+    print(f"\nPASS: all {timed} reports, lists and round overviews under their targets.")

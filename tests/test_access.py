@@ -34,6 +34,12 @@ from tests.test_write_validation import BAD_WRITES
 
 pytestmark = pytest.mark.usefixtures("small_register")
 
+# A filled-in round form with nothing filled in: its headings only.
+EMPTY_FORM = (
+    "form.csv",
+    "Referens;Version;Ny status;Ny framdrift (%);Ny bedömning;Nytt trafikljus;Kommentar\r\n",
+)
+
 # One well-formed request per write route. Path parameters are filled from `RouteIds`; in the
 # bodies, "{assignment_id}" and unit keys like "{KS}" likewise.
 VALID_WRITES: dict[tuple[str, str], Any] = {
@@ -60,6 +66,13 @@ VALID_WRITES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/users/{person_id}/grants"): {"role": "editor", "unit": "SLK"},
     ("DELETE", "/api/v1/users/{person_id}/grants/{grant_id}"): None,
     ("POST", "/api/v1/users/{person_id}/sign-in-links"): None,
+    ("PATCH", "/api/v1/rounds/{year}/{period}"): {"due": "2015-05-20"},
+    # SLK's part of T1 2015 has every assignment confirmed; its part of T2 2015 is submitted.
+    ("POST", "/api/v1/rounds/{year}/{period}/units/{unit}/confirm"): {"references": ["KS-2015-001"]},
+    ("POST", "/api/v1/rounds/{year}/{period}/units/{unit}/submit"): None,
+    ("POST", "/api/v1/rounds/{year}/{submitted_period}/units/{unit}/return"): {"comment": "Komplettera."},
+    ("POST", "/api/v1/rounds/{year}/{submitted_period}/units/{unit}/approve"): None,
+    ("POST", "/api/v1/rounds/{year}/{period}/units/{unit}/import"): {"file": EMPTY_FORM},
 }
 
 
@@ -87,7 +100,10 @@ def route_ids(api: httpx.Client, session: Session) -> dict[str, Any]:
         json={"name": "Eva Ek", "email": "eva.ek@stockholm.se", "grants": [{"role": "reader"}]},
     )
     person.raise_for_status()
+    _prepare_rounds(api)
     return {
+        "unit": "SLK",
+        "submitted_period": "T2",
         "person_id": person.json()["id"],
         "grant_id": person.json()["grants"][0]["id"],
         **unit_ids(api),
@@ -103,17 +119,37 @@ def route_ids(api: httpx.Client, session: Session) -> dict[str, Any]:
     }
 
 
+def _prepare_rounds(api: httpx.Client) -> None:
+    """SLK's assignments confirmed in T1 and T2 2015, and its part of T2 submitted."""
+    for period in ("T1", "T2"):
+        confirmed = api.post(
+            f"/api/v1/rounds/2015/{period}/units/SLK/confirm",
+            json={"references": ["KS-2015-001", "KS-2015-002"]},
+        )
+        assert confirmed.status_code == 200, confirmed.text
+    assert api.post("/api/v1/rounds/2015/T2/units/SLK/submit").status_code == 200
+
+
+def _versioned(known_path: str, ids: dict[str, Any]) -> str | None:
+    """The resource whose ETag a write to `known_path` names (None: the assignment's)."""
+    if "{document_id}" in known_path:
+        return f"/api/v1/documents/{ids['document_id']}"
+    if known_path.startswith("/api/v1/rounds/"):
+        return f"/api/v1/rounds/{ids['year']}/{ids['period']}"
+    return None
+
+
 def _send(
     client: httpx.Client, admin: httpx.Client, method: str, path: str, ids: dict[str, Any]
 ) -> httpx.Response:
-    """The route's well-formed request, with the assignment's current ETag."""
+    """The route's well-formed request, with the current ETag of what it writes."""
     known_path = known_write(method, path)
     url = known_path.format(**ids)
-    versioned = f"/api/v1/documents/{ids['document_id']}" if "{document_id}" in known_path else None
-    headers = {"If-Match": current_etag(admin, ids["assignment_id"], versioned)}
-    return client.request(
-        method, url, json=fill_placeholders(VALID_WRITES[(method, known_path)], ids), headers=headers
-    )
+    headers = {"If-Match": current_etag(admin, ids["assignment_id"], _versioned(known_path, ids))}
+    body = fill_placeholders(VALID_WRITES[(method, known_path)], ids)
+    if isinstance(body, dict) and "file" in body:  # a multipart upload
+        return client.request(method, url, files=body, headers=headers)
+    return client.request(method, url, json=body, headers=headers)
 
 
 def known_write(method: str, path: str) -> str:
@@ -320,6 +356,7 @@ def test_a_feed_token_reads_nothing_of_the_json_api(
         "goal_id": session.scalars(select(Goal.id)).first(),
         "unit_id": route_ids["KS"],
         "period": "T2",  # T1 2015 is the plan's first report: it has nothing to compare with
+        "unit": "SLK",
     }
     feed = clients.token(Role.READER, kind=TokenKind.FEED)
     assert_problem(anon.get(path.format(**ids), params={"token": feed}), 401)

@@ -5,6 +5,7 @@ import logging
 import time
 from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 import httpx
 import pytest
@@ -19,11 +20,28 @@ from tests.helpers import assert_problem, assignment_by_reference, post_update
 pytestmark = pytest.mark.usefixtures("small_register")
 
 
-def _events(response: httpx.Response) -> dict[str, date]:
+def _all_events(response: httpx.Response) -> list[Any]:
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/calendar")
-    calendar = Calendar.from_ical(response.content)
-    return {str(event["summary"]).split()[0]: event.decoded("dtstart") for event in calendar.walk("VEVENT")}
+    return list(Calendar.from_ical(response.content).walk("VEVENT"))
+
+
+def _events(response: httpx.Response) -> dict[str, date]:
+    """The deadlines in the feed, by reference."""
+    return {
+        str(event["summary"]).split()[0]: event.decoded("dtstart")
+        for event in _all_events(response)
+        if str(event["uid"]).startswith("assignment-")
+    }
+
+
+def _round_events(response: httpx.Response) -> dict[str, date]:
+    """The reporting rounds' due dates in the feed, by summary."""
+    return {
+        str(event["summary"]): event.decoded("dtstart")
+        for event in _all_events(response)
+        if str(event["uid"]).startswith("round-")
+    }
 
 
 def test_feed_lists_open_deadlines_as_all_day_events(api: httpx.Client) -> None:
@@ -42,6 +60,23 @@ def test_feed_lists_open_deadlines_as_all_day_events(api: httpx.Client) -> None:
 def test_feed_filters(api: httpx.Client) -> None:
     assert set(_events(api.get("/api/v1/calendar.ics", params={"owner": "SLK"}))) == {"KS-2015-003"}
     assert set(_events(api.get("/api/v1/calendar.ics", params={"status": "in_progress"}))) == set()
+
+
+def test_feed_has_the_due_dates_of_units_reports_in_the_rounds(api: httpx.Client) -> None:
+    """Today is in the annual report's period of its year: the round is due a week after 31 December.
+    T1 and T2 of this year were due more than a month ago, and the next year has no rounds yet."""
+    year = date.today().year  # noqa: DTZ011 (the service's "today" is the machine's date here)
+    rounds = _round_events(api.get("/api/v1/calendar.ics"))
+    assert rounds == {
+        f"Rapportering Verksamhetsberättelse {year}: Stadsledningskontoret": date(year + 1, 1, 7)
+    }
+    feed = Calendar.from_ical(api.get("/api/v1/calendar.ics").content)
+    [event] = [event for event in feed.walk("VEVENT") if str(event["uid"]).startswith("round-")]
+    assert "Läge: Ej påbörjad" in str(event["description"])
+    assert set(_round_events(api.get("/api/v1/calendar.ics", params={"owner": "KS"}))) == set(rounds)
+    assert _round_events(api.get("/api/v1/calendar.ics", params={"owner": "SERVICEN"})) == {}
+    assert _round_events(api.get("/api/v1/calendar.ics", params={"rounds": "false"})) == {}
+    assert len(_events(api.get("/api/v1/calendar.ics", params={"rounds": "false"}))) == 3
 
 
 def test_feed_token_in_the_url(anon: httpx.Client, clients: Clients) -> None:

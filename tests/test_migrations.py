@@ -14,7 +14,7 @@ from app.assignments.models import Assignment
 from app.db import make_engine, make_session_factory
 from app.documents.models import Origin, SourceDocument
 from app.models_registry import Base
-from app.reports.periods import load_calendar
+from app.periods.service import load_calendar
 from app.reports.schemas import ReportFilters
 from app.reports.service import period_report
 from app.schema_migrations import alembic_config

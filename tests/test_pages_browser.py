@@ -13,6 +13,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import update
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.access import Role
 from app.auth.models import BrowserSession
+from app.auth.service import create_token
 from app.db import utcnow
 from app.settings import GroupRole, Settings
 from tests.cdp import AXE_SCRIPT, Browser, Tab
@@ -203,6 +205,10 @@ def _pages(site: str) -> list[tuple[str, str]]:
         ("list-filtered", "/uppdrag?owner=SLK&status=not_started&overdue=no&q=ks"),
         ("assignment", "/uppdrag/KS-2015-001"),
         ("assignment-en", "/uppdrag/KS-2015-001?lang=en"),
+        ("round", "/api/v1/rounds/2015/T1?format=html"),
+        ("round-filtered", "/api/v1/rounds/2015/T1?format=html&state=not_started&state=submitted"),
+        ("round-en", "/api/v1/rounds/2015/T1?format=html&lang=en"),
+        ("round-part", "/api/v1/rounds/2015/T1/units/SLK?format=html"),
         ("accessibility", "/tillganglighet"),
         ("sign-in", "/logga-in"),
         ("not-found", "/uppdrag/KS-2099-999"),
@@ -277,3 +283,41 @@ def test_the_checks_above_can_fail(browser: Browser, tmp_path: Path) -> None:
     assert any("image-alt" in violation for violation in tab.axe_violations())
     assert any("missing is not defined" in error for error in tab.console_errors())
     assert tab.widest_overflow() > 0
+
+
+def test_the_round_pages_show_who_has_reported(browser: Browser, site: str, backend: Backend) -> None:
+    """The overview and a unit's part before and after the unit submits, as a signed-in editor sees
+    them: the figures, the state, the history; the dashboard links to the round."""
+    add_person(backend, "eva.ek@stockholm.se", "Eva Ek", (Role.EDITOR, "SLK"))
+    tab = browser.new_tab()
+    tab.goto(sign_in_link(backend, site, "eva.ek@stockholm.se"))
+    tab.click("#use-link")
+    tab.goto(f"{site}/?year=2015&period=T1")
+    assert "0 av 1 enheter klara" in tab.text("#round-progress")
+    tab.click("#round-progress a")
+    assert tab.url == f"{site}/api/v1/rounds/2015/T1?format=html"
+    assert tab.text("[data-figure=ready]") == "0 / 1"
+    assert tab.text("[data-figure=updated]") == "0 / 2"
+    assert tab.text("tr[data-unit=SLK] td[data-label=Läge]").startswith("Ej påbörjad")
+
+    with backend.session() as session:
+        _token, secret = create_token(session, name="SLK:s redaktör", role=Role.EDITOR, unit="SLK")
+        session.commit()
+    with httpx.Client(base_url=site, headers={"Authorization": f"Bearer {secret}"}) as api:
+        round_path = "/api/v1/rounds/2015/T1/units/SLK"
+        confirmed = api.post(f"{round_path}/confirm", json={"references": ["KS-2015-001", "KS-2015-002"]})
+        assert confirmed.status_code == 200, confirmed.text
+        assert api.post(f"{round_path}/submit", json={"comment": "Klart."}).status_code == 200
+
+    tab.goto(f"{site}/api/v1/rounds/2015/T1?format=html")
+    assert tab.text("[data-figure=ready]") == "1 / 1"
+    assert tab.text("tr[data-unit=SLK] td[data-label=Läge]") == "Inlämnad"
+    assert "1 av 1 enheter klara" in tab.text("tr[data-unit=KF]")
+    tab.click("tr[data-unit=SLK] a")
+    assert tab.text("#part-state") == "Inlämnad"
+    assert "Inlämnad" in tab.text("#part-history") and "Klart." in tab.text("#part-history")
+    assert tab.text("tr[data-reference=KS-2015-001] td[data-label='Rapporterad under perioden']") == (
+        "Bekräftad oförändrad"
+    )
+    assert tab.console_errors() == []
+    assert tab.axe_violations() == []

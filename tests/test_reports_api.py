@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from app.access import Principal, Role
 from app.clock import local_today
 from app.errors import ConflictError
+from app.periods.service import load_calendar
 from app.reports.live import live_report, with_lines
-from app.reports.periods import load_calendar
 from app.reports.schemas import ReportFilters
 from app.reports.service import publish_report
 from tests.helpers import assert_problem, current_etag, post_update, unit_ids

@@ -25,6 +25,20 @@ GOOD_DOCUMENT = {"title": "Kommunstyrelsens beslut", "decision_date": "2016-03-1
 
 # (method, path, body, field the problem must name); {id} is an existing assignment, {KS} a unit id.
 BAD_WRITES: list[tuple[str, str, Any, str]] = [
+    ("PATCH", "/api/v1/rounds/{year}/{period}", {"due": "2015-13-01", "version": 1}, "due"),
+    ("PATCH", "/api/v1/rounds/{year}/{period}", {"due": "2015-05-20", "late": True}, "late"),
+    ("POST", "/api/v1/rounds/{year}/{period}/units/{unit}/confirm", {"references": []}, "references"),
+    (
+        "POST",
+        "/api/v1/rounds/{year}/{period}/units/{unit}/confirm",
+        {"references": ["KS-2099-001"]},
+        "references",
+    ),
+    ("POST", "/api/v1/rounds/{year}/{period}/units/{unit}/submit", {"comment": 5}, "comment"),
+    ("POST", "/api/v1/rounds/{year}/{period}/units/{unit}/submit", None, "references"),  # nothing reported
+    ("POST", "/api/v1/rounds/{year}/{period}/units/{unit}/return", {"comment": ""}, "comment"),
+    ("POST", "/api/v1/rounds/{year}/{period}/units/{unit}/approve", {"comment": ["Bra"]}, "comment"),
+    ("POST", "/api/v1/rounds/{year}/{period}/units/{unit}/import", {"file": "inte en fil"}, "file"),
     ("POST", "/api/v1/users", {"name": "Eva Ek", "email": "inte en adress"}, "email"),
     ("POST", "/api/v1/users", {"name": "", "email": "eva@stockholm.se"}, "name"),
     (
@@ -246,6 +260,7 @@ def test_bad_input_is_422_and_writes_nothing(
         "none": "not-an-id",
         "year": 2015,
         "period": "T1",
+        "unit": "SLK",
     }
     headers = {"If-Match": current_etag(api, assignment_id)}  # so that only the bad input is wrong
     before = database_state(session)

@@ -10,10 +10,11 @@ from app.db import get_or_404, lock_rows
 from app.errors import ConflictError, ForbiddenError, PreconditionFailedError, PreconditionRequiredError
 
 
-def check_scope(actor: Principal, owner_id: int | None, executor_id: int | None) -> None:
-    if not actor.may_write_for(owner_id, executor_id):
+def check_scope(actor: Principal, *unit_ids: int | None) -> None:
+    """The actor writes for one of the assignment's units: its owner, executor or reporting unit."""
+    if not actor.may_write_for(*unit_ids):
         raise ForbiddenError(
-            "The token may only write assignments its unit (or a sub-unit) owns or executes."
+            "The token may only write assignments its unit (or a sub-unit) owns, executes or reports."
         )
 
 
@@ -40,7 +41,7 @@ def lock_for_write(
     """
     lock_rows(session, Assignment, [assignment_id])
     assignment = get_or_404(session, Assignment, assignment_id, "assignment", populate_existing=True)
-    check_scope(actor, assignment.owner_id, assignment.executor_id)
+    check_scope(actor, assignment.owner_id, assignment.executor_id, assignment.reporting_unit_id)
     if assignment.archived_at is not None:
         raise ConflictError(f"Assignment {assignment.reference} is archived and cannot be changed.")
     if versioned:

@@ -5,6 +5,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -63,6 +65,8 @@ class Assignment(Base):
     goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id"), index=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
     executor_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    # Who reports it in the rounds when not its executor, else its owner (see `reporting_unit_of`).
+    reporting_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     contact_person: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[AssignmentKind] = mapped_column(String(20), index=True)
 
@@ -99,6 +103,7 @@ class Assignment(Base):
     )
     owner: Mapped[OrgUnit] = relationship(foreign_keys=[owner_id], lazy="selectin")
     executor: Mapped[OrgUnit | None] = relationship(foreign_keys=[executor_id], lazy="selectin")
+    reporting_unit: Mapped[OrgUnit | None] = relationship(foreign_keys=[reporting_unit_id], lazy="selectin")
     partners: Mapped[list[OrgUnit]] = relationship(
         secondary=assignment_partners, lazy="selectin", order_by=OrgUnit.name
     )
@@ -140,6 +145,8 @@ class StatusUpdate(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     # The later decision (a document) that closed, cancelled or otherwise decided this state, if any.
     decision_document_id: Mapped[int | None] = mapped_column(ForeignKey("source_documents.id"))
+    # A unit confirmed in a reporting round that the state is unchanged (the state repeated).
+    confirmation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AssignmentRevision(Base):
@@ -224,3 +231,20 @@ Index(
     sqlite_where=StatusUpdate.comment.is_not(None),
     postgresql_where=StatusUpdate.comment.is_not(None),
 )
+
+
+class ReportingLock(Base):
+    """Status updates effective from `first_day` to `last_day` for the assignments a unit reports
+    are refused while the lock holds (`lifted_at` is null): the unit has submitted its report for
+    that period (app/rounds). A lifted lock is kept: history."""
+
+    __tablename__ = "reporting_locks"
+    __table_args__ = (CheckConstraint("first_day <= last_day", name="days"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(300))
+    locked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.assignments.models import Assignment
+from app.assignments.reporting import reporting_unit_of
 from app.assignments.values import nested_values
 from app.assignments.vocabulary import Assessment, AssignmentKind, LinkKind, Status, TrafficLight
 from app.documents.models import Origin
@@ -110,6 +111,10 @@ class AssignmentCreate(StrictInput):
     goal_id: DbId | None = None
     owner_id: DbId = Field(description="The responsible unit (ansvarig).")
     executor_id: DbId | None = Field(default=None, description="The unit doing the work, if not the owner.")
+    reporting_unit_id: DbId | None = Field(
+        default=None,
+        description="The unit that reports it in the rounds, if not its executor (else its owner).",
+    )
     partner_ids: list[DbId] = Field(default_factory=list, description="Units it works together with.")
     contact_person: str | None = Field(default=None, max_length=200)
     kind: AssignmentKind = AssignmentKind.TASK
@@ -135,6 +140,9 @@ class AssignmentUpdate(StrictInput):
     goal_id: DbId | None = None
     owner_id: DbId | None = None
     executor_id: DbId | None = None
+    reporting_unit_id: DbId | None = Field(
+        default=None, description="null: its executor reports it in the rounds, else its owner."
+    )
     partner_ids: list[DbId] | None = None
     contact_person: str | None = Field(default=None, max_length=200)
     kind: AssignmentKind | None = None
@@ -208,6 +216,9 @@ class AssignmentRead(BaseModel):
     goal: GoalRef | None
     owner: UnitRef
     executor: UnitRef | None
+    reporting_unit: UnitRef = Field(
+        description="Who reports it in the rounds: the unit set, else its executor, else its owner."
+    )
     partners: list[UnitRef]
     contact_person: str | None
     kind: AssignmentKind
@@ -292,6 +303,9 @@ class StatusUpdateRead(BaseModel):
     comment: str | None
     reason: str | None
     decision_document_id: int | None
+    confirmation: bool = Field(
+        default=False, description="A unit confirmed in a reporting round that the state is unchanged."
+    )
 
 
 class FieldChange(BaseModel):
@@ -390,6 +404,7 @@ def assignment_read(assignment: Assignment, *, overdue: bool) -> AssignmentRead:
         goal=GoalRef.model_validate(assignment.goal) if assignment.goal else None,
         owner=UnitRef.model_validate(assignment.owner),
         executor=UnitRef.model_validate(assignment.executor) if assignment.executor else None,
+        reporting_unit=UnitRef.model_validate(reporting_unit_of(assignment)),
         partners=[UnitRef.model_validate(unit) for unit in assignment.partners],
         contact_person=assignment.contact_person,
         kind=assignment.kind,

@@ -31,8 +31,8 @@ from app.org.service import resolve_unit_reference
 from app.webhooks.vocabulary import EventType
 
 TRACKED_FIELDS = (
-    "title", "description", "quote", "section", "origin", "goal", "owner", "executor", "partners",
-    "contact_person", "kind", "deadline", "money", "target", "tags",
+    "title", "description", "quote", "section", "origin", "goal", "owner", "executor", "reporting_unit",
+    "partners", "contact_person", "kind", "deadline", "money", "target", "tags",
 )  # fmt: skip
 REFERENCE_ATTEMPTS = 5
 
@@ -63,6 +63,7 @@ def _snapshot(assignment: Assignment) -> dict[str, Any]:
         "goal": {"id": goal.id, "key": goal.key, "title": goal.title} if goal else None,
         "owner": _unit_label(assignment.owner),
         "executor": _unit_label(assignment.executor),
+        "reporting_unit": _unit_label(assignment.reporting_unit),
         "partners": sorted(
             (_unit_label(unit) or {} for unit in assignment.partners), key=lambda unit: unit["id"]
         ),
@@ -190,6 +191,11 @@ def _apply_fields(
         assignment.executor = (
             None if executor_id is None else resolve_unit_reference(session, executor_id, field="executor_id")
         )
+    if "reporting_unit_id" in fields:
+        unit_id = data.reporting_unit_id
+        assignment.reporting_unit = (
+            None if unit_id is None else resolve_unit_reference(session, unit_id, field="reporting_unit_id")
+        )
     if "partner_ids" in fields:
         _write_partners(session, assignment, data.partner_ids or [])
     if "deadline" in fields:
@@ -238,7 +244,7 @@ def create_assignment(
     session: Session, *, data: AssignmentCreate, actor: Principal, today: date
 ) -> Assignment:
     """Create an assignment; a generated reference that a concurrent create took first is drawn again."""
-    check_scope(actor, data.owner_id, data.executor_id)
+    check_scope(actor, data.owner_id, data.executor_id, data.reporting_unit_id)
     if data.reference is not None and _reference_taken(session, data.reference):
         raise ConflictError(f"An assignment with reference {data.reference} already exists.")
     for _attempt in range(REFERENCE_ATTEMPTS):
@@ -267,8 +273,8 @@ def update_assignment(
     )
     before = _snapshot(assignment)
     _apply_fields(session, assignment, data, data.model_fields_set)
-    session.flush()  # so that owner_id and executor_id follow a changed owner or executor
-    check_scope(actor, assignment.owner_id, assignment.executor_id)
+    session.flush()  # so that the unit ids follow a changed owner, executor or reporting unit
+    check_scope(actor, assignment.owner_id, assignment.executor_id, assignment.reporting_unit_id)
     changes = _diff(before, _snapshot(assignment))
     if changes:
         assignment.version += 1

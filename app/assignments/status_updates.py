@@ -21,6 +21,7 @@ from app.assignments.events import record_assignment_event
 from app.assignments.guards import lock_for_write
 from app.assignments.models import Assignment, StatusUpdate
 from app.assignments.queries import get_assignment
+from app.assignments.reporting import check_reporting_open
 from app.assignments.schemas import (
     BatchItemResult,
     BatchResult,
@@ -148,15 +149,17 @@ def add_status_update(
     actor: Principal,
     today: date,
     expected_version: int | None,
+    confirmation: bool = False,
 ) -> tuple[StatusUpdate, Assignment]:
     """Append a status update and bring the assignment's current state in line with its history,
-    with its webhook event."""
+    with its webhook event. `confirmation`: a unit confirms in a round that the state is unchanged."""
     effective = data.effective_date or today
     _check_status_update(data, effective, today)
     decision = decision_at(session, data.decision_document_id, field="decision_document_id")
     assignment = lock_for_write(
         session, assignment_id, actor=actor, expected_version=expected_version, versioned=True
     )
+    check_reporting_open(session, assignment, day=effective)
     state = _resolve_reported_state(data, state_as_of(session, assignment_id, day=effective))
     check_status_rule(state)
     update = StatusUpdate(
@@ -169,6 +172,7 @@ def add_status_update(
         comment=data.comment,
         reason=data.reason,
         decision_document_id=decision.id if decision else None,
+        confirmation=confirmation,
         **{name: getattr(state, name) for name in STATE_FIELDS},
     )
     session.add(update)

@@ -24,7 +24,7 @@ FEED_HEADERS = {
 
 @router.get(
     "/calendar.ics",
-    summary="Open deadlines as all-day events (iCalendar)",
+    summary="Open deadlines and reporting rounds' due dates as all-day events (iCalendar)",
     response_class=Response,
     responses={200: {"content": {"text/calendar": {}}}},
 )
@@ -36,8 +36,13 @@ def calendar_feed(
     owner: Annotated[str | None, Query(description="Owner unit id or key, with its sub-units.")] = None,
     goal: IdQuery = None,
     status: Annotated[list[Status] | None, Query()] = None,
+    rounds: Annotated[
+        bool, Query(description="Also the days units' parts of the reporting rounds are due.")
+    ] = True,
     token: Annotated[str | None, Query(description=FEED_TOKEN_HELP)] = None,
 ) -> Response:
     filters = AssignmentFilters(owner=owner, goal=goal, status=status or [])
-    body = deadline_calendar(session, filters=filters, today=today, timezone=timezone, stamp=utcnow())
+    body = deadline_calendar(
+        session, filters=filters, rounds=rounds, today=today, timezone=timezone, stamp=utcnow()
+    )
     return Response(body, media_type="text/calendar; charset=utf-8", headers=FEED_HEADERS)

@@ -15,6 +15,8 @@ from app.reports.renderers.html_page import render_dashboard
 from app.reports.renderers.labels import Labels
 from app.reports.schemas import Lang
 from app.reports.unexecuted import unexecuted_overview
+from app.rounds.renderers import round_page
+from app.rounds.service import round_progress
 
 # Readers read it; a manager's browser may come with a feed token in the URL, or signed in.
 router = APIRouter(tags=["dashboard"], responses=ACCESS_PROBLEMS)
@@ -48,5 +50,7 @@ def dashboard(
         reason=view.reason,
         unexecuted=unexecuted_overview(session, today=today, timezone=timezone, oldest=OLDEST_SHOWN),
         unexecuted_links=unexecuted_links(),
+        round_progress=round_progress(session, period=view.period, today=today, timezone=timezone),
+        round_href=round_page(view.period.year, view.period.key),
     )
     return Response(page, media_type="text/html; charset=utf-8")

@@ -41,9 +41,9 @@ from app.documents.models import Goal, SourceDocument
 from app.documents.service import decision_at
 from app.errors import InvalidInputError
 from app.org.service import covering_unit_ids, resolve_unit_reference
+from app.periods.service import ReportWindow
 from app.reports.fetch import select_as, stream_as
 from app.reports.names import Names
-from app.reports.periods import ReportWindow
 from app.reports.schemas import ReportFilters
 
 

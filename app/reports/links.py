@@ -1,6 +1,6 @@
 """Where a period's report is, in each format (for the period list, the dashboard and report pages)."""
 
-from app.reports.schemas import Format
+from app.formats import Format
 
 REPORTS_PATH = "/api/v1/reports"
 

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.documents.service import plan_document_for_year
+from app.periods.service import ReportingPeriod, ReportWindow
 from app.reports.json_body import Lines, LiveLines
 from app.reports.lines import LineFacts, LineRow, digest, line_maker, line_rows, lines_query
 from app.reports.names import Names
-from app.reports.periods import ReportingPeriod, ReportWindow
 from app.reports.schemas import ArchivedLine, PeriodRef, Report, ReportFilters
 from app.reports.summary import summarise
 

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UTCDateTime, utcnow
@@ -24,6 +24,10 @@ class PublishedReport(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_by: Mapped[str] = mapped_column(String(200))
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The period's reporting round when it was published: units with a part, and how many approved
+    # (null for reports published before rounds existed).
+    units_reporting: Mapped[int | None] = mapped_column(Integer)
+    units_approved: Mapped[int | None] = mapped_column(Integer)
 
 
 class PublishedReportLine(Base):
@@ -42,19 +46,3 @@ class PublishedReportLine(Base):
     reference: Mapped[str] = mapped_column(String(40))
     digest: Mapped[bytes] = mapped_column(LargeBinary)
     body: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class CalendarEntry(Base):
-    """One report of the city's reporting calendar (ILS), repeated every year: T1 on 04-30, T2 on
-    08-31, the annual report on 12-31. The calendar is the city's, not a document's."""
-
-    __tablename__ = "reporting_calendar"
-    __table_args__ = (
-        CheckConstraint("cutoff_month BETWEEN 1 AND 12 AND cutoff_day BETWEEN 1 AND 31", name="cutoff"),
-    )
-
-    key: Mapped[str] = mapped_column(String(20), primary_key=True)
-    cutoff_month: Mapped[int] = mapped_column(Integer)
-    cutoff_day: Mapped[int] = mapped_column(Integer)
-    name_sv: Mapped[str] = mapped_column(String(100))
-    name_en: Mapped[str] = mapped_column(String(100))

@@ -9,6 +9,7 @@ parsed and compared field by field.
 
 import json
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any, NamedTuple
 
 from pydantic_core import to_json
@@ -19,6 +20,7 @@ from app.access import Principal
 from app.assignments.schemas import FieldChange
 from app.db import utcnow
 from app.errors import ConflictError
+from app.periods.service import ReportingPeriod, ReportWindow
 from app.reports.fetch import stream_rows
 from app.reports.json_body import LINES, FrozenLine, FrozenLines, LiveLines
 from app.reports.lines import DIFF_FIELDS, compared_query, comparer, digest, line_rows
@@ -26,8 +28,8 @@ from app.reports.links import report_links
 from app.reports.live import Keep, default_report
 from app.reports.models import PublishedReport, PublishedReportLine
 from app.reports.names import Names
-from app.reports.periods import ReportingPeriod, ReportWindow
 from app.reports.schemas import Publication, Report, ReportDiff, ReportResponse
+from app.rounds.service import round_progress
 from app.webhooks.outbox import record_event
 from app.webhooks.vocabulary import EventType
 
@@ -42,7 +44,12 @@ def publications(session: Session) -> dict[tuple[int, str], PublishedReport]:
 
 
 def publication(row: PublishedReport) -> Publication:
-    return Publication(at=row.published_at, by=row.published_by)
+    return Publication(
+        at=row.published_at,
+        by=row.published_by,
+        units_reporting=row.units_reporting,
+        units_approved=row.units_approved,
+    )
 
 
 def published_row(session: Session, period: ReportingPeriod) -> PublishedReport | None:
@@ -190,19 +197,23 @@ def _record_publication(session: Session, published: PublishedReport) -> None:
 
 
 def publish(
-    session: Session, period: ReportingPeriod, *, actor: Principal, timezone: str
+    session: Session, period: ReportingPeriod, *, actor: Principal, timezone: str, today: date
 ) -> tuple[ReportResponse, list[bytes]]:
-    """Freeze the period's default report as it is now, with who published it and when: the frozen
-    report as the report endpoint now gives it, and its lines' JSON."""
+    """Freeze the period's default report as it is now, with who published it and when, and how
+    far the period's reporting round had come: the frozen report as the report endpoint now gives
+    it, and its lines' JSON."""
     if published_row(session, period) is not None:
         raise ConflictError(f"{period.key} {period.year} has already been published; it does not change.")
     report, lines = default_report(session, period, timezone=timezone, keep=Keep.PUBLISHED)
+    progress = round_progress(session, period=period, today=today, timezone=timezone)
     published = PublishedReport(
         year=period.year,
         period=period.key,
         published_at=utcnow(),
         published_by=actor.name,
         snapshot=report.model_dump(mode="json", exclude={"assignments"}),
+        units_reporting=progress.units,
+        units_approved=progress.approved,
     )
     session.add(published)
     session.flush()

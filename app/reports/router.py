@@ -5,14 +5,14 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from app.access import ACCESS_PROBLEMS, READERS, AdminDep, FeedReaderDep, refuse_browser_credential
 from app.deps import SessionDep, TimezoneDep, TodayDep
+from app.formats import MEDIA_TYPES, Format, json_response, negotiate
 from app.inputs import MAX_DB_ID
 from app.page_frame import frame_for
 from app.reports import service
-from app.reports.formats import MEDIA_TYPES, json_response, negotiate, render, render_unexecuted
+from app.reports.formats import render, render_unexecuted
 from app.reports.links import REPORTS_PATH
 from app.reports.renderers.labels import Labels
 from app.reports.schemas import (
-    Format,
     PeriodRead,
     PlanTrajectory,
     PublishParams,

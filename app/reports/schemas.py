@@ -1,7 +1,6 @@
 """The report model (one model, rendered to JSON, CSV, XLSX and HTML) and the report API's shapes."""
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -10,17 +9,10 @@ from app.assignments.schemas import DeadlineRead, FieldChange, Target
 from app.assignments.vocabulary import Assessment, AssignmentKind, LinkKind, Status, TrafficLight
 from app.documents.models import Origin
 from app.documents.schemas import DecisionRef, DocumentRef, GoalRef
+from app.formats import Format
 from app.inputs import CalendarDate, QueryDbId, StrictInput
 from app.org.schemas import UnitRef
 from app.page_frame import Lang as PageLang
-
-
-class Format(StrEnum):
-    JSON = "json"
-    CSV = "csv"
-    XLSX = "xlsx"
-    HTML = "html"
-
 
 Lang = PageLang
 NO_ASSESSMENT = "none"
@@ -205,6 +197,10 @@ class Report(BaseModel):
 class Publication(BaseModel):
     at: datetime
     by: str
+    units_reporting: int | None = Field(
+        default=None, description="Units with a part in the period's reporting round when it was published."
+    )
+    units_approved: int | None = Field(default=None, description="Of them, how many were approved then.")
 
 
 class ReportDiff(BaseModel):

@@ -25,11 +25,11 @@ from app.assignments.vocabulary import FINISHED_STATUSES
 from app.documents.schemas import DocumentRef
 from app.documents.service import current_plan_document, get_document
 from app.errors import ConflictError
+from app.periods.service import ReportingPeriod, ReportWindow, load_calendar
 from app.reports.json_body import Lines, report_json
 from app.reports.links import report_links
 from app.reports.live import Keep, default_report, live_report, period_ref, with_lines
 from app.reports.models import PublishedReport
-from app.reports.periods import ReportingPeriod, ReportWindow, load_calendar
 from app.reports.publishing import (
     diff_reports,
     frozen_diff,
@@ -145,7 +145,7 @@ def publish_report(
         raise ConflictError(
             f"{period.key} {period.year} cannot be published before its cut-off {period.cutoff} has passed."
         )
-    report, bodies = publish(session, period, actor=actor, timezone=timezone)
+    report, bodies = publish(session, period, actor=actor, timezone=timezone, today=today)
     return report_json(report, bodies)
 
 

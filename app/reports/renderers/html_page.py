@@ -10,12 +10,14 @@ from typing import Any
 
 from jinja2 import Environment, StrictUndefined, select_autoescape
 
+from app.formats import Format
 from app.page_frame import PageFrame, layout_loader
 from app.reports.links import report_links
 from app.reports.renderers.charts import deadline_timeline, owner_chart, status_chart
 from app.reports.renderers.labels import Labels
 from app.reports.renderers.tables import UNEXECUTED_COLUMNS, Cell, change_value, columns, summary_sections
-from app.reports.schemas import Format, PeriodRead, Report, ReportResponse, UnexecutedList
+from app.reports.schemas import PeriodRead, Report, ReportResponse, UnexecutedList
+from app.rounds.renderers import round_page
 
 _environment = Environment(
     loader=layout_loader("app.reports"),
@@ -88,8 +90,10 @@ def _render(template: str, report: Report, t: Labels, today: date, frame: PageFr
 
 
 def render_report_page(report: ReportResponse, t: Labels, today: date, frame: PageFrame) -> bytes:
-    links = report_links(report.period.year, report.period.period) if report.period else {}
-    return _render("report.html", report, t, today, frame, links=links)
+    period = report.period
+    links = report_links(period.year, period.period) if period else {}
+    round_href = round_page(period.year, period.period) if period else None
+    return _render("report.html", report, t, today, frame, links=links, round_href=round_href)
 
 
 def render_dashboard(

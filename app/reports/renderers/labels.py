@@ -144,6 +144,11 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "all": "Alla",
         "see_all": "Se hela listan",
         "decided_before": "Beslutat före",
+        "round": "Rapporteringsomgång",
+        "round_progress": "{ready} av {units} enheter klara, {approved} godkända",
+        "round_at_publication": "Rapporteringen vid publiceringen",
+        "approved_at_publication": "{approved} av {units} enheters rapportering godkänd",
+        "see_round": "Se omgången",
     },
     "en": {
         "reference": "Reference",
@@ -272,6 +277,11 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "all": "All",
         "see_all": "See the whole list",
         "decided_before": "Decided before",
+        "round": "Reporting round",
+        "round_progress": "{ready} of {units} units ready, {approved} approved",
+        "round_at_publication": "Reporting when published",
+        "approved_at_publication": "{approved} of {units} units' reporting approved",
+        "see_round": "See the round",
     },
 }
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.assignments.models import Assignment
 from app.documents.service import year_span
 from app.errors import NotFoundError
-from app.reports.models import CalendarEntry
+from app.periods.models import CalendarEntry
 
 
 @dataclass(frozen=True)
