@@ -374,6 +374,25 @@ def test_the_page_shows_a_link_and_its_history_from_each_end(eva: httpx.Client, 
     assert "Kopplade uppdrag: Ersätts av KS-2015-002" in _history_text(eva, "KS-2015-001")
     assert "Linked assignments: Replaced by KS-2015-002" in _history_text(eva, "KS-2015-001", "en")
     [link] = linked.json()["links"]
+    decision = api.post(
+        "/api/v1/documents",
+        json={
+            "title": "Ärende om status",
+            "decided_by": "KS",
+            "decision_date": "2015-06-01",
+            "paragraph": "§ 7",
+        },
+    )
+    assert decision.status_code == 201, decision.text
+    closed = post_update(
+        api,
+        later["id"],
+        {"status": "closed", "reason": "Ersatt", "decision_document_id": decision.json()["id"]},
+    )
+    assert closed.status_code == 201, closed.text
+    assert "Beslut:</strong> Kommunstyrelsen, 2015-06-01, § 7: Ärende om status" in _history_text(
+        eva, "KS-2015-002"
+    )
     removed = api.delete(f"/api/v1/assignments/{later['id']}/links/{link['id']}")
     assert removed.status_code == 200, removed.text
     history = _history_text(eva, "KS-2015-001")
