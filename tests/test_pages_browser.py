@@ -13,6 +13,7 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from pydantic import SecretStr
 from sqlalchemy import update
@@ -24,6 +25,7 @@ from app.db import utcnow
 from app.settings import GroupRole, Settings
 from tests.cdp import AXE_SCRIPT, Browser, Tab
 from tests.conftest import ROOT, Backend, free_port, serve
+from tests.helpers import assignment_by_reference
 from tests.people import add_person, sign_in_link
 
 JS = Path(__file__).parent / "js"
@@ -201,8 +203,11 @@ def _pages(site: str) -> list[tuple[str, str]]:
         ("report-en", "/api/v1/reports/2015/T1?format=html&lang=en"),
         ("list", "/uppdrag"),
         ("list-filtered", "/uppdrag?owner=SLK&status=not_started&overdue=no&q=ks"),
+        ("unexecuted", "/api/v1/reports/unexecuted?format=html"),
+        ("unexecuted-en", "/api/v1/reports/unexecuted?format=html&lang=en"),
         ("assignment", "/uppdrag/KS-2015-001"),
         ("assignment-en", "/uppdrag/KS-2015-001?lang=en"),
+        ("assignment-linked", "/uppdrag/KS-2015-002"),
         ("accessibility", "/tillganglighet"),
         ("sign-in", "/logga-in"),
         ("not-found", "/uppdrag/KS-2099-999"),
@@ -221,11 +226,16 @@ def _check(tab: Tab, name: str, screenshots: Path | None) -> None:
 
 
 def test_every_page_is_accessible_fits_both_widths_and_logs_no_error(
-    browser: Browser, site: str, backend: Backend
+    browser: Browser, site: str, backend: Backend, api: httpx.Client
 ) -> None:
     screenshots = Path(os.environ["UPPDRAG_SCREENSHOTS"]) if os.environ.get("UPPDRAG_SCREENSHOTS") else None
     if screenshots:
         screenshots.mkdir(parents=True, exist_ok=True)
+    later = assignment_by_reference(api, "KS-2015-002")
+    linked = api.post(
+        f"/api/v1/assignments/{later['id']}/links", json={"kind": "continues", "target": "KS-2015-001"}
+    )
+    assert linked.status_code == 201, linked.text
     visitor = browser.new_tab()
     visitor.goto(f"{site}/uppdrag/KS-2015-001")
     assert visitor.text("h1") == "Logga in för att fortsätta"
