@@ -213,6 +213,20 @@ def test_compare_across_years(api: httpx.Client) -> None:
     assert previous_default["previous"] == comparison["previous"]
 
 
+def test_the_report_page_shows_the_chain_from_each_end(api: httpx.Client) -> None:
+    city = _later_documents(api)
+    later, earlier = (
+        api.get("/api/v1/reports/2016/T1", params={"format": "html", "lang": lang}).text
+        for lang in ("sv", "en")
+    )
+    continuing = city["continuing"]["reference"]
+    assert f'Fortsätter <a class="reference" href="/uppdrag/{SECOND}">{SECOND}</a>' in later
+    assert f'Fortsätts av <a class="reference" href="/uppdrag/{continuing}">{continuing}</a>' in later
+    assert (
+        f'Continued by <a class="reference" href="/uppdrag/{continuing}?lang=en">{continuing}</a>' in earlier
+    )
+
+
 def test_links_are_listed_both_ways_with_history(api: httpx.Client) -> None:
     city = _later_documents(api)
     continuing = _json(api.get(f"/api/v1/assignments/{city['continuing']['id']}"))
