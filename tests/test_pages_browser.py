@@ -30,6 +30,10 @@ from tests.people import add_person, sign_in_link
 
 JS = Path(__file__).parent / "js"
 WIDTHS = ((1366, 900), (390, 844))
+# Status labels in tables ("Ej påbörjad") that are broken over two lines.
+WRAPPED_STATUSES = (
+    "[...document.querySelectorAll('td.col-status span')].filter(s => s.getClientRects().length > 1).length"
+)
 
 
 def _tools() -> str:
@@ -221,6 +225,7 @@ def _check(tab: Tab, name: str, screenshots: Path | None) -> None:
         else:
             tab.screenshot(Path(os.devnull), width=width, height=height)
         assert tab.widest_overflow() == 0, f"{name} scrolls sideways at {width} px"
+        assert tab.evaluate(WRAPPED_STATUSES) == 0, f"{name} breaks a status label at {width} px"
         assert tab.axe_violations() == [], f"{name} at {width} px"
     assert tab.console_errors() == [], name
 
