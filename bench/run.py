@@ -19,8 +19,9 @@ app in uvicorn on loopback, in a process of its own (bench/server.py). Then, per
 and the decisions not carried out (GET /api/v1/reports/unexecuted, JSON) as of a few days.
 
 Each figure is the median of --runs runs after a warm-up. The target is the issue's: a report in under
-a second, whole JSON report and query alike, and the list of decisions not carried out likewise. Then, one run each and without a target: CSV, XLSX and
-HTML of a published and of a live period, the plan's trajectory and a comparison of two periods.
+a second, whole JSON report and query alike, and the list of decisions not carried out likewise.
+Then, one run each and without a target: CSV, XLSX and HTML of a published and of a live period, the
+plan's trajectory and a comparison of two periods.
 Exits with status 1 when a report misses the target.
 """
 
