@@ -213,6 +213,20 @@ def test_compare_across_years(api: httpx.Client) -> None:
     assert previous_default["previous"] == comparison["previous"]
 
 
+def test_the_report_page_shows_the_chain_from_each_end(api: httpx.Client) -> None:
+    city = _later_documents(api)
+    later, earlier = (
+        api.get("/api/v1/reports/2016/T1", params={"format": "html", "lang": lang}).text
+        for lang in ("sv", "en")
+    )
+    continuing = city["continuing"]["reference"]
+    assert f'Fortsätter <a class="reference" href="/uppdrag/{SECOND}">{SECOND}</a>' in later
+    assert f'Fortsätts av <a class="reference" href="/uppdrag/{continuing}">{continuing}</a>' in later
+    assert (
+        f'Continued by <a class="reference" href="/uppdrag/{continuing}?lang=en">{continuing}</a>' in earlier
+    )
+
+
 def test_links_are_listed_both_ways_with_history(api: httpx.Client) -> None:
     city = _later_documents(api)
     continuing = _json(api.get(f"/api/v1/assignments/{city['continuing']['id']}"))
@@ -381,6 +395,32 @@ def test_the_dashboard_links_the_decisions_not_carried_out(api: httpx.Client) ->
     chosen = api.get("/", params={"year": 2016, "period": "T1"}).text
     assert "Visar Tertialrapport 1 2016, som du har valt." in chosen
     assert_problem(api.get("/", params={"year": 2090, "period": "T1"}), 404)
+
+
+def test_the_dashboard_counts_the_decisions_not_carried_out_on_the_day_it_shows(api: httpx.Client) -> None:
+    """A past period's dashboard shows that period's list, not today's: registering later decisions
+    leaves the 2015 dashboard's figures as they were."""
+    play_scenario(api)
+    before = api.get("/", params={"year": 2015, "period": "T1"}).text
+    city = _later_documents(api)
+    today_count = _json(api.get("/api/v1/reports/unexecuted"))["count"]
+    assert f"{today_count} uppdrag har ännu inte verkställts" in api.get("/").text
+    for year, period, cutoff in ((2015, "T1", "2015-04-30"), (2016, "T1", "2016-04-30")):
+        listed = _unexecuted(api, as_of=cutoff)
+        page = api.get("/", params={"year": year, "period": period}).text
+        assert f"Per {cutoff} hade {len(listed)} uppdrag ännu inte verkställts" in page
+        assert f'href="/api/v1/reports/unexecuted?format=html&amp;as_of={cutoff}"' in page
+    assert city["new"]["reference"] not in [
+        line["reference"] for line in _unexecuted(api, as_of="2015-04-30")
+    ]
+    after = api.get("/", params={"year": 2015, "period": "T1"}).text
+    assert _unexecuted_part(after) == _unexecuted_part(before) and today_count != len(
+        _unexecuted(api, as_of="2015-04-30")
+    )
+
+
+def _unexecuted_part(page: str) -> str:
+    return page[page.index('id="unexecuted-count"') : page.index('id="overdue-list"')]
 
 
 def test_an_edit_is_checked_against_the_version_read(api: httpx.Client) -> None:

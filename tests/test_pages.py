@@ -357,6 +357,49 @@ def test_a_reader_reads_the_page_without_a_form(backend: Backend, clients: Clien
     assert_problem_page(refused, 403, "Du har inte behörighet")
 
 
+def _history_text(client: httpx.Client, reference: str, lang: str = "sv") -> str:
+    page = client.get(f"/uppdrag/{reference}", params={"lang": lang})
+    assert page.status_code == 200, page.text
+    return page.text[page.text.index('id="history"') :]
+
+
+def test_the_page_shows_a_link_and_its_history_from_each_end(eva: httpx.Client, api: httpx.Client) -> None:
+    later = assignment_by_reference(api, "KS-2015-002")
+    linked = api.post(
+        f"/api/v1/assignments/{later['id']}/links", json={"kind": "replaces", "target": "KS-2015-001"}
+    )
+    assert linked.status_code == 201, linked.text
+    assert "Koppling lades till" in _history_text(eva, "KS-2015-002")
+    assert "Kopplade uppdrag: Ersätter KS-2015-001" in _history_text(eva, "KS-2015-002")
+    assert "Kopplade uppdrag: Ersätts av KS-2015-002" in _history_text(eva, "KS-2015-001")
+    assert "Linked assignments: Replaced by KS-2015-002" in _history_text(eva, "KS-2015-001", "en")
+    [link] = linked.json()["links"]
+    decision = api.post(
+        "/api/v1/documents",
+        json={
+            "title": "Ärende om status",
+            "decided_by": "KS",
+            "decision_date": "2015-06-01",
+            "paragraph": "§ 7",
+        },
+    )
+    assert decision.status_code == 201, decision.text
+    closed = post_update(
+        api,
+        later["id"],
+        {"status": "closed", "reason": "Ersatt", "decision_document_id": decision.json()["id"]},
+    )
+    assert closed.status_code == 201, closed.text
+    assert "Beslut:</strong> Kommunstyrelsen, 2015-06-01, § 7: Ärende om status" in _history_text(
+        eva, "KS-2015-002"
+    )
+    removed = api.delete(f"/api/v1/assignments/{later['id']}/links/{link['id']}")
+    assert removed.status_code == 200, removed.text
+    history = _history_text(eva, "KS-2015-001")
+    assert history.index("Koppling togs bort") < history.index("Koppling lades till")  # newest first
+    assert "A link was removed" in _history_text(eva, "KS-2015-002", "en")
+
+
 # --- the list ---------------------------------------------------------------------------------
 
 

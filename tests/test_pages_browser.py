@@ -26,10 +26,15 @@ from app.db import utcnow
 from app.settings import GroupRole, Settings
 from tests.cdp import AXE_SCRIPT, Browser, Tab
 from tests.conftest import ROOT, Backend, free_port, serve
+from tests.helpers import assignment_by_reference
 from tests.people import add_person, sign_in_link
 
 JS = Path(__file__).parent / "js"
 WIDTHS = ((1366, 900), (390, 844))
+# Status labels in tables ("Ej påbörjad") that are broken over two lines.
+WRAPPED_STATUSES = (
+    "[...document.querySelectorAll('td.col-status span')].filter(s => s.getClientRects().length > 1).length"
+)
 
 
 def _tools() -> str:
@@ -203,8 +208,11 @@ def _pages(site: str) -> list[tuple[str, str]]:
         ("report-en", "/api/v1/reports/2015/T1?format=html&lang=en"),
         ("list", "/uppdrag"),
         ("list-filtered", "/uppdrag?owner=SLK&status=not_started&overdue=no&q=ks"),
+        ("unexecuted", "/api/v1/reports/unexecuted?format=html"),
+        ("unexecuted-en", "/api/v1/reports/unexecuted?format=html&lang=en"),
         ("assignment", "/uppdrag/KS-2015-001"),
         ("assignment-en", "/uppdrag/KS-2015-001?lang=en"),
+        ("assignment-linked", "/uppdrag/KS-2015-002"),
         ("round", "/api/v1/rounds/2015/T1?format=html"),
         ("round-filtered", "/api/v1/rounds/2015/T1?format=html&state=not_started&state=submitted"),
         ("round-en", "/api/v1/rounds/2015/T1?format=html&lang=en"),
@@ -222,16 +230,22 @@ def _check(tab: Tab, name: str, screenshots: Path | None) -> None:
         else:
             tab.screenshot(Path(os.devnull), width=width, height=height)
         assert tab.widest_overflow() == 0, f"{name} scrolls sideways at {width} px"
+        assert tab.evaluate(WRAPPED_STATUSES) == 0, f"{name} breaks a status label at {width} px"
         assert tab.axe_violations() == [], f"{name} at {width} px"
     assert tab.console_errors() == [], name
 
 
 def test_every_page_is_accessible_fits_both_widths_and_logs_no_error(
-    browser: Browser, site: str, backend: Backend
+    browser: Browser, site: str, backend: Backend, api: httpx.Client
 ) -> None:
     screenshots = Path(os.environ["UPPDRAG_SCREENSHOTS"]) if os.environ.get("UPPDRAG_SCREENSHOTS") else None
     if screenshots:
         screenshots.mkdir(parents=True, exist_ok=True)
+    later = assignment_by_reference(api, "KS-2015-002")
+    linked = api.post(
+        f"/api/v1/assignments/{later['id']}/links", json={"kind": "continues", "target": "KS-2015-001"}
+    )
+    assert linked.status_code == 201, linked.text
     visitor = browser.new_tab()
     visitor.goto(f"{site}/uppdrag/KS-2015-001")
     assert visitor.text("h1") == "Logga in för att fortsätta"

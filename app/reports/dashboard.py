@@ -40,6 +40,7 @@ def dashboard(
     ] = None,
 ) -> Response:
     view = service.dashboard_view(session, timezone=timezone, today=today, year=year, key=period)
+    day = view.report.as_of  # the decisions not carried out on the day the page shows
     page = render_dashboard(
         view.report,
         view.periods,
@@ -48,8 +49,8 @@ def dashboard(
         frame_for(request, lang),
         shown=period_ref(view.period),
         reason=view.reason,
-        unexecuted=unexecuted_overview(session, today=today, timezone=timezone, oldest=OLDEST_SHOWN),
-        unexecuted_links=unexecuted_links(),
+        unexecuted=unexecuted_overview(session, day=day, timezone=timezone, oldest=OLDEST_SHOWN),
+        unexecuted_links=unexecuted_links("" if day == today else f"as_of={day.isoformat()}"),
         round_progress=round_progress(session, period=view.period, today=today, timezone=timezone),
         round_href=round_page(view.period.year, view.period.key),
     )

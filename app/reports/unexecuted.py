@@ -153,16 +153,17 @@ def unexecuted_json(session: Session, *, filters: UnexecutedFilters, today: date
     return report_json(empty, [to_json(line) for line in lines])
 
 
-def unexecuted_overview(session: Session, *, today: date, timezone: str, oldest: int) -> UnexecutedList:
-    """How many decisions are not carried out today, with the `oldest` of them (for the dashboard)."""
+def unexecuted_overview(session: Session, *, day: date, timezone: str, oldest: int) -> UnexecutedList:
+    """How many decisions were not carried out on `day`, with the `oldest` of them (for the
+    dashboard, on the day of the period it shows)."""
     filters = UnexecutedFilters()
-    names = Names(session, today, timezone)
-    query = unexecuted_query(session, filters=filters, day=today, timezone=timezone)
+    names = Names(session, day, timezone)
+    query = unexecuted_query(session, filters=filters, day=day, timezone=timezone)
     count = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     rows = stream_as(session, query.limit(oldest), UnexecutedRow)
-    lines = [_line(row, names, today, ZoneInfo(timezone)) for row in rows]
+    lines = [_line(row, names, day, ZoneInfo(timezone)) for row in rows]
     return UnexecutedList(
-        as_of=today,
+        as_of=day,
         generated_at=utcnow(),
         filters=filters,
         count=count,

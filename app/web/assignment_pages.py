@@ -17,7 +17,7 @@ from app.access import PAGE_READERS, PageEditorDep, PageReaderDep, Principal
 from app.assignments import history, queries, status_updates
 from app.assignments.links import link_reads
 from app.assignments.models import Assignment
-from app.assignments.schemas import assignment_read
+from app.assignments.schemas import HistoryEntry, assignment_read
 from app.deps import SessionDep, TimezoneDep, TodayDep
 from app.documents.service import list_documents, list_goals
 from app.errors import InvalidInputError, PreconditionFailedError
@@ -89,28 +89,45 @@ def _history_items(session: SessionDep, assignment: Assignment, t: PageLabels) -
     """The history as a timeline, newest first: who, when, what changed, the comment."""
     items = []
     for entry in reversed(history.assignment_history(session, assignment.id)):
-        changes = [
-            t(
-                "changed_to" if change.old not in (None, "", []) else "set_to",
-                field=t.field_name(name),
-                old=_value_text(name, change.old, t),
-                new=_value_text(name, change.new, t),
-            )
-            for name, change in entry.changes.items()
-            if name not in ("comment", "archived") and entry.type != "created"
-        ]
         update = entry.status_update
         items.append(
             {
                 "entry": entry,
                 "title": t(f"entry_{entry.type}"),
-                "changes": changes,
+                "changes": _change_lines(entry, assignment.reference, t),
                 "comment": update.comment if update else None,
                 "reason": (update.reason if update else None)
                 or (entry.changes["archived"].new if "archived" in entry.changes else None),
             }
         )
     return items
+
+
+def _change_lines(entry: HistoryEntry, reference: str, t: PageLabels) -> list[str]:
+    """What an entry changed, one line a field; a link as it reads from this assignment's end."""
+    if entry.type in ("linked", "unlinked"):
+        change = entry.changes["links"]
+        return [
+            t("set_to", field=t.field_name("links"), new=_link_text(change.new or change.old, reference, t))
+        ]
+    return [
+        t(
+            "changed_to" if change.old not in (None, "", []) else "set_to",
+            field=t.field_name(name),
+            old=_value_text(name, change.old, t),
+            new=_value_text(name, change.new, t),
+        )
+        for name, change in entry.changes.items()
+        if name not in ("comment", "archived") and entry.type != "created"
+    ]
+
+
+def _link_text(link: dict[str, Any], reference: str, t: PageLabels) -> str:
+    """A link recorded in history (`{kind, source, target}`): "Fortsätter KS-2015-012" on the
+    assignment that continues, "Fortsätts av KS-2016-004" on the one continued."""
+    if link["source"] == reference:
+        return t.link(link["kind"], "outgoing", link["target"])
+    return t.link(link["kind"], "incoming", link["source"])
 
 
 def _value_text(name: str, value: Any, t: PageLabels) -> str:

@@ -15,7 +15,13 @@ from app.page_frame import PageFrame, layout_loader
 from app.reports.links import report_links
 from app.reports.renderers.charts import deadline_timeline, owner_chart, status_chart
 from app.reports.renderers.labels import Labels
-from app.reports.renderers.tables import UNEXECUTED_COLUMNS, Cell, change_value, columns, summary_sections
+from app.reports.renderers.tables import (
+    UNEXECUTED_COLUMNS,
+    Cell,
+    change_value,
+    columns,
+    summary_sections,
+)
 from app.reports.schemas import PeriodRead, Report, ReportResponse, UnexecutedList
 from app.rounds.renderers import round_page
 
@@ -41,12 +47,16 @@ PAGE_COLUMNS = columns(
 
 
 # The oldest decisions not carried out, as the dashboard lists them.
-DASHBOARD_UNEXECUTED = tuple(
-    column
-    for column in UNEXECUTED_COLUMNS
-    if column.heading
-    in ("reference", "title", "decided_by", "decision_date", "days_since_decision", "owner", "status")
-)
+DASHBOARD_UNEXECUTED = columns(
+    "reference", "title", "decided_by", "decision_date", "days_since_decision", "owner", "status",
+    among=UNEXECUTED_COLUMNS,
+)  # fmt: skip
+# The page of decisions not carried out: what fits on paper and a laptop (every column is in the CSV
+# and XLSX). Overdue shows beside the deadline.
+UNEXECUTED_PAGE_COLUMNS = columns(
+    "reference", "title", "decided_by", "decision_date", "days_since_decision", "days_since_update",
+    "owner", "status", "deadline_latest", among=UNEXECUTED_COLUMNS,
+)  # fmt: skip
 
 
 def _cell_text(t: Labels) -> Any:
@@ -123,7 +133,7 @@ def render_unexecuted_page(
             t=t,
             frame=frame,
             cell=_cell_text(t),
-            columns=UNEXECUTED_COLUMNS,
+            columns=UNEXECUTED_PAGE_COLUMNS,
             links=links,
             filters_text=filters_text,
         )

@@ -126,6 +126,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
             "Antagna uppdrag som inte är genomförda, avslutade eller utgångna, äldsta beslut först"
         ),
         "unexecuted_count": "{count} uppdrag har ännu inte verkställts",
+        "unexecuted_count_on": "Per {day} hade {count} uppdrag ännu inte verkställts",
         "unexecuted_oldest": "Äldsta ej verkställda uppdrag",
         "days_since_decision": "Dagar sedan beslut",
         "days_since_update": "Dagar sedan senaste rapport",
@@ -259,6 +260,7 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "unexecuted": "Decisions not carried out",
         "unexecuted_lead": "Adopted assignments not completed, closed or cancelled, oldest decision first",
         "unexecuted_count": "{count} assignments have not been carried out yet",
+        "unexecuted_count_on": "On {day}, {count} assignments had not been carried out yet",
         "unexecuted_oldest": "Oldest assignments not carried out",
         "days_since_decision": "Days since decision",
         "days_since_update": "Days since last report",

@@ -106,9 +106,9 @@ UNEXECUTED_COLUMNS = (
 )
 
 
-def columns(*headings: str) -> tuple[Column, ...]:
-    """The detail columns with these headings, in this order."""
-    by_heading = {column.heading: column for column in DETAIL_COLUMNS}
+def columns(*headings: str, among: tuple[Column, ...] = DETAIL_COLUMNS) -> tuple[Column, ...]:
+    """The columns (of the detail columns, unless `among` others) with these headings, in this order."""
+    by_heading = {column.heading: column for column in among}
     return tuple(by_heading[heading] for heading in headings)
 
 
