@@ -222,6 +222,8 @@ Index(
     StatusUpdate.id.desc(),
     postgresql_include=["status", "progress", "assessment", "traffic_light"],
 )
+# The updates effective in a period, read by date (a reporting round's "updated in the period").
+Index("ix_status_updates_effective_date", StatusUpdate.effective_date, StatusUpdate.assignment_id)
 Index(
     "ix_status_updates_comments",
     StatusUpdate.assignment_id,

@@ -15,7 +15,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, exists, func, select
 from sqlalchemy.orm import Session
 
-from app.assignments.as_of import archived_by, followed_up_by, latest_comment, state_on
+from app.assignments.as_of import (
+    AsOfState,
+    archived_by,
+    followed_up_by,
+    latest_comment,
+    state_on,
+)
 from app.assignments.models import Assignment, StatusUpdate
 from app.assignments.reporting import reporting_unit_id_column
 from app.assignments.vocabulary import FINISHED_STATUSES
@@ -61,9 +67,26 @@ def _updated_in(days: RoundDays, *, confirmation: bool | None = None) -> ColumnE
     return exists().where(*in_period)
 
 
-def _in_round(session: Session, days: RoundDays, timezone: str) -> tuple[Any, list[ColumnElement[bool]]]:
-    """The state at the previous cut-off (to join) and the conditions of a round's assignments."""
+@dataclass(frozen=True)
+class RoundState:
+    """What a query over assignments joins to read a round: each assignment's state at the previous
+    cut-off (`before`, to leave out what was finished before the period began), whether it was
+    updated in the period, and the conditions of the round's assignments.
+
+    `updated` is a hashed semi-join: the period's updates are read once by effective date
+    (ix_status_updates_effective_date), not probed per assignment.
+    """
+
+    before: AsOfState
+    updated: ColumnElement[bool]
+    clauses: list[ColumnElement[bool]]
+
+
+def _round_state(session: Session, days: RoundDays, timezone: str) -> RoundState:
     before = state_on(days.previous_cutoff, session.get_bind().dialect.name, "state_before_round")
+    in_period = select(StatusUpdate.assignment_id).where(
+        StatusUpdate.effective_date > days.previous_cutoff, StatusUpdate.effective_date <= days.cutoff
+    )
     cutoff_end = day_end(days.cutoff, timezone)
     clauses = [
         Assignment.origin == Origin.ADOPTED.value,
@@ -71,7 +94,7 @@ def _in_round(session: Session, days: RoundDays, timezone: str) -> tuple[Any, li
         ~archived_by(cutoff_end),
         before.state.status.not_in([status.value for status in FINISHED_STATUSES]),
     ]
-    return before, clauses
+    return RoundState(before, Assignment.id.in_(in_period), clauses)
 
 
 def units_at(session: Session, day: date) -> dict[int, OrgUnit]:
@@ -81,16 +104,15 @@ def units_at(session: Session, day: date) -> dict[int, OrgUnit]:
 
 def part_counts(session: Session, days: RoundDays, *, timezone: str) -> dict[int, PartCount]:
     """Each reporting unit's expected and updated assignments, by unit id (successors at the cut-off)."""
-    before, clauses = _in_round(session, days, timezone)
+    round_state = _round_state(session, days, timezone)
     reporting_unit = reporting_unit_id_column()
-    updated = _updated_in(days)
-    query = before.join_to(
+    query = round_state.before.join_to(
         select(
             reporting_unit.label("unit_id"),
             func.count().label("expected"),
-            func.count().filter(updated).label("updated"),
+            func.count().filter(round_state.updated).label("updated"),
         )
-    ).where(*clauses)
+    ).where(*round_state.clauses)
     units = units_at(session, days.cutoff)
     counts: dict[int, PartCount] = {}
     for row in session.execute(query.group_by(reporting_unit)):
@@ -103,7 +125,7 @@ def part_counts(session: Session, days: RoundDays, *, timezone: str) -> dict[int
 def part_assignments(session: Session, days: RoundDays, *, unit_id: int, timezone: str) -> list[Row[Any]]:
     """The assignments of one unit's part with their state at the cut-off, by reference."""
     dialect = session.get_bind().dialect.name
-    before, clauses = _in_round(session, days, timezone)
+    round_state = _round_state(session, days, timezone)
     now = state_on(days.cutoff, dialect, "state_at_cutoff")
     comment = latest_comment(days.cutoff, dialect)
     reported_by = [
@@ -126,6 +148,7 @@ def part_assignments(session: Session, days: RoundDays, *, unit_id: int, timezon
         _updated_in(days, confirmation=False).label("reported"),
         _updated_in(days, confirmation=True).label("confirmed"),
     )
-    query = comment.join_to(now.join_to(before.join_to(query)))
-    query = query.where(*clauses, reporting_unit_id_column().in_(reported_by)).order_by(Assignment.reference)
+    query = comment.join_to(now.join_to(round_state.before.join_to(query)))
+    query = query.where(*round_state.clauses, reporting_unit_id_column().in_(reported_by))
+    query = query.order_by(Assignment.reference)
     return list(session.execute(query).all())

@@ -142,7 +142,7 @@ class PartAssignment(BaseModel):
     reported_on: date | None
     comment: str | None
     updated: bool = Field(description="Has a status update effective in the period.")
-    confirmed: bool = Field(description="Confirmed unchanged in the period.")
+    confirmed: bool = Field(description="Confirmed unchanged in the period, not otherwise reported in it.")
 
 
 class PartRead(BaseModel):

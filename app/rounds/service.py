@@ -308,7 +308,7 @@ def _part_assignment(row: Row[Any], units: dict[int, OrgUnit]) -> PartAssignment
         reported_on=row.reported_on,
         comment=row.comment,
         updated=bool(row.reported or row.confirmed),
-        confirmed=bool(row.confirmed),
+        confirmed=bool(row.confirmed and not row.reported),
     )
 
 

@@ -49,6 +49,12 @@ def upgrade() -> None:
         batch.create_index(op.f("ix_assignments_reporting_unit_id"), ["reporting_unit_id"], unique=False)
     with op.batch_alter_table("status_updates") as batch:
         batch.add_column(sa.Column("confirmation", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.create_index(
+        "ix_status_updates_effective_date",
+        "status_updates",
+        ["effective_date", "assignment_id"],
+        unique=False,
+    )
     with op.batch_alter_table("published_reports") as batch:
         batch.add_column(sa.Column("units_reporting", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("units_approved", sa.Integer(), nullable=True))
@@ -154,6 +160,7 @@ def downgrade() -> None:
     with op.batch_alter_table("published_reports") as batch:
         batch.drop_column("units_approved")
         batch.drop_column("units_reporting")
+    op.drop_index("ix_status_updates_effective_date", table_name="status_updates")
     with op.batch_alter_table("status_updates") as batch:
         batch.drop_column("confirmation")
     with op.batch_alter_table("assignments") as batch:
