@@ -19,7 +19,13 @@ from app.assignments.models import StatusUpdate
 from app.rounds.reminders import raise_round_reminders
 from app.webhooks.models import OutboxEvent
 from tests.conftest import Clients
-from tests.helpers import assert_problem, assignment_by_reference, database_state, post_update
+from tests.helpers import (
+    assert_problem,
+    assignment_by_reference,
+    database_state,
+    patch_assignment,
+    post_update,
+)
 
 pytestmark = pytest.mark.usefixtures("small_register")
 
@@ -401,3 +407,19 @@ def test_the_rounds_files_and_page(api: httpx.Client, clients: Clients) -> None:
     assert "Bekräftad oförändrad" in part_page and "KS-2015-002" in part_page
     feed = api.get("/api/v1/calendar.ics").text
     assert "Rapportering T1 2015" not in feed  # due 2015: not within a month of today
+
+
+def test_the_reporting_unit_is_set_per_assignment_with_its_history(api: httpx.Client) -> None:
+    first = assignment_by_reference(api, "KS-2015-001")
+    assert first["reporting_unit"]["key"] == "SLK"  # its executor
+    moved = patch_assignment(api, first["id"], {"reporting_unit_id": _units(api)["SERVICEN"]})
+    assert _json(moved)["reporting_unit"]["key"] == "SERVICEN"
+    change = _json(api.get(f"/api/v1/assignments/{first['id']}/history"))[-1]["changes"]["reporting_unit"]
+    assert (change["old"], change["new"]["key"]) == (None, "SERVICEN")
+    units = _overview_units(api)
+    assert (units["SLK"]["expected"], units["SERVICEN"]["expected"]) == (1, 1)
+    assert_problem(
+        patch_assignment(api, first["id"], {"reporting_unit_id": 987654}), 422, "reporting_unit_id"
+    )
+    back = patch_assignment(api, first["id"], {"reporting_unit_id": None})
+    assert _json(back)["reporting_unit"]["key"] == "SLK"
