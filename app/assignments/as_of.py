@@ -46,6 +46,9 @@ class StateColumns:
     progress: SQLColumnExpression[Any]
     assessment: SQLColumnExpression[Any]
     traffic_light: SQLColumnExpression[Any]
+    # Not completed, closed or cancelled, written so that the planner estimates it well (on an
+    # outer-joined state: no update yet, or an update of an open status).
+    unfinished: ColumnElement[bool]
 
     def overdue(self, day: date) -> ColumnElement[bool]:
         """Overdue on `day`: the latest deadline had passed and the work was not finished."""
@@ -55,8 +58,13 @@ class StateColumns:
         )
 
 
+_FINISHED = [status.value for status in FINISHED_STATUSES]
 CURRENT_STATE = StateColumns(
-    Assignment.status, Assignment.progress, Assignment.assessment, Assignment.traffic_light
+    Assignment.status,
+    Assignment.progress,
+    Assignment.assessment,
+    Assignment.traffic_light,
+    Assignment.status.not_in(_FINISHED),
 )
 
 
@@ -67,6 +75,7 @@ def _state_columns(states: FromClause, prefix: str = "") -> StateColumns:
         progress=func.coalesce(states.c[f"{prefix}progress"], literal(0)),
         assessment=states.c[f"{prefix}assessment"],
         traffic_light=func.coalesce(states.c[f"{prefix}traffic_light"], literal(TrafficLight.GREY.value)),
+        unfinished=or_(states.c[f"{prefix}status"].is_(None), states.c[f"{prefix}status"].not_in(_FINISHED)),
     )
 
 

@@ -24,7 +24,6 @@ from app.assignments.as_of import (
 )
 from app.assignments.models import Assignment, StatusUpdate
 from app.assignments.reporting import reporting_unit_id_column
-from app.assignments.vocabulary import FINISHED_STATUSES
 from app.clock import day_end
 from app.documents.models import Origin
 from app.org.models import OrgUnit
@@ -92,7 +91,7 @@ def _round_state(session: Session, days: RoundDays, timezone: str) -> RoundState
         Assignment.origin == Origin.ADOPTED.value,
         followed_up_by(days.cutoff, cutoff_end),
         ~archived_by(cutoff_end),
-        before.state.status.not_in([status.value for status in FINISHED_STATUSES]),
+        before.state.unfinished,
     ]
     return RoundState(before, Assignment.id.in_(in_period), clauses)
 
