@@ -5,6 +5,7 @@ from app.auth import models as auth_models
 from app.db import Base
 from app.documents import models as documents_models
 from app.idempotency import models as idempotency_models
+from app.ingest import models as ingest_models
 from app.org import models as org_models
 from app.reports import models as reports_models
 from app.webhooks import models as webhooks_models
@@ -15,6 +16,7 @@ __all__ = [
     "auth_models",
     "documents_models",
     "idempotency_models",
+    "ingest_models",
     "org_models",
     "reports_models",
     "webhooks_models",
