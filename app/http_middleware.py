@@ -75,12 +75,30 @@ def _nul_refusal(parameter: str, instance: str) -> Response:
     )
 
 
-class RequestContextMiddleware:
-    """Pure ASGI, so that it sees the raw body stream and every response, streamed or not."""
+# What an upload's body carries besides its file: the form's other fields and the part boundaries.
+FORM_ALLOWANCE_BYTES = 64 * 1024
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+
+class RequestContextMiddleware:
+    """Pure ASGI, so that it sees the raw body stream and every response, streamed or not.
+
+    Bodies are limited to `max_body_bytes`, except a file upload (a multipart POST to one of
+    `upload_paths`), whose file may have `upload_max_bytes`: the route checks the file's own size and
+    says so, naming the field.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        upload_max_bytes: int = 0,
+        upload_paths: frozenset[str] = frozenset(),
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.upload_body_bytes = max(max_body_bytes, upload_max_bytes + FORM_ALLOWANCE_BYTES)
+        self.upload_paths = upload_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -102,11 +120,15 @@ class RequestContextMiddleware:
 
         try:
             parameter = _parameter_with_nul(scope)
-            body_receive = None if self._declared_too_large(scope) else await self._buffered(receive)
+            limit = self._limit(scope)
+            too_large = self._declared_too_large(scope, limit)
+            body_receive = None if too_large else await self._buffered(receive, limit)
             if parameter is not None:
                 await _nul_refusal(parameter, scope["path"])(scope, receive, send_with_headers)
             elif body_receive is None:
-                response = problem_response(413, self._too_large_detail(), problem_type="payload-too-large")
+                response = problem_response(
+                    413, self._too_large_detail(limit), problem_type="payload-too-large"
+                )
                 await response(scope, receive, send_with_headers)
             else:
                 await self.app(scope, body_receive, send_with_headers)
@@ -133,14 +155,27 @@ class RequestContextMiddleware:
             )
             request_id_var.reset(token)
 
-    def _too_large_detail(self) -> str:
-        return f"The request body is larger than {self.max_body_bytes} bytes."
+    def _limit(self, scope: Scope) -> int:
+        """The largest body this request may have."""
+        media = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
+        upload = (
+            scope["method"] == "POST"
+            and scope["path"] in self.upload_paths
+            and media == "multipart/form-data"
+        )
+        return self.upload_body_bytes if upload else self.max_body_bytes
 
-    def _declared_too_large(self, scope: Scope) -> bool:
+    @staticmethod
+    def _too_large_detail(limit: int) -> str:
+        return f"The request body is larger than {limit} bytes."
+
+    @staticmethod
+    def _declared_too_large(scope: Scope, limit: int) -> bool:
         length = Headers(scope=scope).get("content-length")
-        return length is not None and length.isdigit() and int(length) > self.max_body_bytes
+        return length is not None and length.isdigit() and int(length) > limit
 
-    async def _buffered(self, receive: Receive) -> Receive | None:
+    @staticmethod
+    async def _buffered(receive: Receive, limit: int) -> Receive | None:
         """Read the whole body (it is small by definition); None when it is over the limit.
 
         Needed for bodies that do not declare their length: counting as they stream in.
@@ -154,7 +189,7 @@ class RequestContextMiddleware:
                 break
             chunk = message.get("body", b"")
             received += len(chunk)
-            if received > self.max_body_bytes:
+            if received > limit:
                 return None
             chunks.append(chunk)
             more = message.get("more_body", False)

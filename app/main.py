@@ -18,6 +18,7 @@ from app.documents.router import router as documents_router
 from app.errors import install_problem_handlers
 from app.http_middleware import RequestContextMiddleware
 from app.idempotency.middleware import IdempotencyMiddleware
+from app.ingest.router import router as ingest_router
 from app.logs import configure_logging
 from app.org.router import router as org_router
 from app.reports.dashboard import router as dashboard_router
@@ -44,6 +45,8 @@ every `POST` accepts an `Idempotency-Key`. `X-Actor` names the person behind a w
 
 # POST responses that carry a secret shown once: never kept for idempotent replay.
 SECRET_ISSUING_PATHS = (tokens_router.prefix, webhooks_router.prefix, people_router.prefix)
+# Where files are uploaded (multipart bodies up to UPLOAD_MAX_BYTES, not MAX_BODY_BYTES).
+UPLOAD_PATHS = frozenset({f"{ingest_router.prefix}/documents"})
 EXPOSED_HEADERS = ["ETag", "Location", "X-Request-ID", "Idempotent-Replayed"]
 ALLOWED_HEADERS = ["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Actor", "X-Request-ID"]
 
@@ -58,7 +61,12 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
         allow_headers=ALLOWED_HEADERS,
         expose_headers=EXPOSED_HEADERS,
     )
-    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestContextMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        upload_max_bytes=settings.upload_max_bytes,
+        upload_paths=UPLOAD_PATHS,
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -91,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         assignments_router,
         org_router,
         documents_router,
+        ingest_router,
         document_assignments_router,
         calendar_router,
         dashboard_router,
