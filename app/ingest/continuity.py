@@ -1,8 +1,9 @@
 """Which assignment of an earlier document a draft repeats: the `continues` proposal.
 
 The rule: two texts are compared by their content words. A content word has at least four letters
-(digits are dropped, so "under 2015" and "under 2016" read alike), is not one of the function words
-below, and is cut to its first six letters, a crude stem ("införa", "införandet" and "införs" meet).
+(digits are dropped, so "under 2015" and "under 2016" read alike) and is cut to its first six
+letters, a crude stem ("införa", "införandet" and "införs" meet); stems of the words every plan uses
+(function words, the cue verbs, money, "kontoret", "staden" …: `FUNCTION_WORDS`) do not count.
 The similarity is the Dice coefficient of the two sets of stems, 2·|A∩B| / (|A|+|B|). A draft
 continues the assignment whose quote (its title when it has none) is most similar, when that is at
 least `THRESHOLD` and they share at least `MIN_SHARED` stems; of equals, the most recently decided.
@@ -27,23 +28,26 @@ MIN_SHARED = 3
 STEM_LENGTH = 6
 MIN_WORD_LENGTH = 4
 _WORD = re.compile(r"[^\W\d_]+")
-# Words too common in plans to say what a commitment is about (four letters or more; shorter ones are
-# dropped anyway).
+# Words too common in plans to say what a commitment is about: function words, the cue verbs of
+# commitments, words of money and amounts, and the generic names of actors (four letters or more;
+# shorter words are dropped anyway). Compared by their stems.
 FUNCTION_WORDS = frozenset(
     """
     alla andra annat arbete arbetet både bland blir bliva blivit denna denne dessa detta deras dess
     eller efter enligt från genom göra görs hela inför inom inte kommer kunna kunde mellan även också
     samt sedan sina sitt skall skulle till under utan vara varit vilka vilken vilket ytterligare övriga
+    ansvarar avser avsätts anvisas behöver fortsätter fortsatt planerar uppdrag uppdras måste
+    kronor miljoner miljarder tusen procent motsvarande
+    kontoret förvaltningen nämnden styrelsen staden stockholms
     """.split()  # noqa: SIM905
 )
+FUNCTION_STEMS = frozenset(word[:STEM_LENGTH] for word in FUNCTION_WORDS)
 
 
 def stems(text: str) -> frozenset[str]:
     """The content words of a text, cut to their stems."""
-    words = (word.lower() for word in _WORD.findall(text))
-    return frozenset(
-        word[:STEM_LENGTH] for word in words if len(word) >= MIN_WORD_LENGTH and word not in FUNCTION_WORDS
-    )
+    words = (word.lower() for word in _WORD.findall(text) if len(word) >= MIN_WORD_LENGTH)
+    return frozenset(stem for stem in (word[:STEM_LENGTH] for word in words) if stem not in FUNCTION_STEMS)
 
 
 def similarity(first: frozenset[str], second: frozenset[str]) -> float:

@@ -74,6 +74,7 @@ class DraftCounts(BaseModel):
     by_state: dict[str, int]
     confident: int = Field(description="Drafts with a confidence of at least `confident_from`.")
     confident_from: float
+    continuing: int = Field(description="Drafts proposed as continuing an earlier document's assignment.")
 
 
 class DocumentIngestRead(DocumentRead):

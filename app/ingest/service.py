@@ -253,9 +253,12 @@ def store_drafts(
 # --- reading ----------------------------------------------------------------------------------
 
 
-def draft_counts(session: Session, document_id: int) -> DraftCounts:
+def draft_counts(
+    session: Session, document_id: int, *, confident_from: float = CONFIDENT_FROM
+) -> DraftCounts:
+    """The document's drafts counted (those merged into others or split in two by state only)."""
     rows = session.execute(
-        select(Draft.kind, Draft.origin, Draft.state, Draft.confidence).where(
+        select(Draft.kind, Draft.origin, Draft.state, Draft.confidence, Draft.continues_id).where(
             Draft.document_id == document_id
         )
     ).all()
@@ -265,8 +268,9 @@ def draft_counts(session: Session, document_id: int) -> DraftCounts:
         by_kind=dict(Counter(str(row.kind) for row in drafts)),
         by_origin=dict(Counter(str(row.origin) for row in drafts)),
         by_state=dict(Counter(str(row.state) for row in rows)),
-        confident=sum(1 for row in drafts if row.confidence >= CONFIDENT_FROM),
-        confident_from=CONFIDENT_FROM,
+        confident=sum(1 for row in drafts if row.confidence >= confident_from),
+        confident_from=confident_from,
+        continuing=sum(1 for row in drafts if row.continues_id is not None),
     )
 
 
