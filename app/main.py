@@ -26,6 +26,8 @@ from app.reports.router import router as reports_router
 from app.settings import Settings, get_settings
 from app.web.api_docs import install_api_docs
 from app.web.assignment_pages import router as assignment_pages_router
+from app.web.draft_pages import UPLOAD_PATH as UPLOAD_PAGE_PATH
+from app.web.draft_pages import router as draft_pages_router
 from app.web.errors import error_page
 from app.web.info_pages import router as info_pages_router
 from app.web.sign_in import router as sign_in_router
@@ -46,7 +48,7 @@ every `POST` accepts an `Idempotency-Key`. `X-Actor` names the person behind a w
 # POST responses that carry a secret shown once: never kept for idempotent replay.
 SECRET_ISSUING_PATHS = (tokens_router.prefix, webhooks_router.prefix, people_router.prefix)
 # Where files are uploaded (multipart bodies up to UPLOAD_MAX_BYTES, not MAX_BODY_BYTES).
-UPLOAD_PATHS = frozenset({f"{ingest_router.prefix}/documents"})
+UPLOAD_PATHS = frozenset({f"{ingest_router.prefix}/documents", UPLOAD_PAGE_PATH})
 EXPOSED_HEADERS = ["ETag", "Location", "X-Request-ID", "Idempotent-Replayed"]
 ALLOWED_HEADERS = ["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Actor", "X-Request-ID"]
 
@@ -109,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         people_router,
         sign_in_router,
         assignment_pages_router,
+        draft_pages_router,
         info_pages_router,
     ):
         app.include_router(router)

@@ -50,6 +50,11 @@ ADJACENT_GAP_WORDS = 3  # drafts with at most this many words between them are a
 GAP_MARK = " […] "  # joins the quotes of a merge of drafts that are not adjacent
 NEARBY_CHARACTERS = 5000  # a quote is looked for near the draft's place first
 _WORD = re.compile(r"\w+")
+# The refusals a page may say in other words.
+NOT_IN_TEXT = "is not in the document's text (the quote must be verbatim)"
+NO_OWNER = "the draft has no owner; set one before accepting it"
+MERGE_ITSELF = "a draft cannot be merged with itself"
+SPLIT_WORDS = "both parts of the quote must hold words"
 
 # --- shared checks ----------------------------------------------------------------------------
 
@@ -152,7 +157,7 @@ def _write_quote(draft: Draft, quote: str, text: str) -> None:
     quote = collapse_whitespace(quote)
     start = locate(text, quote, draft.quote_start)
     if start is None:
-        raise InvalidInputError("quote", "is not in the document's text (the quote must be verbatim)")
+        raise InvalidInputError("quote", NOT_IN_TEXT)
     if draft.title == title_of(draft.quote):
         draft.title = title_of(quote)
     draft.quote, draft.quote_start, draft.quote_end = quote, start, start + len(quote)
@@ -251,7 +256,7 @@ def _deadline_input(session: Session, draft: Draft, document: SourceDocument) ->
 
 def _assignment_input(session: Session, draft: Draft, document: SourceDocument) -> AssignmentCreate:
     if draft.owner_id is None:
-        raise InvalidInputError("owner_id", "the draft has no owner; set one before accepting it")
+        raise InvalidInputError("owner_id", NO_OWNER)
     values = draft_values(draft)
     return AssignmentCreate(
         title=draft.title,
@@ -361,7 +366,7 @@ def merge_drafts(
     stretch of the text when they are adjacent, else both with " […] " between), the other marked
     `merged` into this one."""
     if data.other == draft_id:
-        raise InvalidInputError("other", "a draft cannot be merged with itself")
+        raise InvalidInputError("other", MERGE_ITSELF)
     other = session.get(Draft, data.other)
     if other is None or other.document_id != document_id:
         raise InvalidInputError("other", f"document {document_id} has no draft {data.other}")
@@ -402,7 +407,7 @@ def _split_parts(draft: Draft, data: DraftSplit) -> list[tuple[str, str]]:
         raise InvalidInputError("at", f"must be less than the quote's length, {len(draft.quote)}")
     parts = [draft.quote[: data.at].strip(" ,;"), draft.quote[data.at :].strip(" ,;")]
     if not all(_WORD.search(part) for part in parts):
-        raise InvalidInputError("at", "both parts of the quote must hold words")
+        raise InvalidInputError("at", SPLIT_WORDS)
     return [(part, "at") for part in parts]
 
 
@@ -452,7 +457,7 @@ def split_draft(
     for quote, field in _split_parts(draft, data):
         start = locate(text, quote, draft.quote_start)
         if start is None:
-            raise InvalidInputError(field, "is not in the document's text (the quote must be verbatim)")
+            raise InvalidInputError(field, NOT_IN_TEXT)
         located.append((quote, start))
     earlier = EarlierAssignments.before(session, document.decided_on)
     parts = []

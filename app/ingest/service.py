@@ -390,3 +390,32 @@ def reading_context_of(session: Session, document: SourceDocument) -> tuple[date
     context = deadline_context(session, document)
     assert context is not None  # given a document, there is always one
     return context
+
+
+def neighbours(session: Session, draft: Draft, count: int = 3) -> list[Draft]:
+    """The proposed drafts nearest before and after this one in the text (to merge it with)."""
+    proposed = select(Draft).where(
+        Draft.document_id == draft.document_id, Draft.state == DraftState.PROPOSED, Draft.id != draft.id
+    )
+    before = session.scalars(
+        proposed.where(Draft.quote_start <= draft.quote_start)
+        .order_by(Draft.quote_start.desc(), Draft.id.desc())
+        .limit(count)
+    ).all()
+    after = session.scalars(
+        proposed.where(Draft.quote_start > draft.quote_start)
+        .order_by(Draft.quote_start, Draft.id)
+        .limit(count)
+    ).all()
+    return [*reversed(before), *after]
+
+
+def draft_states_by_document(session: Session) -> dict[int, dict[str, int]]:
+    """How many drafts each document has, by state."""
+    rows = session.execute(
+        select(Draft.document_id, Draft.state, func.count()).group_by(Draft.document_id, Draft.state)
+    ).all()
+    counts: dict[int, dict[str, int]] = {}
+    for document_id, state, number in rows:
+        counts.setdefault(document_id, {})[str(state)] = number
+    return counts

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.documents.schemas import DocumentCreate
@@ -22,6 +22,7 @@ from app.ingest.service import Upload
 MULTIPART = "multipart/form-data"
 FILE_FIELD = "file"
 MAX_FORM_FIELDS = 40
+FILE_REQUIRED = "a file (PDF, DOCX or plain text) is required"
 # The form's fields in the errors of `DocumentCreate` (the plan period is one object there).
 FORM_FIELD_OF: dict[tuple[int | str, ...], str] = {
     ("plan_period", "start_year"): "plan_period_start",
@@ -64,22 +65,33 @@ def _json_document(body: bytes) -> DocumentCreate:
         ) from None
 
 
-async def read_upload(request: Request) -> Upload:
-    """The multipart form: one `file` and the metadata fields (empty fields count as left out)."""
+async def read_form(request: Request) -> FormData:
+    """The multipart form (its files spooled to disk past a megabyte); close it when done."""
     try:
-        form = await request.form(max_files=2, max_fields=MAX_FORM_FIELDS)
+        return await request.form(max_files=2, max_fields=MAX_FORM_FIELDS)
     except StarletteHTTPException as error:
         raise InvalidInputError("body", f"the form cannot be read: {error.detail}") from None
+
+
+async def read_upload(request: Request) -> Upload:
+    form = await read_form(request)
     try:
-        files = form.getlist(FILE_FIELD)
-        if not files or not isinstance(files[0], UploadFile):
-            raise InvalidInputError(FILE_FIELD, "a file (PDF, DOCX or plain text) is required")
-        if len(files) > 1:
-            raise InvalidInputError(FILE_FIELD, "send one file at a time")
-        metadata = metadata_of(form.multi_items())
-        return Upload(await files[0].read(), files[0].filename, metadata)
+        return upload_of(form)
     finally:
         await form.close()
+
+
+def upload_of(form: FormData, *, ignore: frozenset[str] = frozenset()) -> Upload:
+    """One `file` and the metadata fields (empty fields count as left out; `ignore`: fields that are
+    not the document's, such as a page form's CSRF token)."""
+    files = form.getlist(FILE_FIELD)
+    if not files or not isinstance(files[0], UploadFile):
+        raise InvalidInputError(FILE_FIELD, FILE_REQUIRED)
+    if len(files) > 1:
+        raise InvalidInputError(FILE_FIELD, "send one file at a time")
+    metadata = metadata_of([(name, value) for name, value in form.multi_items() if name not in ignore])
+    files[0].file.seek(0)
+    return Upload(files[0].file.read(), files[0].filename, metadata)
 
 
 def metadata_of(items: list[tuple[str, Any]]) -> DocumentCreate:

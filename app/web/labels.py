@@ -4,6 +4,7 @@ alike."""
 
 from app.reports.renderers.labels import Labels
 from app.reports.schemas import Lang
+from app.web.draft_labels import DRAFT_LABELS
 
 PAGE_LABELS: dict[str, dict[str, str]] = {
     "sv": {
@@ -186,8 +187,14 @@ class PageLabels(Labels):
 
     def __init__(self, lang: Lang, timezone: str) -> None:
         super().__init__(lang, timezone)
-        self._headings = {**self._headings, **PAGE_LABELS[lang]}
+        self._headings = {**self._headings, **PAGE_LABELS[lang], **DRAFT_LABELS[lang]}
 
     def field_name(self, name: str) -> str:
         """A field's name as people read it (the field's own name where none is known)."""
         return self._headings.get(name, name.replace("_", " "))
+
+    def reason(self, reason: str) -> str:
+        """Why a draft was proposed, in words: a cue by its wording, the rest by name."""
+        if reason.startswith("cue: "):
+            return self("reason_cue", cue=reason.removeprefix("cue: "))
+        return self._headings.get("reason_" + reason.replace(" ", "_"), reason)
