@@ -7,6 +7,8 @@ gives the document made the first time and writes nothing.
 """
 
 import hashlib
+import itertools
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -53,6 +55,7 @@ SECTION_SEPARATOR = " – "
 MAX_TEXT_CHARACTERS = 5_000_000  # as DocumentCreate.full_text
 CONTEXT_CHARACTERS = 400
 MAX_TARGET_VALUE = Decimal(10) ** 14  # Numeric(18, 4)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 @dataclass(frozen=True)
@@ -419,3 +422,41 @@ def draft_states_by_document(session: Session) -> dict[int, dict[str, int]]:
     for document_id, state, number in rows:
         counts.setdefault(document_id, {})[str(state)] = number
     return counts
+
+
+class ContextPiece(NamedTuple):
+    text: str
+    quoted: bool  # part of the draft's quote
+
+
+def paragraph_starts(raw: str, normalised: str) -> list[int]:
+    """Where the paragraphs of the text (separated by blank lines) begin in its normalised form."""
+    starts = []
+    cursor = 0
+    for paragraph in _PARAGRAPH_BREAK.split(raw):
+        piece = normalise_source_text(paragraph)[:40]
+        found = normalised.find(piece, cursor) if piece else -1
+        if found >= 0:
+            starts.append(found)
+            cursor = found + 1
+    return starts
+
+
+def context_paragraphs(raw: str, start: int, end: int) -> list[list[ContextPiece]]:
+    """The quote with the text around it as `quote_context` gives it, in the document's paragraphs
+    (so that a heading stands on its own), each paragraph in pieces inside or outside the quote."""
+    text = normalise_source_text(raw)
+    context = quote_context(text, start, end)
+    window = (start - len(context.before.removeprefix("… ")), end + len(context.after.removesuffix(" …")))
+    breaks = {place for place in paragraph_starts(raw, text) if window[0] < place < window[1]}
+    cuts = sorted({*window, start, end, *breaks})
+    paragraphs: list[list[ContextPiece]] = [
+        [ContextPiece("… ", False)] if context.before.startswith("… ") else []
+    ]
+    for left, right in itertools.pairwise(cuts):
+        if left in breaks:
+            paragraphs.append([])
+        paragraphs[-1].append(ContextPiece(text[left:right], start <= left < end))
+    if context.after.endswith(" …"):
+        paragraphs[-1].append(ContextPiece(" …", False))
+    return [paragraph for paragraph in paragraphs if paragraph]

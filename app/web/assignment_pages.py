@@ -93,8 +93,8 @@ def _history_items(session: SessionDep, assignment: Assignment, t: PageLabels) -
             t(
                 "changed_to" if change.old not in (None, "", []) else "set_to",
                 field=t.field_name(name),
-                old=_value_text(name, change.old, t),
-                new=_value_text(name, change.new, t),
+                old=_value_text(name, change.old, t, assignment.reference),
+                new=_value_text(name, change.new, t, assignment.reference),
             )
             for name, change in entry.changes.items()
             if name not in ("comment", "archived") and entry.type != "created"
@@ -113,9 +113,13 @@ def _history_items(session: SessionDep, assignment: Assignment, t: PageLabels) -
     return items
 
 
-def _value_text(name: str, value: Any, t: PageLabels) -> str:
+def _value_text(name: str, value: Any, t: PageLabels, reference: str) -> str:
     if isinstance(value, list):
-        return ", ".join(_value_text(name, item, t) for item in value) or t("empty")
+        return ", ".join(_value_text(name, item, t, reference) for item in value) or t("empty")
+    if name == "links" and isinstance(value, dict):  # seen from this assignment: "Fortsätter KS-2015-003"
+        outgoing = value["source"] == reference
+        other = value["target"] if outgoing else value["source"]
+        return t.link(value["kind"], "outgoing" if outgoing else "incoming", other)
     return change_value(name, value, t)
 
 

@@ -269,13 +269,14 @@ def _draft_page(
     values: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
-    document = get_document(session, draft.document_id)
+    document = get_document(session, draft.document_id, with_text=True)
     return render_page(
         request,
         "draft.html",
         status_code=status_code,
         document=document,
         draft=service.draft_detail(session, draft),
+        context=service.context_paragraphs(document.full_text, draft.quote_start, draft.quote_end),
         neighbours=[service.draft_read(other) for other in service.neighbours(session, draft)],
         units=unit_choices(session),
         kinds=[kind.value for kind in AssignmentKind],

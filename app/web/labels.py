@@ -4,7 +4,7 @@ alike."""
 
 from app.reports.renderers.labels import Labels
 from app.reports.schemas import Lang
-from app.web.draft_labels import DRAFT_LABELS
+from app.web.draft_labels import CUE_LABELS, DRAFT_LABELS
 
 PAGE_LABELS: dict[str, dict[str, str]] = {
     "sv": {
@@ -48,6 +48,8 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
         "entry_archived": "Uppdraget arkiverades",
         "entry_seed_updated": "Uppdaterat från underlaget",
         "entry_status_update": "Status rapporterad",
+        "entry_linked": "Koppling till ett annat uppdrag",
+        "entry_unlinked": "Koppling borttagen",
         "effective_from": "gäller från {day}",
         "by": "av",
         "changed_to": "{field}: {old} → {new}",
@@ -134,6 +136,8 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
         "entry_archived": "The assignment was archived",
         "entry_seed_updated": "Updated from the document",
         "entry_status_update": "Status reported",
+        "entry_linked": "Linked to another assignment",
+        "entry_unlinked": "Link removed",
         "effective_from": "effective {day}",
         "by": "by",
         "changed_to": "{field}: {old} → {new}",
@@ -196,5 +200,6 @@ class PageLabels(Labels):
     def reason(self, reason: str) -> str:
         """Why a draft was proposed, in words: a cue by its wording, the rest by name."""
         if reason.startswith("cue: "):
-            return self("reason_cue", cue=reason.removeprefix("cue: "))
+            cue = reason.removeprefix("cue: ")
+            return self("reason_cue", cue=CUE_LABELS[self.lang].get(cue, f"”{cue}”"))
         return self._headings.get("reason_" + reason.replace(" ", "_"), reason)
