@@ -1,5 +1,6 @@
 """Request hardening for every response: request id, body size limit, security headers, access log."""
 
+import json
 import logging
 import re
 import time
@@ -9,10 +10,11 @@ from urllib.parse import parse_qsl
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import FieldError, problem_response
+from app.errors import ErrorPage, FieldError, problem_response
 from app.logs import request_id_var
 from app.schema_migrations import reason
 
@@ -84,7 +86,8 @@ class RequestContextMiddleware:
 
     Bodies are limited to `max_body_bytes`, except a file upload (a multipart POST to one of
     `upload_paths`), whose file may have `upload_max_bytes`: the route checks the file's own size and
-    says so, naming the field.
+    says so, naming the field. A body over its limit is refused before it is read: with the 413
+    problem document, or the page `error_page` makes of it for a person's browser.
     """
 
     def __init__(
@@ -94,11 +97,13 @@ class RequestContextMiddleware:
         max_body_bytes: int,
         upload_max_bytes: int = 0,
         upload_paths: frozenset[str] = frozenset(),
+        error_page: ErrorPage | None = None,
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.upload_body_bytes = max(max_body_bytes, upload_max_bytes + FORM_ALLOWANCE_BYTES)
         self.upload_paths = upload_paths
+        self.error_page = error_page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -126,10 +131,7 @@ class RequestContextMiddleware:
             if parameter is not None:
                 await _nul_refusal(parameter, scope["path"])(scope, receive, send_with_headers)
             elif body_receive is None:
-                response = problem_response(
-                    413, self._too_large_detail(limit), problem_type="payload-too-large"
-                )
-                await response(scope, receive, send_with_headers)
+                await self._too_large(scope, limit)(scope, receive, send_with_headers)
             else:
                 await self.app(scope, body_receive, send_with_headers)
         except DATABASE_UNAVAILABLE as error:
@@ -165,9 +167,12 @@ class RequestContextMiddleware:
         )
         return self.upload_body_bytes if upload else self.max_body_bytes
 
-    @staticmethod
-    def _too_large_detail(limit: int) -> str:
-        return f"The request body is larger than {limit} bytes."
+    def _too_large(self, scope: Scope, limit: int) -> Response:
+        problem = problem_response(
+            413, f"The request body is larger than {limit} bytes.", problem_type="payload-too-large"
+        )
+        page = self.error_page(Request(scope), json.loads(bytes(problem.body))) if self.error_page else None
+        return page or problem
 
     @staticmethod
     def _declared_too_large(scope: Scope, limit: int) -> bool:

@@ -68,6 +68,7 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
         max_body_bytes=settings.max_body_bytes,
         upload_max_bytes=settings.upload_max_bytes,
         upload_paths=UPLOAD_PATHS,
+        error_page=error_page,
     )
 
 

@@ -378,3 +378,35 @@ def test_the_checks_above_can_fail(browser: Browser, tmp_path: Path) -> None:
     assert any("image-alt" in violation for violation in tab.axe_violations())
     assert any("missing is not defined" in error for error in tab.console_errors())
     assert tab.widest_overflow() > 0
+
+
+def test_a_file_over_the_limit_gets_a_swedish_message_in_the_browser(
+    browser: Browser, site: str, backend: Backend, tmp_path: Path
+) -> None:
+    """Just over the limit: the form again, saying so at the file; far over it: the body is refused
+    before it is read, with a Swedish page."""
+    tab = _signed_in_admin(browser, site, backend)  # the session cookie serves every port of the host
+    settings = site_settings(backend, "http://127.0.0.1:9").model_copy(update={"upload_max_bytes": 4096})
+    just_over, far_over = tmp_path / "plan.txt", tmp_path / "stor.txt"
+    just_over.write_bytes(b"Kontoret ska ta fram en plan. " * 140)
+    far_over.write_bytes(b"Kontoret ska ta fram en plan. " * 70_000)  # over MAX_BODY_BYTES too
+    with serve(settings) as small_site:
+        for file, heading in (
+            (just_over, "Ladda upp ett underlag"),
+            (far_over, "Det du skickade är för stort"),
+        ):
+            tab.goto(f"{small_site}/underlag/ladda-upp")
+            tab.choose_files("#file", file)
+            for name, value in DECISION.items():
+                tab.fill(f"#{name}", value)
+            tab.click("#upload")
+            assert tab.text("h1") == heading
+        assert "Tjänsten tar inte emot så stora filer." in tab.text("main")
+        _check(tab, "too-large-page", _screenshots())
+        tab.goto(f"{small_site}/underlag/ladda-upp")
+        tab.choose_files("#file", just_over)
+        for name, value in DECISION.items():
+            tab.fill(f"#{name}", value)
+        tab.click("#upload")
+        assert tab.text("#file-error") == "Filen är större än 4 kB."
+        _check(tab, "upload-too-large", _screenshots())
