@@ -3,13 +3,16 @@ its metadata as a multipart body, the drafts it gives, editing, accepting (idemp
 merging and splitting them; the same file again writes nothing; a draft repeating an assignment of
 an earlier document is proposed as continuing it; malformed files are refused and write nothing."""
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.access import Role
+from app.documents.models import SourceDocument
 from app.documents.source_text import normalise_source_text
 from tests.bad_files import UNREADABLE_UPLOADS
 from tests.conftest import Backend, Clients, admin_token, serve
@@ -397,3 +400,13 @@ def _refs(value: Any) -> set[str]:
     if isinstance(value, list):
         return set().union(*(_refs(item) for item in value))
     return set()
+
+
+def test_the_same_file_uploaded_twice_at_once_makes_one_document(api: httpx.Client, session: Session) -> None:
+    """The hash is unique in the database: of two uploads at the same moment one makes the document;
+    the other finds it (200) or, where both ran at once, is refused as a conflict (409)."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        statuses = sorted(pool.map(lambda _: upload(api).status_code, range(2)))
+    assert statuses in ([200, 201], [201, 409]), statuses
+    documents = session.scalars(select(SourceDocument).where(SourceDocument.file_sha256.is_not(None))).all()
+    assert len(documents) == 1
