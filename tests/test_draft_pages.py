@@ -84,7 +84,7 @@ def test_upload_review_and_accept_through_the_pages(admin: httpx.Client, api: ht
     assignment = api.get("/api/v1/assignments", params={"q": "KS-2016-001"}).json()["items"][0]
     assert assignment["title"] == "Införa e-tjänstplattform" and assignment["quote"] == PLATFORM
     history = api.get(f"/api/v1/assignments/{assignment['id']}/history").json()
-    assert history[0]["recorded_by"] == "Anna Admin"
+    assert history[0]["recorded_by"] == "Anna Admin" and history[0]["person_id"] is not None
     draft = api.get(f"/api/v1/documents/{document_id}/drafts/{platform['id']}").json()
     assert [entry["recorded_by"] for entry in draft["history"]] == ["Anna Admin", "Anna Admin"]
     assert draft["history"][0]["person_id"] is not None
@@ -262,3 +262,21 @@ def test_a_reader_reads_drafts_without_forms_and_cannot_upload(
     refused = reader.post(f"/underlag/{document_id}/utkast/{draft['id']}/godkann", data={"csrf_token": csrf})
     assert refused.status_code == 403
     reader.close()
+
+
+def test_the_continues_link_a_person_accepts_names_them_in_both_histories(
+    admin: httpx.Client, api: httpx.Client
+) -> None:
+    document_id = _uploaded(admin)
+    chiefs = draft_with(api, document_id, CHIEFS)
+    accepted = _post(
+        admin, f"/underlag/{document_id}/utkast/{chiefs['id']}", "godkann", {"link_continues": "yes"}
+    )
+    assert accepted.status_code == 303, accepted.text
+    earlier = api.get("/api/v1/assignments", params={"q": "KS-2015-003"}).json()["items"][0]
+    [linked] = [
+        entry
+        for entry in api.get(f"/api/v1/assignments/{earlier['id']}/history").json()
+        if entry["type"] == "linked"
+    ]
+    assert linked["recorded_by"] == "Anna Admin" and linked["person_id"] is not None
