@@ -161,3 +161,4 @@ AdminDep = Annotated[Principal, Depends(require(Role.ADMIN))]
 PAGE_READERS: Any = Depends(require(Role.READER, sessions=True))
 PageReaderDep = Annotated[Principal, Depends(require(Role.READER, sessions=True))]
 PageEditorDep = Annotated[Principal, Depends(require(Role.EDITOR, sessions=True))]
+PageAdminDep = Annotated[Principal, Depends(require(Role.ADMIN, sessions=True))]

@@ -197,7 +197,7 @@ PROBLEM_DESCRIPTIONS = {
     406: "None of the accepted media types is available.",
     409: "Conflicts with the current state.",
     412: "If-Match (or `version`) is stale; the problem carries current_version.",
-    413: "The request body is too large.",
+    413: "The request body, or the uploaded file, is larger than the service accepts.",
     422: "Invalid input; the problem document names the field.",
     428: "Neither If-Match nor `version` was sent.",
 }

@@ -1,5 +1,6 @@
 """Request hardening for every response: request id, body size limit, security headers, access log."""
 
+import json
 import logging
 import re
 import time
@@ -9,10 +10,11 @@ from urllib.parse import parse_qsl
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import FieldError, problem_response
+from app.errors import ErrorPage, FieldError, problem_response
 from app.logs import request_id_var
 from app.schema_migrations import reason
 
@@ -75,12 +77,33 @@ def _nul_refusal(parameter: str, instance: str) -> Response:
     )
 
 
-class RequestContextMiddleware:
-    """Pure ASGI, so that it sees the raw body stream and every response, streamed or not."""
+# What an upload's body carries besides its file: the form's other fields and the part boundaries.
+FORM_ALLOWANCE_BYTES = 64 * 1024
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+
+class RequestContextMiddleware:
+    """Pure ASGI, so that it sees the raw body stream and every response, streamed or not.
+
+    Bodies are limited to `max_body_bytes`, except a file upload (a multipart POST to one of
+    `upload_paths`), whose file may have `upload_max_bytes`: the route checks the file's own size and
+    says so, naming the field. A body over its limit is refused before it is read: with the 413
+    problem document, or the page `error_page` makes of it for a person's browser.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        upload_max_bytes: int = 0,
+        upload_paths: frozenset[str] = frozenset(),
+        error_page: ErrorPage | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.upload_body_bytes = max(max_body_bytes, upload_max_bytes + FORM_ALLOWANCE_BYTES)
+        self.upload_paths = upload_paths
+        self.error_page = error_page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -102,12 +125,13 @@ class RequestContextMiddleware:
 
         try:
             parameter = _parameter_with_nul(scope)
-            body_receive = None if self._declared_too_large(scope) else await self._buffered(receive)
+            limit = self._limit(scope)
+            too_large = self._declared_too_large(scope, limit)
+            body_receive = None if too_large else await self._buffered(receive, limit)
             if parameter is not None:
                 await _nul_refusal(parameter, scope["path"])(scope, receive, send_with_headers)
             elif body_receive is None:
-                response = problem_response(413, self._too_large_detail(), problem_type="payload-too-large")
-                await response(scope, receive, send_with_headers)
+                await self._too_large(scope, limit)(scope, receive, send_with_headers)
             else:
                 await self.app(scope, body_receive, send_with_headers)
         except DATABASE_UNAVAILABLE as error:
@@ -133,14 +157,30 @@ class RequestContextMiddleware:
             )
             request_id_var.reset(token)
 
-    def _too_large_detail(self) -> str:
-        return f"The request body is larger than {self.max_body_bytes} bytes."
+    def _limit(self, scope: Scope) -> int:
+        """The largest body this request may have."""
+        media = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
+        upload = (
+            scope["method"] == "POST"
+            and scope["path"] in self.upload_paths
+            and media == "multipart/form-data"
+        )
+        return self.upload_body_bytes if upload else self.max_body_bytes
 
-    def _declared_too_large(self, scope: Scope) -> bool:
+    def _too_large(self, scope: Scope, limit: int) -> Response:
+        problem = problem_response(
+            413, f"The request body is larger than {limit} bytes.", problem_type="payload-too-large"
+        )
+        page = self.error_page(Request(scope), json.loads(bytes(problem.body))) if self.error_page else None
+        return page or problem
+
+    @staticmethod
+    def _declared_too_large(scope: Scope, limit: int) -> bool:
         length = Headers(scope=scope).get("content-length")
-        return length is not None and length.isdigit() and int(length) > self.max_body_bytes
+        return length is not None and length.isdigit() and int(length) > limit
 
-    async def _buffered(self, receive: Receive) -> Receive | None:
+    @staticmethod
+    async def _buffered(receive: Receive, limit: int) -> Receive | None:
         """Read the whole body (it is small by definition); None when it is over the limit.
 
         Needed for bodies that do not declare their length: counting as they stream in.
@@ -154,7 +194,7 @@ class RequestContextMiddleware:
                 break
             chunk = message.get("body", b"")
             received += len(chunk)
-            if received > self.max_body_bytes:
+            if received > limit:
                 return None
             chunks.append(chunk)
             more = message.get("more_body", False)

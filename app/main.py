@@ -18,6 +18,7 @@ from app.documents.router import router as documents_router
 from app.errors import install_problem_handlers
 from app.http_middleware import RequestContextMiddleware
 from app.idempotency.middleware import IdempotencyMiddleware
+from app.ingest.router import router as ingest_router
 from app.logs import configure_logging
 from app.org.router import router as org_router
 from app.reports.dashboard import router as dashboard_router
@@ -26,6 +27,8 @@ from app.rounds.router import router as rounds_router
 from app.settings import Settings, get_settings
 from app.web.api_docs import install_api_docs
 from app.web.assignment_pages import router as assignment_pages_router
+from app.web.draft_pages import UPLOAD_PATH as UPLOAD_PAGE_PATH
+from app.web.draft_pages import router as draft_pages_router
 from app.web.errors import error_page
 from app.web.info_pages import router as info_pages_router
 from app.web.sign_in import router as sign_in_router
@@ -45,6 +48,8 @@ every `POST` accepts an `Idempotency-Key`. `X-Actor` names the person behind a w
 
 # POST responses that carry a secret shown once: never kept for idempotent replay.
 SECRET_ISSUING_PATHS = (tokens_router.prefix, webhooks_router.prefix, people_router.prefix)
+# Where files are uploaded (multipart bodies up to UPLOAD_MAX_BYTES, not MAX_BODY_BYTES).
+UPLOAD_PATHS = frozenset({f"{ingest_router.prefix}/documents", UPLOAD_PAGE_PATH})
 EXPOSED_HEADERS = ["ETag", "Location", "X-Request-ID", "Idempotent-Replayed"]
 ALLOWED_HEADERS = ["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Actor", "X-Request-ID"]
 
@@ -59,7 +64,13 @@ def _install_middleware(app: FastAPI, settings: Settings) -> None:
         allow_headers=ALLOWED_HEADERS,
         expose_headers=EXPOSED_HEADERS,
     )
-    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestContextMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        upload_max_bytes=settings.upload_max_bytes,
+        upload_paths=UPLOAD_PATHS,
+        error_page=error_page,
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -92,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         assignments_router,
         org_router,
         documents_router,
+        ingest_router,
         document_assignments_router,
         calendar_router,
         dashboard_router,
@@ -102,6 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         people_router,
         sign_in_router,
         assignment_pages_router,
+        draft_pages_router,
         info_pages_router,
     ):
         app.include_router(router)

@@ -5,6 +5,7 @@ from app.auth import models as auth_models
 from app.db import Base
 from app.documents import models as documents_models
 from app.idempotency import models as idempotency_models
+from app.ingest import models as ingest_models
 from app.org import models as org_models
 from app.periods import models as periods_models
 from app.reports import models as reports_models
@@ -17,6 +18,7 @@ __all__ = [
     "auth_models",
     "documents_models",
     "idempotency_models",
+    "ingest_models",
     "org_models",
     "periods_models",
     "reports_models",

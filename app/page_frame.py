@@ -17,6 +17,7 @@ Lang = Literal["sv", "en"]
 SIGN_IN_PATH = "/logga-in"
 SIGN_OUT_PATH = "/logga-ut"
 ASSIGNMENTS_PATH = "/uppdrag"
+DOCUMENTS_PATH = "/underlag"
 ACCESSIBILITY_PATH = "/tillganglighet"
 CSRF_FIELD = "csrf_token"
 
@@ -27,6 +28,7 @@ FRAME_LABELS: dict[Lang, dict[str, str]] = {
         "navigation": "Huvudmeny",
         "dashboard": "Översikt",
         "assignments": "Uppdrag",
+        "documents": "Underlag",
         "signed_in_as": "Inloggad som",
         "sign_in": "Logga in",
         "sign_out": "Logga ut",
@@ -41,6 +43,7 @@ FRAME_LABELS: dict[Lang, dict[str, str]] = {
         "navigation": "Main menu",
         "dashboard": "Overview",
         "assignments": "Assignments",
+        "documents": "Documents",
         "signed_in_as": "Signed in as",
         "sign_in": "Sign in",
         "sign_out": "Sign out",

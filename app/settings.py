@@ -96,6 +96,12 @@ class Settings(BaseSettings):
     )
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API.")
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="Largest request body accepted.")
+    upload_max_bytes: int = Field(
+        default=20 * 1024 * 1024,
+        ge=1024,
+        description="Largest file accepted by a document upload (multipart, POST /api/v1/documents and the "
+        "upload page); such bodies may exceed MAX_BODY_BYTES by this.",
+    )
     webhook_max_attempts: int = Field(default=8, ge=1, le=50, description="Tries before a delivery fails.")
     webhook_backoff_base_seconds: float = Field(
         default=10, gt=0, description="Retry delay after the n-th failure: base * 2**n, capped, with jitter."

@@ -167,6 +167,14 @@ class Tab:
         if not found:
             raise BrowserError(f"no field {selector}")
 
+    def choose_files(self, selector: str, *paths: Path) -> None:
+        """Choose files in a file field, as a person does in the browser's file dialog."""
+        root = self._send("DOM.getDocument")["root"]["nodeId"]
+        node = self._send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        if not node:
+            raise BrowserError(f"no file field {selector}")
+        self._send("DOM.setFileInputFiles", {"nodeId": node, "files": [str(path) for path in paths]})
+
     def click(self, selector: str) -> None:
         """Click what the selector finds and wait for the page it opens."""
         with self._navigation():

@@ -14,7 +14,7 @@ from app.access import Role
 from app.auth.models import ApiToken, TokenKind
 from app.auth.service import create_token, hash_token, revoke_token
 from app.db import utcnow
-from app.documents.models import Goal, SourceDocument
+from app.documents.models import Goal
 from app.models_registry import Base
 from app.webhooks.models import WebhookDelivery
 from app.webhooks.vocabulary import DeliveryStatus
@@ -31,6 +31,7 @@ from tests.helpers import (
     write_routes,
 )
 from tests.test_write_validation import BAD_WRITES
+from tests.uploads import PLATFORM, STRATEGY, draft_with, upload
 
 pytestmark = pytest.mark.usefixtures("small_register")
 
@@ -73,14 +74,19 @@ VALID_WRITES: dict[tuple[str, str], Any] = {
     ("POST", "/api/v1/rounds/{year}/{submitted_period}/units/{unit}/return"): {"comment": "Komplettera."},
     ("POST", "/api/v1/rounds/{year}/{submitted_period}/units/{unit}/approve"): None,
     ("POST", "/api/v1/rounds/{year}/{period}/units/{unit}/import"): {"file": EMPTY_FORM},
+    ("PATCH", "/api/v1/documents/{document_id}/drafts/{draft_id}"): {"title": "Strategi"},
+    ("POST", "/api/v1/documents/{document_id}/drafts/{draft_id}/accept"): None,
+    ("POST", "/api/v1/documents/{document_id}/drafts/{draft_id}/reject"): {"reason": "Inget uppdrag"},
+    ("POST", "/api/v1/documents/{document_id}/drafts/{draft_id}/merge"): {"other": "{other_draft_id}"},
+    ("POST", "/api/v1/documents/{document_id}/drafts/{draft_id}/split"): {"at": STRATEGY.index(" ta fram")},
 }
 
 
 @pytest.fixture
 def route_ids(api: httpx.Client, session: Session) -> dict[str, Any]:
     """Real resources for every path parameter of a write route: KS-2015-001 (owner KS, executor
-    SLK), a reader token, a webhook subscription with one failed delivery, the report T1 2015, and
-    a person with a grant."""
+    SLK), a reader token, a webhook subscription with one failed delivery, the report T1 2015, a
+    person with a grant, and an uploaded document with its drafts."""
     assignment_id = assignment_by_reference(api, "KS-2015-001")["id"]
     token_id = api.post("/api/v1/tokens", json={"name": "att återkalla", "role": "reader"}).json()["id"]
     subscription_id = api.post(
@@ -101,6 +107,9 @@ def route_ids(api: httpx.Client, session: Session) -> dict[str, Any]:
     )
     person.raise_for_status()
     _prepare_rounds(api)
+    uploaded = upload(api)
+    assert uploaded.status_code == 201, uploaded.text
+    document_id = uploaded.json()["id"]
     return {
         "unit": "SLK",
         "submitted_period": "T2",
@@ -114,7 +123,9 @@ def route_ids(api: httpx.Client, session: Session) -> dict[str, Any]:
         "delivery_id": delivery.id,
         "year": 2015,
         "period": "T1",
-        "document_id": api.get("/api/v1/documents").json()[0]["id"],
+        "document_id": document_id,
+        "draft_id": draft_with(api, document_id, STRATEGY)["id"],
+        "other_draft_id": draft_with(api, document_id, PLATFORM)["id"],
         "link_id": linked.json()["links"][0]["id"],
     }
 
@@ -352,7 +363,6 @@ def test_a_feed_token_reads_nothing_of_the_json_api(
     calendars and browsers open, and every other read refuses it, even where the reader role would do."""
     ids = {
         **route_ids,
-        "document_id": session.scalars(select(SourceDocument.id)).first(),
         "goal_id": session.scalars(select(Goal.id)).first(),
         "unit_id": route_ids["KS"],
         "period": "T2",  # T1 2015 is the plan's first report: it has nothing to compare with

@@ -1,12 +1,6 @@
 """Text extraction from real PDF, DOCX and text files, and clear refusals of malformed input."""
 
-import io
-import zipfile
-
-import pypdf
 import pytest
-from fpdf import FPDF
-from PIL import Image
 
 from app.ingest.extract import (
     DocumentFormat,
@@ -15,47 +9,10 @@ from app.ingest.extract import (
     UnreadableDocumentError,
     extract_text,
 )
+from tests.bad_files import SWEDISH, blank_pdf, encrypted_pdf, scanned_pdf, zip_bomb, zipped
 from tests.conftest import TEST_DATA
 
 DATA = TEST_DATA / "ingest"
-SWEDISH = "Kommunstyrelsen ska genom stadsledningskontoret utreda behovet av en fond för rättsfall. " * 3
-
-
-def _pdf_bytes(writer: pypdf.PdfWriter) -> bytes:
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
-
-
-def _blank_pdf() -> bytes:
-    writer = pypdf.PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    return _pdf_bytes(writer)
-
-
-def _scanned_pdf() -> bytes:
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.image(Image.new("L", (120, 160), color=200), x=10, y=10, w=100)
-    return bytes(pdf.output())
-
-
-def _encrypted_pdf() -> bytes:
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=10)
-    pdf.multi_cell(0, 6, SWEDISH)
-    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(bytes(pdf.output()))))
-    writer.encrypt(user_password="hemligt", owner_password="hemligt", algorithm="RC4-128")
-    return _pdf_bytes(writer)
-
-
-def _zip(entries: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, content in entries.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
 
 
 def test_reads_a_real_pdf_page_by_page() -> None:
@@ -84,11 +41,11 @@ def test_reads_plain_text_in_utf8_and_windows_1252() -> None:
         (bytes(range(256)) * 40, "binary"),
         (b"\x89PNG\r\n\x1a\n" + bytes(200), "binary"),
         (b"%PDF-1.7\nthis is not really a PDF", "malformed_pdf"),
-        (_blank_pdf(), "no_text"),
-        (_scanned_pdf(), "scanned_pdf"),
-        (_encrypted_pdf(), "encrypted_pdf"),
-        (_zip({"readme.txt": SWEDISH.encode()}), "unsupported_format"),
-        (_zip({"word/document.xml": b"<not xml"}), "malformed_docx"),
+        (blank_pdf(), "no_text"),
+        (scanned_pdf(), "scanned_pdf"),
+        (encrypted_pdf(), "encrypted_pdf"),
+        (zipped({"readme.txt": SWEDISH.encode()}), "unsupported_format"),
+        (zipped({"word/document.xml": b"<not xml"}), "malformed_docx"),
         (b"PK\x03\x04 broken zip", "malformed_docx"),
         (b"kort", "no_text"),
     ],
@@ -117,7 +74,7 @@ def test_malformed_input_is_refused_with_a_reason(data: bytes, reason: str) -> N
 
 
 def test_zip_bomb_is_refused_from_its_directory() -> None:
-    bomb = _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w>" + bytes(30 * 1024 * 1024)})
+    bomb = zip_bomb()
     assert len(bomb) < 100 * 1024
     with pytest.raises(UnreadableDocumentError) as raised:
         extract_text(bomb, limits=ExtractionLimits(max_uncompressed_bytes=10 * 1024 * 1024))

@@ -1,6 +1,7 @@
 """People using the pages in a real headless Chromium: signing in through a real OpenID Connect
 provider (the npm package oidc-provider, run with node on loopback) and with a one-time link,
-reporting status in the form, reading the history, signing out; a form from another site refused;
+reporting status in the form, reading the history, signing out; uploading a document and reviewing
+and accepting one of its drafts; a form from another site refused;
 every page checked with axe-core (WCAG 2.1 AA) at a laptop's and a phone's width, without sideways
 scrolling or console errors; /docs working offline.
 
@@ -24,10 +25,12 @@ from app.auth.models import BrowserSession
 from app.auth.service import create_token
 from app.db import utcnow
 from app.settings import GroupRole, Settings
+from tests.bad_files import UNREADABLE_UPLOADS
 from tests.cdp import AXE_SCRIPT, Browser, Tab
-from tests.conftest import ROOT, Backend, free_port, serve
+from tests.conftest import ROOT, Backend, admin_token, free_port, serve
 from tests.helpers import assignment_by_reference
 from tests.people import add_person, sign_in_link
+from tests.uploads import CHIEFS, DECISION, DECISION_FILE, FUNDING, draft_with, upload
 
 JS = Path(__file__).parent / "js"
 WIDTHS = ((1366, 900), (390, 844))
@@ -202,6 +205,7 @@ def test_a_form_on_another_site_cannot_report_for_a_signed_in_person(
 
 
 def _pages(site: str) -> list[tuple[str, str]]:
+    """The pages a person with an editor's grant sees (the draft pages: `_admin_pages`)."""
     return [
         ("dashboard", "/"),
         ("report", "/api/v1/reports/2015/T1?format=html"),
@@ -235,12 +239,18 @@ def _check(tab: Tab, name: str, screenshots: Path | None) -> None:
     assert tab.console_errors() == [], name
 
 
+def _screenshots() -> Path | None:
+    """Where to keep screenshots of the pages checked (UPPDRAG_SCREENSHOTS), if anywhere."""
+    folder = Path(os.environ["UPPDRAG_SCREENSHOTS"]) if os.environ.get("UPPDRAG_SCREENSHOTS") else None
+    if folder:
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def test_every_page_is_accessible_fits_both_widths_and_logs_no_error(
-    browser: Browser, site: str, backend: Backend, api: httpx.Client
+    browser: Browser, site: str, backend: Backend, api: httpx.Client, tmp_path: Path
 ) -> None:
-    screenshots = Path(os.environ["UPPDRAG_SCREENSHOTS"]) if os.environ.get("UPPDRAG_SCREENSHOTS") else None
-    if screenshots:
-        screenshots.mkdir(parents=True, exist_ok=True)
+    screenshots = _screenshots()
     later = assignment_by_reference(api, "KS-2015-002")
     linked = api.post(
         f"/api/v1/assignments/{later['id']}/links", json={"kind": "continues", "target": "KS-2015-001"}
@@ -267,6 +277,94 @@ def test_every_page_is_accessible_fits_both_widths_and_logs_no_error(
     _check(tab, "assignment-errors", screenshots)
     tab.goto(f"{site}/uppdrag/KS-2015-004/status")  # GET of a form's address: not a page
     assert tab.text("h1") == "Sidan finns inte"
+
+    admin = _signed_in_admin(browser, site, backend)
+    for name, path in _admin_pages(site, backend):
+        admin.goto(site + path)
+        _check(admin, name, screenshots)
+    admin.goto(f"{site}/underlag/ladda-upp")
+    admin.choose_files("#file", _scanned_pdf(tmp_path))
+    for name, value in DECISION.items():
+        admin.fill(f"#{name}", value)
+    admin.click("#upload")
+    assert admin.text("#file-error").startswith("PDF-filen består av bilder utan text")
+    _check(admin, "upload-errors", screenshots)
+
+
+def _signed_in_admin(browser: Browser, site: str, backend: Backend) -> Tab:
+    add_person(backend, "anna.admin@stockholm.se", "Anna Admin", (Role.ADMIN, None))
+    tab = browser.new_tab()
+    tab.goto(sign_in_link(backend, site, "anna.admin@stockholm.se"))
+    tab.click("#use-link")
+    return tab
+
+
+def _upload_decision(site: str, backend: Backend) -> int:
+    """The 2016 decision uploaded through the API; its document's id."""
+    token = admin_token(backend.settings.database_url)
+    with httpx.Client(base_url=site, headers={"Authorization": f"Bearer {token}"}) as api:
+        response = upload(api)
+        assert response.status_code == 201, response.text
+        return int(response.json()["id"])
+
+
+def _admin_pages(site: str, backend: Backend) -> list[tuple[str, str]]:
+    document_id = _upload_decision(site, backend)
+    token = admin_token(backend.settings.database_url)
+    with httpx.Client(base_url=site, headers={"Authorization": f"Bearer {token}"}) as api:
+        chiefs = draft_with(api, document_id, CHIEFS)["id"]
+        funding = draft_with(api, document_id, FUNDING)["id"]
+        api.post(f"/api/v1/documents/{document_id}/drafts/{funding}/reject", json={"reason": "Finansiering."})
+    drafts = f"/underlag/{document_id}/utkast"
+    return [
+        ("documents", "/underlag"),
+        ("upload", "/underlag/ladda-upp"),
+        ("drafts", f"{drafts}?inlast=4"),
+        ("drafts-filtered", f"{drafts}?state=proposed&min_confidence=0.9&kind=task"),
+        ("drafts-en", f"{drafts}?lang=en"),
+        ("draft", f"{drafts}/{chiefs}"),
+        ("draft-en", f"{drafts}/{chiefs}?lang=en"),
+        ("draft-rejected", f"{drafts}/{funding}"),
+    ]
+
+
+def _scanned_pdf(folder: Path) -> Path:
+    path = folder / "inskannad.pdf"
+    path.write_bytes(UNREADABLE_UPLOADS["scanned pdf"][0])
+    return path
+
+
+def test_upload_review_and_accept_in_the_browser(
+    browser: Browser, site: str, backend: Backend, tmp_path: Path
+) -> None:
+    tab = _signed_in_admin(browser, site, backend)
+    tab.goto(f"{site}/")
+    tab.click("a[href='/underlag']")
+    tab.click("#upload-link")
+    assert tab.text("h1") == "Ladda upp ett underlag"
+    decision = tmp_path / "beslut.txt"
+    decision.write_bytes(DECISION_FILE.read_bytes())
+    tab.choose_files("#file", decision)
+    for name, value in DECISION.items():
+        tab.fill(f"#{name}", value)
+    tab.click("#upload")
+    assert "/utkast?inlast=4" in tab.url
+    assert tab.text("#ingested") == "Underlaget är inläst: 4 utkast hittades."
+    tab.click("#drafts tbody tr:nth-child(4) a")
+    assert CHIEFS in tab.text("#quote")
+    assert "KS-2015-003" in tab.text("#draft-facts")  # proposed as continuing it
+    tab.fill("#edit-title", "Utreda chefsrekryteringen")
+    tab.click("#save")
+    assert tab.text("#notice") == "Ändringarna är sparade."
+    tab.click("#accept")
+    assert tab.text("#notice").startswith("Utkastet är godkänt och har blivit ett uppdrag.")
+    tab.click("#assignment-link")
+    assert tab.text("h1") == "Utreda chefsrekryteringen"
+    assert "Fortsätter KS-2015-003" in tab.text("body")
+    newest = tab.text("#history li")
+    assert "Koppling lades till" in newest and "Fortsätter KS-2015-003" in newest
+    assert "Uppdraget skapades" in tab.text("#history") and "av Anna Admin" in newest
+    _check(tab, "assignment-from-draft", _screenshots())
 
 
 def test_the_api_docs_work_offline(browser: Browser, tmp_path: Path) -> None:
@@ -335,3 +433,35 @@ def test_the_round_pages_show_who_has_reported(browser: Browser, site: str, back
     )
     assert tab.console_errors() == []
     assert tab.axe_violations() == []
+
+
+def test_a_file_over_the_limit_gets_a_swedish_message_in_the_browser(
+    browser: Browser, site: str, backend: Backend, tmp_path: Path
+) -> None:
+    """Just over the limit: the form again, saying so at the file; far over it: the body is refused
+    before it is read, with a Swedish page."""
+    tab = _signed_in_admin(browser, site, backend)  # the session cookie serves every port of the host
+    settings = site_settings(backend, "http://127.0.0.1:9").model_copy(update={"upload_max_bytes": 4096})
+    just_over, far_over = tmp_path / "plan.txt", tmp_path / "stor.txt"
+    just_over.write_bytes(b"Kontoret ska ta fram en plan. " * 140)
+    far_over.write_bytes(b"Kontoret ska ta fram en plan. " * 70_000)  # over MAX_BODY_BYTES too
+    with serve(settings) as small_site:
+        for file, heading in (
+            (just_over, "Ladda upp ett underlag"),
+            (far_over, "Det du skickade är för stort"),
+        ):
+            tab.goto(f"{small_site}/underlag/ladda-upp")
+            tab.choose_files("#file", file)
+            for name, value in DECISION.items():
+                tab.fill(f"#{name}", value)
+            tab.click("#upload")
+            assert tab.text("h1") == heading
+        assert "Tjänsten tar inte emot så stora filer." in tab.text("main")
+        _check(tab, "too-large-page", _screenshots())
+        tab.goto(f"{small_site}/underlag/ladda-upp")
+        tab.choose_files("#file", just_over)
+        for name, value in DECISION.items():
+            tab.fill(f"#{name}", value)
+        tab.click("#upload")
+        assert tab.text("#file-error") == "Filen är större än 4 kB."
+        _check(tab, "upload-too-large", _screenshots())

@@ -17,11 +17,13 @@ from tests.helpers import (
     fill_placeholders,
     unit_ids,
 )
+from tests.uploads import STRATEGY, draft_with, upload
 
 pytestmark = pytest.mark.usefixtures("small_register")
 
 GOOD_CREATE = {"title": "Nytt uppdrag", "owner_id": "{KS}"}
 GOOD_DOCUMENT = {"title": "Kommunstyrelsens beslut", "decision_date": "2016-03-14", "decided_by": "KS"}
+DRAFT = "/api/v1/documents/{drafts_document}/drafts/{draft}"  # a draft of an uploaded document
 
 # (method, path, body, field the problem must name); {id} is an existing assignment, {KS} a unit id.
 BAD_WRITES: list[tuple[str, str, Any, str]] = [
@@ -234,7 +236,33 @@ BAD_WRITES: list[tuple[str, str, Any, str]] = [
         "decision_document_id",
     ),
     ("DELETE", "/api/v1/assignments/{id}/links/{none}", None, "link_id"),
+    ("PATCH", DRAFT, {"title": None}, "body"),
+    ("PATCH", DRAFT, {"owner_id": 987654}, "owner_id"),
+    ("PATCH", DRAFT, {"partner_ids": ["{KS}", 987654]}, "partner_ids"),
+    ("PATCH", DRAFT, {"kind": "wish"}, "kind"),
+    ("PATCH", DRAFT, {"quote": "Kommunstyrelsen ska avskaffa budgeten."}, "quote"),
+    ("PATCH", DRAFT, {"deadline": {"earliest": "2016-02-01", "latest": "2016-01-01"}}, "deadline"),
+    ("PATCH", DRAFT, {"money": {"min_sek": 10, "max_sek": 5}}, "money"),
+    ("PATCH", DRAFT, {"continues_id": 987654}, "continues_id"),
+    ("PATCH", DRAFT, {"state": "accepted"}, "state"),
+    ("PATCH", "/api/v1/documents/{drafts_document}/drafts/{none}", {"title": "x"}, "draft_id"),
+    ("POST", DRAFT + "/accept", {"link_continues": "yes"}, "link_continues"),
+    ("POST", DRAFT + "/accept", {"version": True}, "version"),
+    ("POST", DRAFT + "/reject", {}, "reason"),
+    ("POST", DRAFT + "/reject", {"reason": "x" * 2001}, "reason"),
+    ("POST", DRAFT + "/merge", {"other": 987654}, "other"),
+    ("POST", DRAFT + "/merge", {"other": "{draft}"}, "other"),
+    ("POST", DRAFT + "/split", {}, "body"),
+    ("POST", DRAFT + "/split", {"at": 0}, "at"),
+    ("POST", DRAFT + "/split", {"quotes": ["bara en"]}, "quotes"),
+    ("POST", DRAFT + "/split", {"quotes": ["Inte i texten", "Inte heller"]}, "quotes.0"),
 ]
+
+
+def _uploaded_document(api: httpx.Client) -> int:
+    response = upload(api)
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
 
 
 def _person_id(api: httpx.Client) -> int:
@@ -263,6 +291,12 @@ def test_bad_input_is_422_and_writes_nothing(
         "unit": "SLK",
     }
     headers = {"If-Match": current_etag(api, assignment_id)}  # so that only the bad input is wrong
+    if "{draft}" in path or "{drafts_document}" in path:
+        ids["drafts_document"] = _uploaded_document(api)
+        ids["draft"] = draft_with(api, ids["drafts_document"], STRATEGY)["id"]
+        headers["If-Match"] = current_etag(
+            api, 0, f"/api/v1/documents/{ids['drafts_document']}/drafts/{ids['draft']}"
+        )
     before = database_state(session)
     if isinstance(body, str):
         headers["content-type"] = "application/json"

@@ -61,6 +61,7 @@ def _record_on_both(
                 assignment_id=assignment.id,
                 recorded_by=actor.name,
                 token_id=actor.token_id,
+                person_id=actor.person_id,
                 action=action,
                 changes=change,
                 version=assignment.version,

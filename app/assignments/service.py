@@ -119,29 +119,42 @@ def _referenced(session: Session, model: type[ModelT], row_id: int | None, field
     return row
 
 
-def _plan_context(session: Session, document: SourceDocument | None) -> tuple[date, PlanPeriod] | None:
-    """What relative deadlines ("under planperioden", "nästa år") are read against: the document's
-    date and plan years; a document without a plan of its own (a decision during a year) takes the
-    plan in force that year, else its own year. Without a document: the latest plan."""
+def reading_context(
+    session: Session, decided_on: date, plan_years: tuple[int, int] | None
+) -> tuple[date, PlanPeriod]:
+    """The date and plan period a document's relative deadlines ("under planperioden", "nästa år")
+    are read against: its own plan years, else the plan in force the year it was decided, else
+    that year alone."""
+    if plan_years is None:
+        plan = plan_document_for_year(session, decided_on.year)
+        if plan is not None and plan.plan_start_year is not None and plan.plan_end_year is not None:
+            plan_years = (plan.plan_start_year, plan.plan_end_year)
+    if plan_years is None:
+        return decided_on, PlanPeriod(decided_on.year, decided_on.year)
+    return decided_on, PlanPeriod(*plan_years)
+
+
+def deadline_context(session: Session, document: SourceDocument | None) -> tuple[date, PlanPeriod] | None:
+    """What the deadlines of a document's assignments are read against (`reading_context`);
+    without a document: the latest plan's."""
     context = document or latest_document(session)
     if context is None:
         return None
-    decided_on = context.decided_on
-    plan = (
-        context if context.plan_start_year is not None else plan_document_for_year(session, decided_on.year)
+    plan_years = (
+        (context.plan_start_year, context.plan_end_year)
+        if context.plan_start_year is not None and context.plan_end_year is not None
+        else None
     )
-    if plan is None or plan.plan_start_year is None or plan.plan_end_year is None:
-        return decided_on, PlanPeriod(decided_on.year, decided_on.year)
-    return decided_on, PlanPeriod(plan.plan_start_year, plan.plan_end_year)
+    return reading_context(session, context.decided_on, plan_years)
 
 
-def _interpret_deadline(
+def interpret_deadline(
     session: Session, deadline: DeadlineInput, document: SourceDocument | None
 ) -> tuple[date | None, date | None, str | None]:
     """Dates given explicitly win; otherwise the text is read against the document's plan period."""
     if deadline.earliest or deadline.latest:
         return deadline.earliest, deadline.latest, "day"
-    context = _plan_context(session, document) if deadline.text else None
+    context = deadline_context(session, document) if deadline.text else None
     if not deadline.text or context is None:
         return None, None, None
     document_date, plan_period = context
@@ -153,7 +166,7 @@ def _interpret_deadline(
 
 def _write_deadline(session: Session, assignment: Assignment, deadline: DeadlineInput | None) -> None:
     deadline = deadline or DeadlineInput()
-    earliest, latest, precision = _interpret_deadline(session, deadline, assignment.document)
+    earliest, latest, precision = interpret_deadline(session, deadline, assignment.document)
     assignment.deadline_text = deadline.text
     assignment.deadline_earliest = earliest
     assignment.deadline_latest = latest

@@ -67,28 +67,55 @@ def nested_values(assignment: Assignment) -> dict[str, Any]:
 
 
 class MoneyInput(Protocol):
-    min_sek: int
-    max_sek: int
-    year: int | None
-    text: str | None
+    @property
+    def min_sek(self) -> int: ...
+    @property
+    def max_sek(self) -> int: ...
+    @property
+    def year(self) -> int | None: ...
+    @property
+    def text(self) -> str | None: ...
 
 
 class TargetInput(Protocol):
-    indicator: str
-    value: Decimal | None
-    unit: str | None
-    year: int | None
+    @property
+    def indicator(self) -> str: ...
+    @property
+    def value(self) -> Decimal | None: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def year(self) -> int | None: ...
+
+
+def money_columns(money: MoneyInput | None) -> dict[str, Any]:
+    """The flat columns of an amount (all None without one): of an assignment or a draft."""
+    return {
+        "amount_min_sek": money.min_sek if money else None,
+        "amount_max_sek": money.max_sek if money else None,
+        "amount_year": money.year if money else None,
+        "amount_text": money.text if money else None,
+    }
+
+
+def target_columns(target: TargetInput | None) -> dict[str, Any]:
+    """The flat columns of a target (all None without one): of an assignment or a draft."""
+    return {
+        "target_indicator": target.indicator if target else None,
+        "target_value": target.value if target else None,
+        "target_unit": target.unit if target else None,
+        "target_year": target.year if target else None,
+    }
+
+
+def write_columns(row: object, columns: dict[str, Any]) -> None:
+    for name, value in columns.items():
+        setattr(row, name, value)
 
 
 def write_money(assignment: Assignment, money: MoneyInput | None) -> None:
-    assignment.amount_min_sek = money.min_sek if money else None
-    assignment.amount_max_sek = money.max_sek if money else None
-    assignment.amount_year = money.year if money else None
-    assignment.amount_text = money.text if money else None
+    write_columns(assignment, money_columns(money))
 
 
 def write_target(assignment: Assignment, target: TargetInput | None) -> None:
-    assignment.target_indicator = target.indicator if target else None
-    assignment.target_value = target.value if target else None
-    assignment.target_unit = target.unit if target else None
-    assignment.target_year = target.year if target else None
+    write_columns(assignment, target_columns(target))

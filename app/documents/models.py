@@ -59,6 +59,12 @@ class SourceDocument(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     # The first day its assignments are followed up (`follow_up_start`); kept by `update_follow_up_start`.
     starts_on: Mapped[date] = mapped_column(Date, index=True)
+    # The file it was read from, when it was uploaded (app/ingest): its SHA-256 finds it again, so that
+    # the same file uploaded twice is one document.
+    file_sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    file_format: Mapped[str | None] = mapped_column(String(10))
+    file_size: Mapped[int | None] = mapped_column(Integer)
 
     issuer: Mapped[OrgUnit | None] = relationship(foreign_keys=[issuer_id], lazy="selectin")
     decided_by: Mapped[OrgUnit | None] = relationship(foreign_keys=[decided_by_id], lazy="selectin")

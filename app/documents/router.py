@@ -1,14 +1,13 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Response
 
 from app.access import ACCESS_PROBLEMS, READERS, AdminDep
 from app.deps import SessionDep
 from app.documents import service
 from app.documents.models import Origin, SourceDocument
 from app.documents.schemas import (
-    DocumentCreate,
     DocumentFilters,
     DocumentHistoryEntry,
     DocumentRead,
@@ -22,8 +21,8 @@ from app.errors import problem_responses
 from app.etags import IfMatchHeader, etag_for, expected_version
 from app.inputs import IdPath, IdQuery
 
-# Readers read; admins register and edit documents (a document's assignments are served by
-# app/assignments/router.py).
+# Readers read; admins edit documents. Registering one (as JSON, or by uploading its file) is
+# app/ingest/router.py's, a document's assignments app/assignments/router.py's.
 router = APIRouter(
     prefix="/api/v1", tags=["documents and goals"], dependencies=[READERS], responses=ACCESS_PROBLEMS
 )
@@ -45,21 +44,6 @@ def list_documents(filters: Annotated[DocumentFilters, Query()], session: Sessio
         DocumentRead.model_validate(document, from_attributes=True)
         for document in service.list_documents(session, filters=filters)
     ]
-
-
-@router.post(
-    "/documents",
-    response_model=DocumentWithText,
-    status_code=status.HTTP_201_CREATED,
-    summary="Register a document: a budget, a plan or a decision",
-    responses=problem_responses(422),
-)
-def register_document(
-    data: DocumentCreate, session: SessionDep, actor: AdminDep, response: Response
-) -> DocumentWithText:
-    document = service.register_document(session, data=data, actor=actor)
-    response.headers["Location"] = f"{router.prefix}/documents/{document.id}"
-    return _versioned(document, response)
 
 
 @router.get(

@@ -114,8 +114,8 @@ def _change_lines(entry: HistoryEntry, reference: str, t: PageLabels) -> list[st
         t(
             "changed_to" if change.old not in (None, "", []) else "set_to",
             field=t.field_name(name),
-            old=_value_text(name, change.old, t),
-            new=_value_text(name, change.new, t),
+            old=_value_text(name, change.old, t, reference),
+            new=_value_text(name, change.new, t, reference),
         )
         for name, change in entry.changes.items()
         if name not in ("comment", "archived") and entry.type != "created"
@@ -130,9 +130,11 @@ def _link_text(link: dict[str, Any], reference: str, t: PageLabels) -> str:
     return t.link(link["kind"], "incoming", link["source"])
 
 
-def _value_text(name: str, value: Any, t: PageLabels) -> str:
+def _value_text(name: str, value: Any, t: PageLabels, reference: str) -> str:
     if isinstance(value, list):
-        return ", ".join(_value_text(name, item, t) for item in value) or t("empty")
+        return ", ".join(_value_text(name, item, t, reference) for item in value) or t("empty")
+    if name == "links" and isinstance(value, dict):
+        return _link_text(value, reference, t)
     return change_value(name, value, t)
 
 

@@ -11,7 +11,11 @@ from app.settings import Settings
 from app.web.rendering import render_page
 
 # Which page a problem type gets (by status where its type has none of its own).
-PAGES_BY_TYPE = {"csrf": ("csrf_title", "csrf_lead"), "sign-in-refused": ("sign_in_refused_title", None)}
+PAGES_BY_TYPE = {
+    "csrf": ("csrf_title", "csrf_lead"),
+    "sign-in-refused": ("sign_in_refused_title", None),
+    "payload-too-large": ("too_large_title", "too_large_lead"),
+}
 PAGES_BY_STATUS = {
     401: ("no_access_title", "no_access_lead"),
     403: ("forbidden_title", "forbidden_lead"),
@@ -42,7 +46,9 @@ def error_page(request: Request, problem: dict[str, Any]) -> Response | None:
         title_key=title,
         lead_key=lead,
         status=status,
-        detail=problem.get("detail") if status not in PAGES_BY_STATUS else None,
+        detail=None
+        if status in PAGES_BY_STATUS or (problem_type in PAGES_BY_TYPE and lead)
+        else problem.get("detail"),
         errors=problem.get("errors", []),
         sign_in=status == 401,
         no_grants=status in (401, 403) and signed_in_of(request) is not None,

@@ -4,6 +4,7 @@ alike."""
 
 from app.reports.renderers.labels import Labels
 from app.reports.schemas import Lang
+from app.web.draft_labels import CUE_LABELS, DRAFT_LABELS
 
 PAGE_LABELS: dict[str, dict[str, str]] = {
     "sv": {
@@ -88,6 +89,8 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
         "not_found_lead": "Det finns ingen sida eller inget uppdrag på den adressen.",
         "error_title": "Något gick fel",
         "error_lead": "Begäran kunde inte utföras.",
+        "too_large_title": "Det du skickade är för stort",
+        "too_large_lead": "Tjänsten tar inte emot så stora filer. Gå tillbaka och välj en mindre fil; största tillåtna storlek står vid fältet för filen.",
         "csrf_title": "Formuläret kunde inte skickas",
         "csrf_lead": "Formuläret saknade sin säkerhetskod eller kom från en annan webbplats. Ladda om sidan och försök igen.",
         "sign_in_refused_title": "Inloggningen misslyckades",
@@ -176,6 +179,8 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
         "not_found_lead": "There is no page or assignment at that address.",
         "error_title": "Something went wrong",
         "error_lead": "The request could not be carried out.",
+        "too_large_title": "What you sent is too large",
+        "too_large_lead": "The service does not take files this large. Go back and choose a smaller file; the largest size allowed is given by the file field.",
         "csrf_title": "The form could not be sent",
         "csrf_lead": "The form lacked its security code or came from another site. Reload the page and try again.",
         "sign_in_refused_title": "Signing in failed",
@@ -190,8 +195,15 @@ class PageLabels(Labels):
 
     def __init__(self, lang: Lang, timezone: str) -> None:
         super().__init__(lang, timezone)
-        self._headings = {**self._headings, **PAGE_LABELS[lang]}
+        self._headings = {**self._headings, **PAGE_LABELS[lang], **DRAFT_LABELS[lang]}
 
     def field_name(self, name: str) -> str:
         """A field's name as people read it (the field's own name where none is known)."""
         return self._headings.get(name, name.replace("_", " "))
+
+    def reason(self, reason: str) -> str:
+        """Why a draft was proposed, in words: a cue by its wording, the rest by name."""
+        if reason.startswith("cue: "):
+            cue = reason.removeprefix("cue: ")
+            return self("reason_cue", cue=CUE_LABELS[self.lang].get(cue, f"”{cue}”"))
+        return self._headings.get("reason_" + reason.replace(" ", "_"), reason)
