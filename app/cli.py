@@ -251,7 +251,10 @@ def ingest(args: argparse.Namespace) -> None:
     from app.ingest.extract import ExtractionLimits
     from app.ingest.service import Upload, draft_counts, ingest_document
 
-    data = args.file.read_bytes()
+    try:
+        data = args.file.read_bytes()
+    except OSError as error:
+        raise OperatorError(f"file: cannot read {args.file}: {error.strerror}") from None
     if args.title is None:
         args.title = args.file.stem
     metadata = _document_metadata(args)

@@ -7,7 +7,6 @@ is made when its due date is set or a part first moves; a part's row when it fir
 then a part is `not_started` (nothing reported in the period) or `in_progress`.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -195,28 +194,42 @@ def unit_for_path(session: Session, reference: str) -> OrgUnit:
 @dataclass
 class _Node:
     unit: OrgUnit
-    own: OverviewUnit | None
     children: list["_Node"]
 
 
-def _rollup(node: _Node, parts: dict[int, tuple[PartCount, PartState, bool]]) -> Rollup:
+@dataclass(frozen=True)
+class _OwnPart:
+    """A unit's own part as the overview counts it."""
+
+    count: PartCount
+    state: PartState
+    late: bool
+
+
+NO_ROLLUP = Rollup(units=0, ready=0, approved=0, late=0, expected=0, updated=0)
+
+
+def _own_rollup(own: _OwnPart) -> Rollup:
+    return Rollup(
+        units=1,
+        ready=int(own.state in READY_STATES),
+        approved=int(own.state == PartState.APPROVED),
+        late=int(own.late),
+        expected=own.count.expected,
+        updated=own.count.updated,
+    )
+
+
+def _added(first: Rollup, second: Rollup) -> Rollup:
+    return Rollup(**{name: getattr(first, name) + getattr(second, name) for name in Rollup.model_fields})
+
+
+def _rollup(node: _Node, parts: dict[int, _OwnPart]) -> Rollup:
+    """The node's own part and every part below it, counted."""
     own = parts.get(node.unit.id)
-    totals = Rollup(units=0, ready=0, approved=0, late=0, expected=0, updated=0)
-    if own is not None:
-        count, state, late = own
-        totals = Rollup(
-            units=1,
-            ready=int(state in READY_STATES),
-            approved=int(state == PartState.APPROVED),
-            late=int(late),
-            expected=count.expected,
-            updated=count.updated,
-        )
+    totals = _own_rollup(own) if own else NO_ROLLUP
     for child in node.children:
-        below = _rollup(child, parts)
-        totals = Rollup(
-            **{name: getattr(totals, name) + getattr(below, name) for name in Rollup.model_fields}
-        )
+        totals = _added(totals, _rollup(child, parts))
     return totals
 
 
@@ -229,7 +242,7 @@ def _tree(units: Sequence[OrgUnit], with_part: Iterable[int]) -> list[_Node]:
         while current is not None and current not in included and current in by_id:
             included.add(current)
             current = by_id[current].parent_id
-    nodes = {unit_id: _Node(by_id[unit_id], None, []) for unit_id in included}
+    nodes = {unit_id: _Node(by_id[unit_id], []) for unit_id in included}
     roots: list[_Node] = []
     for node in sorted(nodes.values(), key=lambda node: node.unit.name):
         parent_id = node.unit.parent_id
@@ -237,35 +250,37 @@ def _tree(units: Sequence[OrgUnit], with_part: Iterable[int]) -> list[_Node]:
     return roots
 
 
-def overview(
-    session: Session, *, year: int, period: str, states: Sequence[PartState], today: date, timezone: str
-) -> RoundOverview:
-    """Every unit with a part in the round, as a tree with roll-ups, and the round's summary."""
-    context = find_round(session, year=year, period=period, today=today)
-    counts = part_counts(session, context.days, timezone=timezone)
-    stored = stored_parts(session, context)
-    parts: dict[int, tuple[PartCount, PartState, bool]] = {}
+def _own_parts(
+    context: RoundContext, counts: dict[int, PartCount], stored: dict[int, RoundPart]
+) -> dict[int, _OwnPart]:
+    """Every unit with a part: one it reports assignments in, or one that moved."""
+    parts = {}
     for unit_id in {*counts, *stored}:
         count = counts.get(unit_id, PartCount(0, 0))
         state = part_state(stored.get(unit_id), count)
-        parts[unit_id] = (count, state, context.late(state))
-    roots = _tree(list_units(session), parts)
+        parts[unit_id] = _OwnPart(count, state, context.late(state))
+    return parts
+
+
+def _tree_rows(
+    context: RoundContext, roots: list[_Node], parts: dict[int, _OwnPart], stored: dict[int, RoundPart]
+) -> list[OverviewUnit]:
+    """The tree depth first, a row a unit with its own part (if any) and its roll-up."""
     rows: list[OverviewUnit] = []
 
     def visit(node: _Node, parent: OrgUnit | None, level: int) -> None:
         own = parts.get(node.unit.id)
-        count, state, late = own if own else (PartCount(0, 0), None, False)
         rows.append(
             OverviewUnit(
                 unit=UnitRef.model_validate(node.unit),
                 parent=parent.key if parent else None,
                 level=level,
                 has_part=own is not None,
-                expected=count.expected,
-                updated=count.updated,
-                state=state,
+                expected=own.count.expected if own else 0,
+                updated=own.count.updated if own else 0,
+                state=own.state if own else None,
                 due=context.due,
-                late=late,
+                late=own.late if own else False,
                 last_transition=_last_transition(stored.get(node.unit.id)),
                 rollup=_rollup(node, parts),
             )
@@ -275,17 +290,30 @@ def overview(
 
     for root in roots:
         visit(root, None, 0)
-    by_state: dict[PartState, int] = defaultdict(int)
-    for _count, state, _late in parts.values():
-        by_state[state] += 1
-    totals = [row.rollup for row in rows if row.level == 0]
-    summary = RoundSummary(
-        **{name: sum(getattr(total, name) for total in totals) for name in Rollup.model_fields},
-        by_state={state: by_state.get(state, 0) for state in PartState},
-    )
+    return rows
+
+
+def _summary(rows: list[OverviewUnit], parts: dict[int, _OwnPart]) -> RoundSummary:
+    totals = NO_ROLLUP
+    for row in rows:
+        if row.level == 0:
+            totals = _added(totals, row.rollup)
+    by_state = {state: sum(part.state == state for part in parts.values()) for state in PartState}
+    return RoundSummary(**totals.model_dump(), by_state=by_state)
+
+
+def overview(
+    session: Session, *, year: int, period: str, states: Sequence[PartState], today: date, timezone: str
+) -> RoundOverview:
+    """Every unit with a part in the round, as a tree with roll-ups, and the round's summary;
+    with `states`, only the rows of units whose own part is in one of them (roll-ups count all)."""
+    context = find_round(session, year=year, period=period, today=today)
+    stored = stored_parts(session, context)
+    parts = _own_parts(context, part_counts(session, context.days, timezone=timezone), stored)
+    rows = _tree_rows(context, _tree(list_units(session), parts), parts, stored)
     shown = [row for row in rows if not states or row.state in states]
     return RoundOverview(
-        round=context.ref(), as_of=today, summary=summary, units=shown, generated_at=utcnow()
+        round=context.ref(), as_of=today, summary=_summary(rows, parts), units=shown, generated_at=utcnow()
     )
 
 
@@ -381,9 +409,10 @@ def round_progress(session: Session, *, period: ReportingPeriod, today: date, ti
     row = session.scalar(select(Round).where(Round.year == period.year, Round.period == period.key))
     context = RoundContext(period, row, today)
     counts = part_counts(session, context.days, timezone=timezone)
-    states = [part.state for part in stored_parts(session, context).values()]
+    stored = stored_parts(session, context)
+    states = [part.state for part in stored.values()]
     return RoundProgress(
-        units=len({*counts, *stored_parts(session, context)}),
+        units=len({*counts, *stored}),
         ready=sum(state in READY_STATES for state in states),
         approved=sum(state == PartState.APPROVED for state in states),
     )
