@@ -10,7 +10,7 @@ import pytest
 import yaml
 from sqlalchemy import func, select
 
-from app.auth.models import ApiToken
+from app.auth.models import ApiToken, SignInLink
 from app.cli import build_parser
 from app.db import make_engine, make_session_factory
 from app.org.models import OrgUnit
@@ -196,6 +196,24 @@ def test_a_token_lifetime_that_makes_no_sense_is_refused(
     )
     assert_one_line_error(result, "--expires-in-days")
     assert _rows(migrated_sqlite, ApiToken) == 0
+
+
+@pytest.mark.parametrize("minutes", ["0", "-3", "1441", "soon"])
+def test_a_sign_in_link_lifetime_that_makes_no_sense_is_refused(
+    tmp_path: Path, migrated_sqlite: str, minutes: str
+) -> None:
+    settings = {"DATABASE_URL": migrated_sqlite}
+    assert (
+        run_uppdrag(
+            "user", "create", "a@example.se", "--name", "A", cwd=tmp_path, settings=settings
+        ).returncode
+        == 0
+    )
+    result = run_uppdrag(
+        "user", "link", "a@example.se", f"--minutes={minutes}", cwd=tmp_path, settings=settings
+    )
+    assert_one_line_error(result, "--minutes")
+    assert _rows(migrated_sqlite, SignInLink) == 0
 
 
 def test_help_names_database_url(tmp_path: Path) -> None:
