@@ -1,11 +1,14 @@
-"""An assignment's history: its status updates and revisions merged, names resolved, changes listed."""
+"""An assignment's history: revisions recorded, and status updates and revisions merged, names
+resolved, changes listed."""
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.assignments.models import AssignmentRevision, StatusUpdate
+from app.access import Principal
+from app.assignments.models import Assignment, AssignmentRevision, StatusUpdate
 from app.assignments.queries import get_assignment
 from app.assignments.schemas import FieldChange, HistoryEntry, StatusUpdateRead
 from app.assignments.status_updates import INITIAL_STATE, STATE_FIELDS, list_status_updates, state_of
@@ -13,6 +16,30 @@ from app.documents.schemas import DecisionRef
 from app.documents.service import documents_by_id
 
 Decisions = dict[int, DecisionRef]
+
+
+def record_revision(
+    session: Session,
+    assignment: Assignment,
+    action: str,
+    changes: dict[str, Any],
+    actor: Principal,
+    *,
+    decision_id: int | None = None,
+) -> None:
+    """Append a revision at the assignment's current version (the caller has moved it on)."""
+    session.add(
+        AssignmentRevision(
+            assignment_id=assignment.id,
+            recorded_by=actor.name,
+            token_id=actor.token_id,
+            person_id=actor.person_id,
+            action=action,
+            changes=changes,
+            version=assignment.version,
+            decision_document_id=decision_id,
+        )
+    )
 
 
 def _decision(decisions: Decisions, document_id: int | None) -> DecisionRef | None:

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, aliased
 from app.access import Principal
 from app.assignments.events import record_assignment_event
 from app.assignments.guards import lock_for_write
-from app.assignments.models import Assignment, AssignmentLink, AssignmentRevision
+from app.assignments.history import record_revision
+from app.assignments.models import Assignment, AssignmentLink
 from app.assignments.queries import get_assignment
 from app.assignments.schemas import AssignmentLinkCreate, AssignmentLinkRead, LinkedAssignment
 from app.db import get_or_404, lock_rows, utcnow
@@ -56,18 +57,7 @@ def _record_on_both(
     for assignment in (source, target):
         assignment.version += 1
         assignment.updated_at = utcnow()
-        session.add(
-            AssignmentRevision(
-                assignment_id=assignment.id,
-                recorded_by=actor.name,
-                token_id=actor.token_id,
-                person_id=actor.person_id,
-                action=action,
-                changes=change,
-                version=assignment.version,
-                decision_document_id=link.decision_document_id,
-            )
-        )
+        record_revision(session, assignment, action, change, actor, decision_id=link.decision_document_id)
         record_assignment_event(session, EventType.ASSIGNMENT_UPDATED, assignment, changed_fields=["links"])
 
 

@@ -18,7 +18,8 @@ from app.access import Principal
 from app.assignments.deadline_text import PlanPeriod, parse_deadline
 from app.assignments.events import record_assignment_event
 from app.assignments.guards import check_scope, lock_for_write
-from app.assignments.models import Assignment, AssignmentRevision, AssignmentTag
+from app.assignments.history import record_revision
+from app.assignments.models import Assignment, AssignmentTag
 from app.assignments.queries import escape_like, search_text_of
 from app.assignments.schemas import AssignmentCreate, AssignmentUpdate, DeadlineInput
 from app.assignments.values import nested_values, write_money, write_target
@@ -80,28 +81,6 @@ def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, 
         for name in TRACKED_FIELDS
         if before.get(name) != after[name]
     }
-
-
-def _record_revision(
-    session: Session,
-    assignment: Assignment,
-    action: str,
-    changes: dict[str, Any],
-    actor: Principal,
-    decision: SourceDocument | None = None,
-) -> None:
-    session.add(
-        AssignmentRevision(
-            assignment_id=assignment.id,
-            recorded_by=actor.name,
-            token_id=actor.token_id,
-            person_id=actor.person_id,
-            action=action,
-            changes=changes,
-            version=assignment.version,
-            decision_document_id=decision.id if decision else None,
-        )
-    )
 
 
 # --- applying input ---------------------------------------------------------------------------
@@ -248,7 +227,7 @@ def _insert_assignment(session: Session, data: AssignmentCreate, actor: Principa
     _apply_fields(session, assignment, data, set(AssignmentCreate.model_fields))
     session.add(assignment)
     session.flush()
-    _record_revision(session, assignment, "created", _diff({}, _snapshot(assignment)), actor)
+    record_revision(session, assignment, "created", _diff({}, _snapshot(assignment)), actor)
     record_assignment_event(session, EventType.ASSIGNMENT_CREATED, assignment)
     return assignment
 
@@ -292,7 +271,9 @@ def update_assignment(
     if changes:
         assignment.version += 1
         assignment.updated_at = utcnow()
-        _record_revision(session, assignment, "edited", changes, actor, decision)
+        record_revision(
+            session, assignment, "edited", changes, actor, decision_id=decision.id if decision else None
+        )
         record_assignment_event(
             session, EventType.ASSIGNMENT_UPDATED, assignment, changed_fields=list(changes)
         )
@@ -322,7 +303,7 @@ def archive_assignment(
     assignment.archived_at = utcnow()
     assignment.updated_at = assignment.archived_at
     assignment.version += 1
-    _record_revision(session, assignment, "archived", {"archived": {"old": None, "new": reason or ""}}, actor)
+    record_revision(session, assignment, "archived", {"archived": {"old": None, "new": reason or ""}}, actor)
     record_assignment_event(session, EventType.ASSIGNMENT_UPDATED, assignment, changed_fields=["archived"])
     session.flush()
     return assignment
@@ -347,7 +328,7 @@ def apply_seed_entry(session: Session, *, reference: str, data: AssignmentCreate
         assignment.seeded_values = seeded
         session.add(assignment)
         session.flush()
-        _record_revision(session, assignment, "created", _diff({}, _snapshot(assignment)), actor)
+        record_revision(session, assignment, "created", _diff({}, _snapshot(assignment)), actor)
         return "created"
     previously_seeded = assignment.seeded_values or {}
     if previously_seeded == seeded:
@@ -361,5 +342,5 @@ def apply_seed_entry(session: Session, *, reference: str, data: AssignmentCreate
         return "unchanged"
     assignment.version += 1
     assignment.updated_at = utcnow()
-    _record_revision(session, assignment, "seed_updated", changes, actor)
+    record_revision(session, assignment, "seed_updated", changes, actor)
     return "updated"
