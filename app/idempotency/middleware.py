@@ -8,7 +8,10 @@ issues a secret (a new token, a webhook secret) is never stored: its replay is a
 Exactly once, across crashes: a keyed request runs in one unit of work that this middleware owns
 (the route joins it, app.deps.join_transaction). The key is claimed in it, the route writes in it,
 the response is kept in it, and it is committed before the response is sent. A crash before the
-commit leaves nothing, so the retry runs; after it, the retry gets the kept response.
+commit leaves nothing, so the retry runs; after it, the retry gets the kept response. The route's
+work is a savepoint in it, so a route that raises writes nothing, as in a unit of work of its own;
+one that answers otherwise than 2xx without raising (a page's redirect) keeps what it wrote, and its
+key is released.
 """
 
 from collections.abc import AsyncIterator, Iterable
