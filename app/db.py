@@ -136,6 +136,15 @@ CONCURRENT_WRITE_CONFLICT = (
 
 
 @contextmanager
+def conflicts_refused() -> Iterator[None]:
+    """A database conflict (a unique or foreign key violation) in the block becomes a 409 `ConflictError`."""
+    try:
+        yield
+    except IntegrityError as error:
+        raise ConflictError(CONCURRENT_WRITE_CONFLICT) from error
+
+
+@contextmanager
 def unit_of_work(session_factory: sessionmaker[Session], *, lock_first: bool = True) -> Iterator[Session]:
     """One transaction, owned by whoever opens it: a request, a CLI command, a worker round.
 
@@ -151,15 +160,23 @@ def unit_of_work(session_factory: sessionmaker[Session], *, lock_first: bool = T
     """
     session = session_factory()
     try:
-        if lock_first and session.get_bind().dialect.name == "sqlite":
-            session.execute(text("BEGIN IMMEDIATE"))
-        yield session
-        session.commit()
-    except IntegrityError as error:
-        session.rollback()
-        raise ConflictError(CONCURRENT_WRITE_CONFLICT) from error
-    except BaseException:
-        session.rollback()
-        raise
+        with conflicts_refused():
+            try:
+                if lock_first and session.get_bind().dialect.name == "sqlite":
+                    session.execute(text("BEGIN IMMEDIATE"))
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
     finally:
         session.close()
+
+
+@contextmanager
+def savepoint_in(session: Session) -> Iterator[Session]:
+    """Work inside a unit of work that someone else owns (and commits): a savepoint, released when
+    the block succeeds and rolled back when it raises, so that the failed work is undone and the
+    owner's transaction goes on. Conflicts become 409 as in `unit_of_work`."""
+    with conflicts_refused(), session.begin_nested():
+        yield session

@@ -154,12 +154,13 @@ def current_etag(client: httpx.Client, assignment_id: int, journal: Journal) -> 
 # --- checks of the database against the journal --------------------------------------------------
 
 
-def _rows_with_marker(session: Session, write: Write) -> int:
+def _ids_with_marker(session: Session, write: Write) -> list[int]:
+    """The rows this write stored: the assignment it created or the status update it made."""
     if write.kind == "create":
-        query = select(func.count()).select_from(Assignment).where(Assignment.title == write.marker)
+        query = select(Assignment.id).where(Assignment.title == write.marker)
     else:
-        query = select(func.count()).select_from(StatusUpdate).where(StatusUpdate.comment == write.marker)
-    return session.scalar(query) or 0
+        query = select(StatusUpdate.id).where(StatusUpdate.comment == write.marker)
+    return list(session.scalars(query))
 
 
 def _missing_write(session: Session, ack: Acknowledged) -> str | None:
@@ -218,7 +219,7 @@ def _duplicates(session: Session, journal: Journal) -> list[str]:
     return [
         f"{write.marker} is stored {n} times"
         for write in writes
-        if (n := _rows_with_marker(session, write)) > 1
+        if (n := len(_ids_with_marker(session, write))) > 1
     ]
 
 
@@ -243,18 +244,27 @@ def database_problems(database_url: str, journal: Journal) -> list[str]:
 
 @dataclass(frozen=True)
 class RetryOutcome:
-    """What a retry of an in-doubt request with its Idempotency-Key got, and how often its write is
-    stored afterwards."""
+    """What a retry of an in-doubt request with its Idempotency-Key got, and which rows its write
+    stored, as the database holds them afterwards."""
 
     write: Write
     status: int
     replayed: bool
-    stored: int
+    answered_id: int | None  # the id of the row the response names (a 2xx response's `id`)
+    stored_ids: list[int]
 
     @property
     def exactly_once(self) -> bool:
-        """The retry was answered with the first result or ran, and the write is stored once."""
-        return 200 <= self.status < 300 and self.stored == 1
+        """The retry was answered with the first result or ran: a success naming the one row the
+        write stored."""
+        return 200 <= self.status < 300 and self.stored_ids == [self.answered_id]
+
+
+def _answered_id(response: httpx.Response) -> int | None:
+    if not 200 <= response.status_code < 300:
+        return None
+    answered = response.json().get("id")
+    return answered if isinstance(answered, int) else None
 
 
 def retry_in_doubt(base_url: str, token: str, database_url: str, journal: Journal) -> list[RetryOutcome]:
@@ -267,10 +277,14 @@ def retry_in_doubt(base_url: str, token: str, database_url: str, journal: Journa
             for write in journal.in_doubt:
                 response = client.post(write.path, json=write.body, headers=write.headers)
                 with make_session_factory(engine)() as session:
-                    stored = _rows_with_marker(session, write)
+                    stored_ids = _ids_with_marker(session, write)
                 outcomes.append(
                     RetryOutcome(
-                        write, response.status_code, response.headers.get(REPLAYED_HEADER) == "true", stored
+                        write,
+                        response.status_code,
+                        response.headers.get(REPLAYED_HEADER) == "true",
+                        _answered_id(response),
+                        stored_ids,
                     )
                 )
     finally:
@@ -281,6 +295,8 @@ def retry_in_doubt(base_url: str, token: str, database_url: str, journal: Journa
 def summary(outcomes: list[RetryOutcome]) -> Counter[str]:
     def line(outcome: RetryOutcome) -> str:
         replayed = " replayed" if outcome.replayed else ""
-        return f"{outcome.write.kind}: {outcome.status}{replayed}, stored {outcome.stored}"
+        elsewhere = " (names another row)" if outcome.answered_id not in [None, *outcome.stored_ids] else ""
+        stored = len(outcome.stored_ids)
+        return f"{outcome.write.kind}: {outcome.status}{replayed}{elsewhere}, stored {stored}"
 
     return Counter(line(outcome) for outcome in outcomes)

@@ -4,11 +4,21 @@ Keys belong to the calling token, and only a token that is still valid can use o
 (anonymous and refused requests pass straight through to the route, which refuses them). Only
 2xx responses are kept; a failed request releases its key, since it wrote nothing. A response that
 issues a secret (a new token, a webhook secret) is never stored: its replay is a 409 saying so.
+
+Exactly once, across crashes: a keyed request runs in one unit of work that this middleware owns
+(the route joins it, app.deps.join_transaction). The key is claimed in it, the route writes in it,
+the response is kept in it, and it is committed before the response is sent. A crash before the
+commit leaves nothing, so the retry runs; after it, the retry gets the kept response. The route's
+work is a savepoint in it, so a route that raises writes nothing, as in a unit of work of its own;
+one that answers otherwise than 2xx without raising (a page's redirect) keeps what it wrote, and its
+key is released.
 """
 
-from collections.abc import Callable, Iterable
-from typing import Concatenate, ParamSpec, TypeVar
+from collections.abc import AsyncIterator, Iterable
+from contextlib import AbstractContextManager, asynccontextmanager
+from typing import TypeVar
 
+import anyio
 from fastapi import Request
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -19,6 +29,7 @@ from starlette.types import ASGIApp
 from app.auth.models import TokenKind
 from app.auth.service import find_active_token
 from app.db import unit_of_work
+from app.deps import join_transaction
 from app.errors import PROBLEM_MEDIA_TYPE, ProblemError, problem_response, response_for
 from app.idempotency.service import (
     KEEP_RESPONSE_HEADERS,
@@ -48,26 +59,33 @@ class IdempotencyMiddleware(BaseHTTPMiddleware):
         body = await request.body()
         request_hash = digest(request.url.path.encode(), request.url.query.encode(), body)
         try:
-            stored = await run_in_threadpool(
-                _in_unit_of_work, factory, claim, caller=caller, key=key, request_hash=request_hash
-            )
-        except ProblemError as error:
+            async with _off_the_event_loop(unit_of_work(factory)) as session:
+                return await self._run_once(request, call_next, session, caller, key, request_hash)
+        except ProblemError as error:  # a key used with another body, or a conflict at the commit
             return response_for(error, request.url.path)
+
+    async def _run_once(
+        self,
+        request: Request,
+        call_next: RequestResponseEndpoint,
+        session: Session,
+        caller: str,
+        key: str,
+        request_hash: str,
+    ) -> Response:
+        """The first response to this key, replayed; or the route's, kept with the key when it
+        succeeded. Everything in `session`, which the caller commits."""
+        stored = await run_in_threadpool(claim, session, caller=caller, key=key, request_hash=request_hash)
         if stored is not None:
             return Response(stored.body, stored.status_code, {**stored.headers, REPLAYED_HEADER: "true"})
-        try:
-            response = await call_next(request)
-            payload = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
-        except BaseException:
-            await run_in_threadpool(_in_unit_of_work, factory, release, caller=caller, key=key)
-            raise
+        join_transaction(request, session)
+        response = await call_next(request)
+        payload = b"".join([chunk async for chunk in response.body_iterator])  # type: ignore[attr-defined]
         if 200 <= response.status_code < 300:
             kept = self._kept_response(request.url.path, response, payload)
-            await run_in_threadpool(
-                _in_unit_of_work, factory, complete, caller=caller, key=key, response=kept
-            )
+            await run_in_threadpool(complete, session, caller=caller, key=key, response=kept)
         else:
-            await run_in_threadpool(_in_unit_of_work, factory, release, caller=caller, key=key)
+            await run_in_threadpool(release, session, caller=caller, key=key)
         return Response(payload, response.status_code, dict(response.headers))
 
     def _kept_response(self, path: str, response: Response, payload: bytes) -> StoredResponse:
@@ -94,16 +112,21 @@ def _caller(factory: sessionmaker[Session], authorization: str | None) -> str | 
         return f"token:{token.id}" if token else None
 
 
-P = ParamSpec("P")
-R = TypeVar("R")
+T = TypeVar("T")
 
 
-def _in_unit_of_work(
-    factory: sessionmaker[Session],
-    function: Callable[Concatenate[Session, P], R],
-    *args: P.args,
-    **kwargs: P.kwargs,
-) -> R:
-    """Run a service function in a unit of work of its own (the middleware runs outside the request's)."""
-    with unit_of_work(factory) as session:
-        return function(session, *args, **kwargs)
+@asynccontextmanager
+async def _off_the_event_loop(manager: AbstractContextManager[T]) -> AsyncIterator[T]:
+    """Enter and leave a blocking context manager (a unit of work, which may wait for a lock) in
+    the thread pool. Leaving is shielded from cancellation, so that its transaction always ends."""
+    value = await run_in_threadpool(manager.__enter__)
+    try:
+        yield value
+    except BaseException as error:
+        with anyio.CancelScope(shield=True):
+            suppressed = await run_in_threadpool(manager.__exit__, type(error), error, error.__traceback__)
+        if not suppressed:
+            raise
+    else:
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(manager.__exit__, None, None, None)

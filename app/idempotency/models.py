@@ -10,9 +10,10 @@ from app.db import Base, UTCDateTime, utcnow
 class IdempotencyRecord(Base):
     """The first response to a POST sent with an Idempotency-Key, replayed on retries.
 
-    A row is claimed (response empty) before the request runs, so a concurrent retry with the
-    same key waits for nothing and gets 409; only successful responses are kept. Keys belong to
-    the caller ("token:<id>"), so two tokens never share one.
+    A row is claimed (response empty) before the request runs and completed (or deleted, when the
+    request failed) after it, in the request's own transaction: a committed row always holds its
+    response, and a concurrent retry with the same key waits for the first to end. Only successful
+    responses are kept. Keys belong to the caller ("token:<id>"), so two tokens never share one.
     """
 
     __tablename__ = "idempotency_records"

@@ -1,22 +1,24 @@
-"""Idempotency keys: claim a key before a POST runs, keep its successful response, replay it."""
+"""Idempotency keys: claim a key before a POST runs, keep its successful response, replay it.
+
+The claim, the request's own writes and the kept response are one transaction (the middleware's
+unit of work): a claim is never committed without its response, so a retry after any crash either
+finds the first response or finds no claim and runs.
+"""
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.db import utcnow
-from app.errors import ConflictError, InvalidInputError
+from app.errors import InvalidInputError
 from app.idempotency.models import IdempotencyRecord
 
 KEY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEEP_RESPONSE_HEADERS = ("content-type", "location", "etag")
-# A claim whose request never finished (the process died) is given up after this long.
-ABANDONED_AFTER = timedelta(minutes=5)
 
 
 def digest(*parts: bytes) -> str:
@@ -42,7 +44,10 @@ def _record(session: Session, caller: str, key: str) -> IdempotencyRecord | None
 def claim(session: Session, *, caller: str, key: str, request_hash: str) -> StoredResponse | None:
     """Claim the key for this request, or return the response of the first request that used it.
 
-    Raises 422 when the key was used with another request, 409 while that request is still running.
+    The claim is a row in the caller's transaction. A concurrent request with the same key waits for
+    that transaction to end (PostgreSQL: the unique key; SQLite: its one writer at a time), then
+    replays the response committed with it, or claims the key itself when the first one failed.
+    Raises 422 when the key was used with another request.
     """
     if not 1 <= len(key) <= 200:
         raise InvalidInputError(KEY_HEADER, "must be 1 to 200 characters")
@@ -51,24 +56,20 @@ def claim(session: Session, *, caller: str, key: str, request_hash: str) -> Stor
             session.add(IdempotencyRecord(caller=caller, key=key, request_hash=request_hash))
         return None
     except IntegrityError:
-        pass  # the key is known: replay, refuse, or take over an abandoned claim
+        pass  # the key is known: replay or refuse
     record = _record(session, caller, key)
-    if record is None:  # released in the meantime
+    if record is None:  # purged in the meantime
         return claim(session, caller=caller, key=key, request_hash=request_hash)
     if record.request_hash != request_hash:
         raise InvalidInputError(KEY_HEADER, "was already used with a different request")
-    if record.status_code is None or record.response_body is None:
-        if record.created_at > utcnow() - ABANDONED_AFTER:
-            raise ConflictError(
-                "A request with this Idempotency-Key is still being processed; retry shortly."
-            )
-        record.created_at = utcnow()  # take over an abandoned claim
-        return None
+    # Committed with its response, in the transaction that claimed it (migration 0012 removed the
+    # unfinished claims of earlier versions, which claimed and completed in two).
+    assert record.status_code is not None and record.response_body is not None
     return StoredResponse(record.status_code, dict(record.response_headers or {}), record.response_body)
 
 
 def complete(session: Session, *, caller: str, key: str, response: StoredResponse) -> None:
-    """Keep a successful response for replay."""
+    """Keep a successful response for replay, in the transaction that claimed the key."""
     record = _record(session, caller, key)
     if record is not None:
         record.status_code = response.status_code
@@ -77,7 +78,7 @@ def complete(session: Session, *, caller: str, key: str, response: StoredRespons
 
 
 def release(session: Session, *, caller: str, key: str) -> None:
-    """Forget a claim whose request failed, so that a corrected retry may use the key."""
+    """Forget the claim of a request that failed, so that a corrected retry may use the key."""
     session.execute(
         delete(IdempotencyRecord).where(IdempotencyRecord.caller == caller, IdempotencyRecord.key == key)
     )
