@@ -1,7 +1,7 @@
 """Rendering a report in the format asked for (chosen by app/formats.py).
 
 Every format renders the same report model: JSON is the model itself, CSV and XLSX are for Excel,
-HTML is a printable page with inline SVG charts.
+HTML is a printable page with inline SVG charts, PDF is that page laid out for paper (app/pdf.py).
 """
 
 from collections.abc import Callable
@@ -11,6 +11,7 @@ from fastapi import Response
 
 from app.formats import Format, file_response, json_response
 from app.page_frame import PageFrame
+from app.pdf import page_pdf
 from app.reports.links import unexecuted_links
 from app.reports.renderers.csv_file import render_csv, render_csv_table
 from app.reports.renderers.html_page import render_report_page, render_unexecuted_page
@@ -29,6 +30,9 @@ _RENDERERS: dict[Format, Callable[[ReportResponse, Labels, date, PageFrame], byt
     Format.CSV: lambda report, labels, _today, _frame: render_csv(report, labels),
     Format.XLSX: lambda report, labels, _today, _frame: render_xlsx(report, labels),
     Format.HTML: render_report_page,
+    Format.PDF: lambda report, labels, today, frame: page_pdf(
+        render_report_page(report, labels, today, frame), labels.lang
+    ),
 }
 
 
@@ -53,4 +57,5 @@ def render_unexecuted(
         body = render_xlsx_list(labels("unexecuted"), facts, UNEXECUTED_COLUMNS, listing.assignments, labels)
     else:
         body = render_unexecuted_page(listing, labels, unexecuted_links(query), frame)
+        body = page_pdf(body, labels.lang) if format_ is Format.PDF else body
     return file_response(body, format_, f"uppdrag-ej-verkstallda-{listing.as_of.isoformat()}.{format_}")

@@ -56,7 +56,7 @@ class ReportFilters(StrictInput):
 class ReportQuery(ReportFilters):
     """Query parameters of a report: its filters, the format (wins over Accept) and the language."""
 
-    format: Format | None = Field(default=None, description="json, csv, xlsx or html; wins over Accept.")
+    format: Format | None = Field(default=None, description="json, csv, xlsx, html or pdf; wins over Accept.")
     lang: Lang = Field(default="sv", description="Language of headings and labels (CSV, XLSX, HTML).")
     token: str | None = Field(
         default=None, description="A feed token, for browsers and programs that cannot send headers."
@@ -287,7 +287,7 @@ class UnexecutedFilters(StrictInput):
 
 
 class UnexecutedQuery(UnexecutedFilters):
-    format: Format | None = Field(default=None, description="json, csv, xlsx or html; wins over Accept.")
+    format: Format | None = Field(default=None, description="json, csv, xlsx, html or pdf; wins over Accept.")
     lang: Lang = Field(default="sv", description="Language of headings and labels (CSV, XLSX, HTML).")
     token: str | None = Field(
         default=None, description="A feed token, for browsers and programs that cannot send headers."
