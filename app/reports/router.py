@@ -147,7 +147,9 @@ def get_report(
     if format_ is Format.PDF:
         refuse_large_pdf(len(report.assignments), pdf_max_lines)
     labels = Labels(query.lang, timezone, query.token)
-    return render(report, format_, labels, today, frame_for(request, query.lang))
+    page = format_ in (Format.HTML, Format.PDF)
+    trend = service.plan_trend(session, year, timezone=timezone, today=today) if page else None
+    return render(report, format_, labels, today, frame_for(request, query.lang), trend)
 
 
 @router.post(
