@@ -57,5 +57,12 @@ def get_timezone(request: Request) -> str:
     return settings.timezone
 
 
+def get_pdf_max_lines(request: Request) -> int:
+    """The most assignments one PDF holds (PDF_MAX_LINES)."""
+    settings: Settings = request.app.state.settings
+    return settings.pdf_max_lines
+
+
 TodayDep = Annotated[date, Depends(get_today)]
+PdfMaxLinesDep = Annotated[int, Depends(get_pdf_max_lines)]
 TimezoneDep = Annotated[str, Depends(get_timezone)]

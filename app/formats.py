@@ -1,4 +1,4 @@
-"""Formats a resource is served in (JSON, CSV, XLSX, HTML): choosing one from `?format=` or the
+"""Formats a resource is served in (JSON, CSV, XLSX, HTML, PDF): choosing one from `?format=` or the
 Accept header, and the HTTP response of a rendered file. Plumbing: reports and rounds render their
 own content; how a format is chosen and sent is the same for all."""
 
@@ -14,6 +14,7 @@ class Format(StrEnum):
     CSV = "csv"
     XLSX = "xlsx"
     HTML = "html"
+    PDF = "pdf"
 
 
 MEDIA_TYPES = {
@@ -21,6 +22,7 @@ MEDIA_TYPES = {
     Format.CSV: "text/csv",
     Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     Format.HTML: "text/html",
+    Format.PDF: "application/pdf",
 }
 # A wildcard picks the first format of its kind: application/* is JSON, text/* is HTML.
 _WILDCARDS = {"*/*": Format.JSON, "application/*": Format.JSON, "text/*": Format.HTML}
@@ -69,7 +71,7 @@ def json_response(body: bytes) -> Response:
 
 
 def file_response(body: bytes, format_: Format, filename: str) -> Response:
-    """A rendered file: CSV and XLSX as downloads, HTML as a page (with the service's one
+    """A rendered file: CSV, XLSX and PDF as downloads, HTML as a page (with the service's one
     Content-Security-Policy, set by app/http_middleware.py)."""
     headers = {"Vary": "Accept"}
     if format_ is not Format.HTML:

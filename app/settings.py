@@ -13,6 +13,7 @@ from sqlalchemy.exc import ArgumentError
 from app.bundled import migrations_dir, seeds_dir
 
 DEFAULT_SQLITE_PATH = Path("var") / "uppdrag.db"
+DEFAULT_PDF_MAX_LINES = 2000  # about 150 A4 pages, laid out in some seconds (docs/reports.md)
 DATABASE_URL_EXAMPLES = "sqlite:///path/to/uppdrag.db or postgresql+psycopg://user:password@host:5432/db"
 # Spellings of PostgreSQL URLs that mean the one driver the service ships with (psycopg 3).
 POSTGRESQL_DRIVER_NAMES = {"postgres", "postgresql", "postgresql+psycopg"}
@@ -108,6 +109,12 @@ class Settings(BaseSettings):
     )
     webhook_backoff_cap_seconds: float = Field(default=3600, gt=0, description="Longest retry delay.")
     webhook_timeout_seconds: float = Field(default=10, gt=0, description="HTTP timeout of one delivery.")
+    pdf_max_lines: int = Field(
+        default=DEFAULT_PDF_MAX_LINES,
+        ge=1,
+        description="Most assignments in one PDF (a report, the list of decisions not carried out, a "
+        "unit's part); a larger one is a 422 asking for filters or CSV/XLSX.",
+    )
     due_soon_days: int = Field(default=14, ge=0, description="Days before the latest deadline for due_soon.")
     idempotency_retention_hours: float = Field(
         default=24, gt=0, description="How long an Idempotency-Key is remembered."

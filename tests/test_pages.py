@@ -444,7 +444,7 @@ def test_charts_use_one_colour_per_category(eva: httpx.Client) -> None:
         )
         for legend in legends
     ]
-    assert len(colours) == 2 and colours[0] == colours[1]
+    assert len(colours) == 3 and colours[0] == colours[1] == colours[2]  # owners, deadlines, trend
     assert len(set(colours[0].values())) == 3
 
 

@@ -180,6 +180,7 @@ def test_accept_header_and_format_parameter(api: httpx.Client) -> None:
     )
     xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert api.get(report_url("T1"), headers={"Accept": xlsx}).content.startswith(b"PK")
+    assert api.get(report_url("T1"), headers={"Accept": "application/pdf"}).content.startswith(b"%PDF")
     wins = api.get(report_url("T1"), params={"format": "json"}, headers={"Accept": "text/csv"})
     assert wins.headers["content-type"].startswith("application/json")
     assert_problem(api.get(report_url("T1"), headers={"Accept": "image/png"}), 406)
@@ -191,7 +192,7 @@ def test_accept_header_and_format_parameter(api: httpx.Client) -> None:
         ("/api/v1/reports/2014/T1", {}, 404, None),
         ("/api/v1/reports/2090/annual", {}, 404, None),
         ("/api/v1/reports/2015/T3", {}, 404, None),
-        ("/api/v1/reports/2015/T1", {"format": "pdf"}, 422, "format"),
+        ("/api/v1/reports/2015/T1", {"format": "docx"}, 422, "format"),
         ("/api/v1/reports/2015/T1", {"lang": "de"}, 422, "lang"),
         ("/api/v1/reports/2015/T1", {"origin": "rumour"}, 422, "origin.0"),
         ("/api/v1/reports/2015/T1", {"colour": "red"}, 422, "colour"),

@@ -39,13 +39,13 @@ def test_dashboard_in_chromium(api: httpx.Client, public_url: str, tmp_path: Pat
     assert "den innevarande perioden" in page.dom
     assert _figure(page.dom, "assignments") == "1"
     assert _figure(page.dom, "completed") == "0"
-    for chart in ("status-chart", "owner-chart", "timeline-chart"):
+    for chart in ("status-chart", "owner-chart", "timeline-chart", "trend-chart"):
         assert re.search(rf'<svg id="{chart}"[^>]*role="img"', page.dom), chart
     assert page.dom.count("<rect") >= 3  # a bar in each chart
     assert "Idag" in page.dom
     assert 'href="/api/v1/reports/2017/annual?format=xlsx"' in page.dom
     years = len(range(2015, max(2018, date.today().year) + 1))  # noqa: DTZ011
-    assert page.dom.count("/api/v1/reports/20") == years * 3 * 4  # every period in every format
+    assert page.dom.count("/api/v1/reports/20") == years * 3 * 5  # every period in every format
 
 
 def test_dashboard_shows_the_period_chosen(api: httpx.Client, public_url: str, tmp_path: Path) -> None:
@@ -65,7 +65,8 @@ def test_report_page_in_chromium(api: httpx.Client, public_url: str, tmp_path: P
     assert "Tertialrapport 1 2015" in page.dom
     assert _figure(page.dom, "overdue") == "1"
     assert FIRST in page.dom and "Pågår" in page.dom
-    assert page.dom.count("<svg") == 3
+    assert page.dom.count("<svg") == 4  # status, owners, deadlines, the trend over the plan's periods
+    assert 'id="trend-chart-table"' in page.dom
 
 
 def test_console_errors_are_caught(tmp_path: Path) -> None:

@@ -48,6 +48,7 @@ def dashboard(
         today,
         frame_for(request, lang),
         shown=period_ref(view.period),
+        trend=service.plan_trend(session, view.period.year, timezone=timezone, today=today),
         reason=view.reason,
         unexecuted=unexecuted_overview(session, day=day, timezone=timezone, oldest=OLDEST_SHOWN),
         unexecuted_links=unexecuted_links("" if day == today else f"as_of={day.isoformat()}"),

@@ -1,23 +1,23 @@
 """Rendering a report in the format asked for (chosen by app/formats.py).
 
 Every format renders the same report model: JSON is the model itself, CSV and XLSX are for Excel,
-HTML is a printable page with inline SVG charts.
+HTML is a printable page with inline SVG charts, PDF is that page laid out for paper (app/pdf.py).
 """
 
-from collections.abc import Callable
 from datetime import date
 
 from fastapi import Response
 
 from app.formats import Format, file_response, json_response
 from app.page_frame import PageFrame
+from app.pdf import page_pdf
 from app.reports.links import unexecuted_links
 from app.reports.renderers.csv_file import render_csv, render_csv_table
 from app.reports.renderers.html_page import render_report_page, render_unexecuted_page
 from app.reports.renderers.labels import Labels
 from app.reports.renderers.tables import UNEXECUTED_COLUMNS, Cell
 from app.reports.renderers.xlsx_file import render_xlsx, render_xlsx_list
-from app.reports.schemas import ReportResponse, UnexecutedList
+from app.reports.schemas import PlanTrajectory, ReportResponse, UnexecutedList
 
 
 def _filename(report: ReportResponse, format_: Format) -> str:
@@ -25,20 +25,25 @@ def _filename(report: ReportResponse, format_: Format) -> str:
     return f"uppdrag-{name}.{format_}"
 
 
-_RENDERERS: dict[Format, Callable[[ReportResponse, Labels, date, PageFrame], bytes]] = {
-    Format.CSV: lambda report, labels, _today, _frame: render_csv(report, labels),
-    Format.XLSX: lambda report, labels, _today, _frame: render_xlsx(report, labels),
-    Format.HTML: render_report_page,
-}
-
-
 def render(
-    report: ReportResponse, format_: Format, labels: Labels, today: date, frame: PageFrame
+    report: ReportResponse,
+    format_: Format,
+    labels: Labels,
+    today: date,
+    frame: PageFrame,
+    trend: PlanTrajectory | None = None,
 ) -> Response:
-    """The report as an HTTP response in the format; CSV and XLSX come as downloads."""
+    """The report as an HTTP response in the format; CSV, XLSX and PDF come as downloads. The page
+    (HTML, PDF) shows the trend over the plan's periods when given."""
     if format_ is Format.JSON:
         return json_response(report.model_dump_json().encode())
-    body = _RENDERERS[format_](report, labels, today, frame)
+    if format_ is Format.CSV:
+        body = render_csv(report, labels)
+    elif format_ is Format.XLSX:
+        body = render_xlsx(report, labels)
+    else:
+        body = render_report_page(report, labels, today, frame, trend)
+        body = page_pdf(body, labels.lang) if format_ is Format.PDF else body
     return file_response(body, format_, _filename(report, format_))
 
 
@@ -53,4 +58,5 @@ def render_unexecuted(
         body = render_xlsx_list(labels("unexecuted"), facts, UNEXECUTED_COLUMNS, listing.assignments, labels)
     else:
         body = render_unexecuted_page(listing, labels, unexecuted_links(query), frame)
+        body = page_pdf(body, labels.lang) if format_ is Format.PDF else body
     return file_response(body, format_, f"uppdrag-ej-verkstallda-{listing.as_of.isoformat()}.{format_}")

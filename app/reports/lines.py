@@ -266,6 +266,7 @@ class LineFacts(NamedTuple):
     at most), and the summary is made from the counts."""
 
     owner_id: int
+    executor_id: int | None
     goal_id: int | None
     document_id: int | None
     status: str
@@ -341,6 +342,7 @@ def line_maker(window: ReportWindow, names: Names) -> Callable[[LineRow], MadeLi
         }
         facts = LineFacts(
             owner_id=owner_on_day[row.owner_id],
+            executor_id=owner_on_day[row.executor_id] if row.executor_id else None,
             goal_id=row.goal_id,
             document_id=row.document_id,
             status=row.status,

@@ -4,10 +4,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from app.access import ACCESS_PROBLEMS, READERS, AdminDep, FeedReaderDep, refuse_browser_credential
-from app.deps import SessionDep, TimezoneDep, TodayDep
+from app.deps import PdfMaxLinesDep, SessionDep, TimezoneDep, TodayDep
 from app.formats import MEDIA_TYPES, Format, json_response, negotiate
 from app.inputs import MAX_DB_ID
 from app.page_frame import frame_for
+from app.pdf import refuse_large_pdf
 from app.reports import service
 from app.reports.formats import render, render_unexecuted
 from app.reports.links import REPORTS_PATH
@@ -42,6 +43,10 @@ REPORT_FORMATS: dict[int | str, dict[str, Any]] = {
         },
     },
     406: {"description": "None of the accepted media types is available (problem+json)."},
+    422: {
+        "description": "Invalid filter, format or language, or a PDF of more assignments than PDF_MAX_LINES "
+        "(problem+json naming the field)."
+    },
 }
 
 
@@ -85,7 +90,7 @@ def plan_trajectory(
     "/reports/unexecuted",
     response_model=UnexecutedList,
     summary="Decisions not carried out: adopted assignments not finished, oldest decision first",
-    responses={**REPORT_FORMATS, **INVALID},
+    responses={**INVALID, **REPORT_FORMATS},
 )
 def unexecuted(
     query: Annotated[UnexecutedQuery, Query()],
@@ -94,6 +99,7 @@ def unexecuted(
     reader: FeedReaderDep,
     timezone: TimezoneDep,
     today: TodayDep,
+    pdf_max_lines: PdfMaxLinesDep,
     accept: Annotated[str | None, Header()] = None,
 ) -> Response:
     format_ = negotiate(query.format, accept)
@@ -102,6 +108,8 @@ def unexecuted(
         refuse_browser_credential(reader)
         return json_response(unexecuted_json(session, filters=filters, today=today, timezone=timezone))
     listing = unexecuted_list(session, filters=filters, today=today, timezone=timezone)
+    if format_ is Format.PDF:
+        refuse_large_pdf(listing.count, pdf_max_lines)
     labels = Labels(query.lang, timezone, query.token)
     frame = frame_for(request, query.lang)
     return render_unexecuted(listing, format_, labels, _filter_query(request), frame)
@@ -111,7 +119,7 @@ def unexecuted(
     "/reports/{year}/{period}",
     response_model=ReportResponse,
     summary="A period's report as of its cut-off (frozen once published)",
-    responses={**REPORT_FORMATS, **NOT_FOUND, **INVALID},
+    responses={**NOT_FOUND, **INVALID, **REPORT_FORMATS},
 )
 def get_report(
     request: Request,
@@ -122,6 +130,7 @@ def get_report(
     reader: FeedReaderDep,
     timezone: TimezoneDep,
     today: TodayDep,
+    pdf_max_lines: PdfMaxLinesDep,
     accept: Annotated[str | None, Header()] = None,
 ) -> Response:
     format_ = negotiate(query.format, accept)
@@ -135,8 +144,12 @@ def get_report(
     report = service.period_report(
         session, year, period, filters=query.filters(), timezone=timezone, today=today
     )
+    if format_ is Format.PDF:
+        refuse_large_pdf(len(report.assignments), pdf_max_lines)
     labels = Labels(query.lang, timezone, query.token)
-    return render(report, format_, labels, today, frame_for(request, query.lang))
+    page = format_ in (Format.HTML, Format.PDF)
+    trend = service.plan_trend(session, year, timezone=timezone, today=today) if page else None
+    return render(report, format_, labels, today, frame_for(request, query.lang), trend)
 
 
 @router.post(

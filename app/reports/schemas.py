@@ -56,7 +56,7 @@ class ReportFilters(StrictInput):
 class ReportQuery(ReportFilters):
     """Query parameters of a report: its filters, the format (wins over Accept) and the language."""
 
-    format: Format | None = Field(default=None, description="json, csv, xlsx or html; wins over Accept.")
+    format: Format | None = Field(default=None, description="json, csv, xlsx, html or pdf; wins over Accept.")
     lang: Lang = Field(default="sv", description="Language of headings and labels (CSV, XLSX, HTML).")
     token: str | None = Field(
         default=None, description="A feed token, for browsers and programs that cannot send headers."
@@ -132,7 +132,8 @@ class Tally(BaseModel):
 
 
 class OwnerRollup(Tally):
-    """An owner with everything below it in the organisation; `own_assignments` are its own."""
+    """A unit with everything below it in the organisation; `own_assignments` are its own. The
+    shape of both roll-ups: by owner, and by executor (the unit carrying the assignment out)."""
 
     unit: UnitRef
     parent_id: int | None
@@ -163,6 +164,14 @@ class ReportSummary(BaseModel):
     by_assessment: dict[str, int] = Field(description=f"Assessment values, and '{NO_ASSESSMENT}'.")
     by_traffic_light: dict[TrafficLight, int]
     by_owner: list[OwnerRollup]
+    by_executor: list[OwnerRollup] = Field(
+        default_factory=list,
+        description="Per executor, down the organisation as by owner (empty in reports published before "
+        "executor roll-ups were made).",
+    )
+    without_executor: Tally | None = Field(
+        default=None, description="The assignments without an executor (null in reports published before)."
+    )
     by_goal: list[GoalTally]
     by_document: list[DocumentTally] = Field(default_factory=list)
     completed: int
@@ -278,7 +287,7 @@ class UnexecutedFilters(StrictInput):
 
 
 class UnexecutedQuery(UnexecutedFilters):
-    format: Format | None = Field(default=None, description="json, csv, xlsx or html; wins over Accept.")
+    format: Format | None = Field(default=None, description="json, csv, xlsx, html or pdf; wins over Accept.")
     lang: Lang = Field(default="sv", description="Language of headings and labels (CSV, XLSX, HTML).")
     token: str | None = Field(
         default=None, description="A feed token, for browsers and programs that cannot send headers."

@@ -23,7 +23,12 @@ from app.access import Principal
 from app.assignments.models import StatusUpdate
 from app.assignments.vocabulary import FINISHED_STATUSES
 from app.documents.schemas import DocumentRef
-from app.documents.service import current_plan_document, get_document
+from app.documents.service import (
+    current_plan_document,
+    get_document,
+    latest_document,
+    plan_document_for_year,
+)
 from app.errors import ConflictError
 from app.periods.service import ReportingPeriod, ReportWindow, load_calendar
 from app.reports.json_body import Lines, report_json
@@ -230,6 +235,15 @@ def plan_trajectory(
     return PlanTrajectory(
         document=DocumentRef.model_validate(document), plan_start_year=start, plan_end_year=end, points=points
     )
+
+
+def plan_trend(session: Session, year: int, *, timezone: str, today: date) -> PlanTrajectory | None:
+    """The trajectory of the plan in force in `year` (else of the latest plan), for the trend on
+    the dashboard and report pages; none when no document has a plan period."""
+    document = plan_document_for_year(session, year) or latest_document(session)
+    if document is None:
+        return None
+    return plan_trajectory(session, timezone=timezone, today=today, document_id=document.id)
 
 
 # --- the dashboard ------------------------------------------------------------------------------

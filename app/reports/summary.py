@@ -1,6 +1,6 @@
-"""A report's summary: counts by status, assessment and traffic light, and roll-ups by owner (down
-the organisation) and by goal, each with the inputs a reader can check (assignments, reported,
-completed, overdue). Made from the count of each distinct `LineFacts` of the lines."""
+"""A report's summary: counts by status, assessment and traffic light, and roll-ups by owner and by
+executor (each down the organisation) and by goal, each with the inputs a reader can check
+(assignments, reported, completed, overdue). Made from the count of each distinct `LineFacts` of the lines."""
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -18,6 +18,7 @@ from app.reports.schemas import (
     GoalTally,
     OwnerRollup,
     ReportSummary,
+    Tally,
 )
 
 _NO_LINES = {"assignments": 0, "reported": 0, "completed": 0, "overdue": 0}
@@ -39,12 +40,15 @@ def _tallies(facts: Mapping[LineFacts, int], key: Callable[[LineFacts], Any]) ->
     return tallies
 
 
-def _owner_rollup(facts: Mapping[LineFacts, int], names: Names) -> list[OwnerRollup]:
-    """Owners in tree order, each counting its own assignments and those of every unit below it.
+def _unit_rollup(
+    facts: Mapping[LineFacts, int], names: Names, unit_of: Callable[[LineFacts], int | None]
+) -> list[OwnerRollup]:
+    """Units (owners or executors, `unit_of` a line's facts) in tree order, each counting its own
+    assignments and those of every unit below it.
 
     Units without assignments anywhere below them are left out.
     """
-    own_tallies = _tallies(facts, lambda line_facts: line_facts.owner_id)
+    own_tallies = _tallies(facts, unit_of)
     children = children_by_parent(names.units)
 
     def rollup(unit: OrgUnit, level: int) -> tuple[list[OwnerRollup], dict[str, int]]:
@@ -113,7 +117,9 @@ def summarise(facts: Mapping[LineFacts, int], archived: list[ArchivedLine], name
         by_status=by_status,
         by_assessment=by_assessment,
         by_traffic_light=by_traffic_light,
-        by_owner=_owner_rollup(facts, names),
+        by_owner=_unit_rollup(facts, names, lambda line_facts: line_facts.owner_id),
+        by_executor=_unit_rollup(facts, names, lambda line_facts: line_facts.executor_id),
+        without_executor=Tally(**_tallies(facts, lambda line_facts: line_facts.executor_id is None)[True]),
         by_goal=_goal_tallies(facts, names),
         by_document=_document_tallies(facts, names),
         completion_rate=round(100 * tally["completed"] / tally["assignments"], 1)

@@ -1,5 +1,6 @@
-"""A round's overview and a unit's part as CSV, XLSX (the part's is the form a unit fills in) and
-an HTML page on the shared frame (app/page_frame.py); JSON is the model itself."""
+"""A round's overview and a unit's part as CSV, XLSX (the part's is the form a unit fills in), an
+HTML page on the shared frame (app/page_frame.py) and that page as PDF (app/pdf.py); JSON is the
+model itself."""
 
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -16,6 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from app.assignments.vocabulary import Assessment, Status, TrafficLight
 from app.formats import Format, file_response
 from app.page_frame import PageFrame, layout_loader
+from app.pdf import page_pdf
 from app.rounds.labels import RoundLabels
 from app.rounds.schemas import PartRead, RoundOverview, RoundRef
 from app.rounds.tables import (
@@ -151,7 +153,12 @@ def render_overview(overview: RoundOverview, format_: Format, t: RoundLabels, fr
             rollup=lambda unit: rollup_text(unit, t),
             transition=lambda transition: transition_text(transition, t),
         )
-    return file_response(body, format_, filename)
+    return file_response(_printed(body, format_, t), format_, filename)
+
+
+def _printed(page: bytes, format_: Format, t: RoundLabels) -> bytes:
+    """The page as asked for: as it is (HTML), or as PDF."""
+    return page_pdf(page, t.lang) if format_ is Format.PDF else page
 
 
 # --- a unit's part ----------------------------------------------------------------------------
@@ -220,4 +227,4 @@ def render_part(part: PartRead, format_: Format, t: RoundLabels, frame: PageFram
             round_href=f"{round_path(part.round)}{_carried(frame)}",
             transition=lambda transition: transition_text(transition, t),
         )
-    return file_response(body, format_, filename)
+    return file_response(_printed(body, format_, t), format_, filename)

@@ -19,11 +19,12 @@ from app.access import (
     FeedReaderDep,
     refuse_browser_credential,
 )
-from app.deps import SessionDep, TimezoneDep, TodayDep
+from app.deps import PdfMaxLinesDep, SessionDep, TimezoneDep, TodayDep
 from app.errors import problem_responses
 from app.etags import IfMatchHeader, etag_for, expected_version
 from app.formats import MEDIA_TYPES, Format, json_response, negotiate
 from app.page_frame import frame_for
+from app.pdf import refuse_large_pdf
 from app.rounds import excel_import, service, transitions
 from app.rounds.labels import RoundLabels
 from app.rounds.renderers import render_overview, render_part
@@ -133,10 +134,13 @@ def get_part(
     reader: FeedReaderDep,
     timezone: TimezoneDep,
     today: TodayDep,
+    pdf_max_lines: PdfMaxLinesDep,
     accept: Annotated[str | None, Header()] = None,
 ) -> Response:
     format_ = negotiate(query.format, accept)
     part = service.unit_part(session, year=year, period=period, unit=unit, today=today, timezone=timezone)
+    if format_ is Format.PDF:
+        refuse_large_pdf(len(part.assignments), pdf_max_lines)
     if format_ is Format.JSON:
         refuse_browser_credential(reader)
         return json_response(part.model_dump_json().encode())

@@ -18,7 +18,7 @@ from app.rounds.vocabulary import PartAction, PartState
 
 
 class RenderQuery(StrictInput):
-    format: Format | None = Field(default=None, description="json, csv, xlsx or html; wins over Accept.")
+    format: Format | None = Field(default=None, description="json, csv, xlsx, html or pdf; wins over Accept.")
     lang: Lang = Field(default="sv", description="Language of headings and labels (CSV, XLSX, HTML).")
     token: str | None = Field(
         default=None, description="A feed token, for browsers and programs that cannot send headers."

@@ -1,6 +1,7 @@
 """Problems as pages: a person's browser asking for a page gets a Swedish (or English) page that
 says what happened and what to do — how to sign in, rather than a JSON 401. The JSON API (paths
-under /api/, except report pages asked for with `format=html`) keeps its problem documents."""
+under /api/, except report pages and PDFs asked for with `format=html` or `format=pdf`) keeps its
+problem documents."""
 
 from typing import Any
 
@@ -15,6 +16,7 @@ PAGES_BY_TYPE = {
     "csrf": ("csrf_title", "csrf_lead"),
     "sign-in-refused": ("sign_in_refused_title", None),
     "payload-too-large": ("too_large_title", "too_large_lead"),
+    "pdf-too-large": ("pdf_too_large_title", "pdf_too_large_lead"),
 }
 PAGES_BY_STATUS = {
     401: ("no_access_title", "no_access_lead"),
@@ -25,7 +27,7 @@ PAGES_BY_STATUS = {
 
 
 def wants_page(request: Request) -> bool:
-    if request.url.path.startswith("/api/") and request.query_params.get("format") != "html":
+    if request.url.path.startswith("/api/") and request.query_params.get("format") not in ("html", "pdf"):
         return False
     return "text/html" in request.headers.get("accept", "")
 

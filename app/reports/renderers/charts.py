@@ -104,10 +104,10 @@ def owner_chart(report: Report, t: Labels) -> BarChart:
         )
         for node in report.summary.by_owner
     ]
-    return _bar_chart(t("owner_chart"), rows, _category_legend(t))
+    return _bar_chart(t("owner_chart"), rows, category_legend(t))
 
 
-def _category_legend(t: Labels) -> list[tuple[str, str]]:
+def category_legend(t: Labels) -> list[tuple[str, str]]:
     """The categories of the owner chart and the timeline, in the same colours."""
     return [
         (t("completed"), COMPLETED_COLOUR),
@@ -205,7 +205,7 @@ def deadline_timeline(report: Report, t: Labels, today: date) -> Timeline:
     largest = max(per_quarter.values(), default=0) or 1
     scale = (TIMELINE_BASELINE - TIMELINE_TOP) / largest
     bar_width = plot_width / (span / 91.3) - 1
-    groups = list(zip(("completed", "overdue", "other"), _category_legend(t), strict=True))
+    groups = list(zip(("completed", "overdue", "other"), category_legend(t), strict=True))
     blocks = []
     for quarter in sorted(per_quarter):
         stacked = 0.0
@@ -252,5 +252,5 @@ def deadline_timeline(report: Report, t: Labels, today: date) -> Timeline:
             start=start,
             end=end,
         ),
-        legend=_category_legend(t),
+        legend=category_legend(t),
     )

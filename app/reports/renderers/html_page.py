@@ -22,7 +22,8 @@ from app.reports.renderers.tables import (
     columns,
     summary_sections,
 )
-from app.reports.schemas import PeriodRead, Report, ReportResponse, UnexecutedList
+from app.reports.renderers.trend import trend_chart, trend_section
+from app.reports.schemas import PeriodRead, PeriodRef, PlanTrajectory, Report, ReportResponse, UnexecutedList
 from app.rounds.renderers import round_page
 
 _environment = Environment(
@@ -77,7 +78,16 @@ def _cell_text(t: Labels) -> Any:
     return cell_text
 
 
-def _render(template: str, report: Report, t: Labels, today: date, frame: PageFrame, **context: Any) -> bytes:
+def _render(
+    template: str,
+    report: Report,
+    t: Labels,
+    today: date,
+    frame: PageFrame,
+    trend: PlanTrajectory | None,
+    shown: PeriodRef | None,
+    **context: Any,
+) -> bytes:
     return (
         _environment.get_template(template)
         .render(
@@ -93,21 +103,34 @@ def _render(template: str, report: Report, t: Labels, today: date, frame: PageFr
             status_chart=status_chart(report, t),
             owner_chart=owner_chart(report, t),
             timeline=deadline_timeline(report, t, today),
+            trend=trend_chart(trend, t, shown) if trend else None,
+            trend_table=trend_section(trend, t) if trend else None,
+            shown=shown,
             **context,
         )
         .encode("utf-8")
     )
 
 
-def render_report_page(report: ReportResponse, t: Labels, today: date, frame: PageFrame) -> bytes:
+def render_report_page(
+    report: ReportResponse, t: Labels, today: date, frame: PageFrame, trend: PlanTrajectory | None
+) -> bytes:
     period = report.period
     links = report_links(period.year, period.period) if period else {}
     round_href = round_page(period.year, period.period) if period else None
-    return _render("report.html", report, t, today, frame, links=links, round_href=round_href)
+    return _render("report.html", report, t, today, frame, trend, period, links=links, round_href=round_href)
 
 
 def render_dashboard(
-    report: Report, periods: list[PeriodRead], t: Labels, today: date, frame: PageFrame, **context: Any
+    report: Report,
+    periods: list[PeriodRead],
+    t: Labels,
+    today: date,
+    frame: PageFrame,
+    *,
+    trend: PlanTrajectory | None,
+    shown: PeriodRef,
+    **context: Any,
 ) -> bytes:
     return _render(
         "dashboard.html",
@@ -115,6 +138,8 @@ def render_dashboard(
         t,
         today,
         frame,
+        trend,
+        shown,
         periods=periods,
         unexecuted_columns=DASHBOARD_UNEXECUTED,
         **context,

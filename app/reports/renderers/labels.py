@@ -60,6 +60,16 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "by_assessment": "Per bedömning",
         "by_traffic_light": "Per trafikljus",
         "by_owner": "Per ansvarig (inklusive underliggande enheter)",
+        "download_pdf": "Ladda ner PDF",
+        "trend_chart": "Utveckling per period, planperiod {start}–{end} (standardrapporten)",
+        "trend_table": "Utveckling per period",
+        "source": "Källa",
+        "source_live": "Beräknad ur historiken",
+        "source_published": "Publicerad",
+        "to_come": "Brytdatum ej passerat",
+        "period_key_annual": "År",
+        "by_executor": "Per utförare (inklusive underliggande enheter)",
+        "no_executor": "Utan utförare",
         "by_goal": "Per mål",
         "reported_of": "{reported} av {total} rapporterade",
         "reporting": "Rapportering",
@@ -196,6 +206,16 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "by_assessment": "By assessment",
         "by_traffic_light": "By traffic light",
         "by_owner": "By owner (including units below)",
+        "download_pdf": "Download PDF",
+        "trend_chart": "Trend per period, plan period {start}–{end} (the default report)",
+        "trend_table": "Trend per period",
+        "source": "Source",
+        "source_live": "Computed from the history",
+        "source_published": "Published",
+        "to_come": "Cut-off not yet passed",
+        "period_key_annual": "Year",
+        "by_executor": "By executor (including units below)",
+        "no_executor": "No executor",
         "by_goal": "By goal",
         "reported_of": "{reported} of {total} reported",
         "reporting": "Reporting",
@@ -357,6 +377,10 @@ class Labels:
     def period_label(self, period: PeriodRef) -> str:
         """The report's name in the calendar, e.g. "Tertialrapport 1"."""
         return period.name_sv if self.lang == "sv" else period.name_en
+
+    def period_short(self, period: PeriodRef) -> str:
+        """A period's short name under a chart's bar: its key (T1, T2), or a word for a long key."""
+        return self._headings.get(f"period_key_{period.period}", period.period)
 
     def period_name(self, period: PeriodRef) -> str:
         return f"{self.period_label(period)} {period.year}"

@@ -12,7 +12,7 @@ from typing import Any
 
 from app.assignments.schemas import FieldChange
 from app.reports.renderers.labels import Labels
-from app.reports.schemas import Report, ReportLine
+from app.reports.schemas import OwnerRollup, Report, ReportLine, Tally
 
 Cell = str | int | float | Decimal | date | datetime | None
 
@@ -133,6 +133,34 @@ def _counts_section(title: str, heading: str, counts: dict[Any, int], t: Labels)
     )
 
 
+def _tally_cells(tally: Tally) -> list[Cell]:
+    return [tally.assignments, tally.reported, tally.completed, tally.overdue]
+
+
+def _rollup_section(
+    title: str, heading: str, nodes: list[OwnerRollup], without: Tally | None, t: Labels
+) -> Section:
+    """A roll-up down the organisation (by owner or by executor), each unit with what it holds
+    itself and how many of its assignments were reported; then the assignments without a unit."""
+    rows = [
+        SectionRow(
+            [
+                node.unit.name,
+                *_tally_cells(node),
+                node.own_assignments,
+                t("reported_of", reported=node.reported, total=node.assignments),
+            ],
+            level=node.level,
+        )
+        for node in nodes
+    ]
+    if without is not None and without.assignments:
+        reporting = t("reported_of", reported=without.reported, total=without.assignments)
+        rows.append(SectionRow([t("no_executor"), *_tally_cells(without), without.assignments, reporting]))
+    headings = [heading, t("total"), t("reported"), t("completed"), t("overdue_count")]
+    return Section(title, [*headings, t("own_assignments"), t("reporting")], rows)
+
+
 def summary_sections(report: Report, t: Labels) -> list[Section]:
     """The report's summary as titled tables: key figures, counts, roll-ups, archived assignments."""
     summary = report.summary
@@ -152,25 +180,8 @@ def summary_sections(report: Report, t: Labels) -> list[Section]:
         _counts_section("by_status", "status", summary.by_status, t),
         _counts_section("by_assessment", "assessment", summary.by_assessment, t),
         _counts_section("by_traffic_light", "traffic_light", summary.by_traffic_light, t),
-        Section(
-            t("by_owner"),
-            [t("owner"), *tally_headings, t("own_assignments"), t("reporting")],
-            [
-                SectionRow(
-                    [
-                        node.unit.name,
-                        node.assignments,
-                        node.reported,
-                        node.completed,
-                        node.overdue,
-                        node.own_assignments,
-                        t("reported_of", reported=node.reported, total=node.assignments),
-                    ],
-                    level=node.level,
-                )
-                for node in summary.by_owner
-            ],
-        ),
+        _rollup_section(t("by_owner"), t("owner"), summary.by_owner, None, t),
+        _rollup_section(t("by_executor"), t("executor"), summary.by_executor, summary.without_executor, t),
         Section(
             t("by_goal"),
             [t("goal"), *tally_headings],
@@ -178,10 +189,7 @@ def summary_sections(report: Report, t: Labels) -> list[Section]:
                 SectionRow(
                     [
                         f"{item.goal.number} {item.goal.title}" if item.goal else t("no_goal"),
-                        item.assignments,
-                        item.reported,
-                        item.completed,
-                        item.overdue,
+                        *_tally_cells(item),
                     ]
                 )
                 for item in summary.by_goal
@@ -194,10 +202,7 @@ def summary_sections(report: Report, t: Labels) -> list[Section]:
                 SectionRow(
                     [
                         item.document.title if item.document else t("no_document"),
-                        item.assignments,
-                        item.reported,
-                        item.completed,
-                        item.overdue,
+                        *_tally_cells(item),
                     ]
                 )
                 for item in summary.by_document

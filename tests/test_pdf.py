@@ -1,0 +1,235 @@
+"""PDFs of the report, the decisions not carried out, the round overview and a unit's part (made by
+WeasyPrint from the pages' HTML), the line limit, the fetcher that fetches nothing; the executor
+roll-ups and the trend over the plan's periods."""
+
+import io
+import re
+import threading
+from collections.abc import Iterator
+from datetime import date
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+
+import httpx
+import pypdf
+import pytest
+from sqlalchemy.orm import Session
+
+from app.access import Role
+from app.auth.models import TokenKind
+from app.pdf import page_pdf
+from app.reports.renderers.labels import Labels
+from app.reports.renderers.trend import TREND_BASELINE, trend_chart, trend_section
+from app.reports.schemas import PeriodRef, PlanTrajectory, TrajectoryPoint
+from tests.conftest import Clients, serve
+from tests.helpers import assert_problem, assignment_by_reference, post_update
+from tests.people import add_person, signed_in_client
+
+REPORT = "/api/v1/reports/2015/T1"
+ROUND = "/api/v1/rounds/2015/T1"
+
+
+@pytest.fixture(autouse=True)
+def _register(full_register: Session) -> None:
+    """The real seeds: 101 adopted assignments in T1 2015, a dozen pages of PDF."""
+
+
+def _pages(response: httpx.Response) -> list[str]:
+    assert response.status_code == 200, response.text[:500]
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"].startswith("attachment;")
+    return [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages]
+
+
+def test_a_reports_pdf_has_its_title_page_numbers_and_table_headers_on_every_page(api: httpx.Client) -> None:
+    pages = _pages(api.get(REPORT, params={"format": "pdf"}))
+    count = len(pages)
+    assert count >= 3
+    for number, text in enumerate(pages, start=1):
+        assert f"Sida {number} av {count}" in text
+        assert "Tertialrapport 1 2015" in text  # the report and its period, at the top of each page
+    last = pages[-1]  # inside the assignment table, which began pages before
+    assert "KS-2015-" in last and "Referens" in last and "Senaste kommentar" in last
+    assert "Logga in" not in "".join(pages) and "Välj år och period" not in "".join(pages)
+
+    english = _pages(api.get(REPORT, params={"format": "pdf", "lang": "en"}))
+    assert f"Page 2 of {len(english)}" in english[1]
+    assert "First tertial report 2015" in english[-1] and "Reference" in english[-1]
+    assert "Sida" not in "".join(english)
+
+
+def test_the_unexecuted_list_the_round_and_a_units_part_as_pdf(api: httpx.Client) -> None:
+    unexecuted = _pages(api.get("/api/v1/reports/unexecuted", params={"format": "pdf"}))
+    assert (
+        "Beslut som inte har verkställts" in unexecuted[0] and f"Sida 1 av {len(unexecuted)}" in unexecuted[0]
+    )
+    overview = _pages(api.get(ROUND, params={"format": "pdf"}))
+    assert "Rapporteringsomgång Tertialrapport 1 2015" in overview[0] and "Sida 1 av" in overview[0]
+    assert "Enhet" in overview[0]
+    overview_en = _pages(api.get(ROUND, params={"format": "pdf", "lang": "en"}))
+    assert "Reporting round First tertial report 2015" in overview_en[0] and "Page 1 of" in overview_en[0]
+    part = _pages(api.get(f"{ROUND}/units/SLK", params={"format": "pdf"}))
+    assert "Stadsledningskontoret" in part[0] and f"Sida {len(part)} av {len(part)}" in part[-1]
+    assert "KS-2015-" in part[-1]
+
+
+def test_pdf_links_sit_beside_the_other_downloads(api: httpx.Client) -> None:
+    for path in (f"{REPORT}?format=html", "/api/v1/reports/unexecuted?format=html", f"{ROUND}?format=html"):
+        page = api.get(path).text
+        assert re.search(r'href="[^"]*format=pdf[^"]*">Ladda ner PDF</a>', page), path
+    assert ">Download PDF</a>" in api.get(REPORT, params={"format": "html", "lang": "en"}).text
+
+
+def test_a_feed_token_and_a_session_read_the_pdfs(anon: httpx.Client, clients: Clients) -> None:
+    feed = {"token": clients.token(Role.READER, kind=TokenKind.FEED), "format": "pdf"}
+    for path in (REPORT, "/api/v1/reports/unexecuted", ROUND, f"{ROUND}/units/SLK"):
+        assert _pages(anon.get(path, params=feed))
+    assert_problem(anon.get(REPORT, params={**feed, "format": "json"}), 401)
+    assert_problem(anon.get(REPORT, params={"format": "pdf"}), 401)
+    add_person(clients.backend, "lasare@example.se", "Lars Läsare", (Role.READER, None))
+    browser = signed_in_client(clients.backend, clients.base_url, "lasare@example.se")
+    assert _pages(browser.get(REPORT, params={"format": "pdf"}))
+
+
+def test_a_pdf_of_more_lines_than_the_limit_is_refused_and_a_filtered_one_made(clients: Clients) -> None:
+    settings = clients.backend.settings.model_copy(update={"pdf_max_lines": 90})
+    token = clients.token(Role.READER)
+    with serve(settings) as base_url, httpx.Client(base_url=base_url, timeout=60) as client:
+        client.headers["Authorization"] = f"Bearer {token}"
+        problem = assert_problem(client.get(REPORT, params={"format": "pdf"}), 422, field="format")
+        assert "at most 90" in problem["detail"] and "101" in problem["detail"]
+        page = client.get(REPORT, params={"format": "pdf"}, headers={"Accept": "text/html"})
+        assert page.status_code == 422 and "För många uppdrag för en PDF" in page.text
+        assert client.get(REPORT, params={"format": "csv"}).status_code == 200  # every line still
+        assert _pages(client.get(REPORT, params={"format": "pdf", "owner": "FN"}))
+
+
+class _CountingHandler(BaseHTTPRequestHandler):
+    requests: list[str] = []  # noqa: RUF012  # shared by the handler instances of one test
+
+    def do_GET(self) -> None:
+        self.requests.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/css")
+        self.end_headers()
+        self.wfile.write(b"body { color: red }")
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: the base class writes to stderr
+        return
+
+
+@pytest.fixture
+def loopback_server() -> Iterator[str]:
+    server = HTTPServer(("127.0.0.1", 0), _CountingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_pdf_fetches_nothing_from_the_network_or_the_disk(loopback_server: str) -> None:
+    _CountingHandler.requests = []
+    page = (
+        f'<!doctype html><html lang="sv"><head><title>Prov</title>'
+        f'<link rel="stylesheet" href="{loopback_server}/style.css"></head>'
+        f'<body><h1>Prov</h1><img src="{loopback_server}/logo.png" alt="">'
+        '<img src="file:///etc/hostname" alt=""></body></html>'
+    ).encode()
+    pdf = pypdf.PdfReader(io.BytesIO(page_pdf(page, "sv")))
+    assert "Prov" in pdf.pages[0].extract_text() and "Sida 1 av 1" in pdf.pages[0].extract_text()
+    assert _CountingHandler.requests == []
+    assert not pdf.pages[0].images  # neither image was read
+
+
+def test_the_executor_roll_up_counts_each_unit_with_everything_below_it(api: httpx.Client) -> None:
+    first = assignment_by_reference(api, api.get(REPORT).json()["assignments"][0]["reference"])
+    post_update(api, first["id"], {"effective_date": "2015-04-01", "status": "completed"}).raise_for_status()
+    report = api.get(REPORT).json()
+    lines, summary = report["assignments"], report["summary"]
+    nodes = summary["by_executor"]
+    assert nodes and summary["without_executor"]["assignments"] == sum(
+        1 for line in lines if not line["executor"]
+    )
+    for node in nodes:
+        unit_id = node["unit"]["id"]
+        own = [line for line in lines if line["executor"] and line["executor"]["id"] == unit_id]
+        children = [child for child in nodes if child["parent_id"] == unit_id]
+        assert node["own_assignments"] == len(own)
+        for key in ("assignments", "completed", "reported", "overdue"):
+            own_count = len(own) if key == "assignments" else sum(1 for line in own if _counts(line, key))
+            assert node[key] == own_count + sum(child[key] for child in children), (node["unit"]["key"], key)
+    roots = [node for node in nodes if node["level"] == 0]
+    assert sum(root["assignments"] for root in roots) + summary["without_executor"]["assignments"] == len(
+        lines
+    )
+    assert sum(root["completed"] for root in roots) + summary["without_executor"]["completed"] == 1
+
+    page = api.get(REPORT, params={"format": "html"}).text
+    assert "Per utförare (inklusive underliggande enheter)" in page and "Utan utförare" in page
+    sheet = api.get(REPORT, params={"format": "xlsx"}).content
+    assert b"xl/worksheets" in sheet  # the summary sheet holds the same tables (test_reports_api)
+
+
+def _counts(line: dict[str, Any], key: str) -> bool:
+    counted: dict[str, bool] = {
+        "completed": line["status"] == "completed",
+        "reported": line["updated_in_period"],
+        "overdue": line["overdue"],
+    }
+    return counted[key]
+
+
+def test_the_trend_on_the_report_and_dashboard_pages_is_the_plan_trajectory(api: httpx.Client) -> None:
+    trajectory = api.get("/api/v1/reports/plan").json()
+    past = [point for point in trajectory["points"] if point["assignments"] is not None]
+    assert past
+    for page in (api.get(REPORT, params={"format": "html"}).text, api.get("/", params={"year": 2015}).text):
+        table = page[page.index('id="trend-chart-table"') :]
+        table = table[: table.index("</table>")]
+        rows = re.findall(r"<tr>\s*<th scope=\"row\"[^>]*>([^<]+)</th>(.*?)</tr>", table, re.DOTALL)
+        assert len(rows) == len(trajectory["points"])
+        for (name, cells), point in zip(rows, trajectory["points"], strict=True):
+            assert point["period"]["name_sv"] in name
+            values = re.findall(r">([^<]*)</td>", cells)
+            expected = [
+                str(point[key]) if point[key] is not None else "–"
+                for key in ("assignments", "completed", "overdue")
+            ]
+            assert values[1:4] == expected
+
+
+def _point(year: int, key: str, counts: tuple[int, int, int] | None) -> TrajectoryPoint:
+    period = PeriodRef(year=year, period=key, name_sv=key, name_en=key, cutoff=date(year, 4, 30))
+    if counts is None:
+        return TrajectoryPoint(period=period)
+    assignments, completed, overdue = counts
+    return TrajectoryPoint(
+        period=period, source="live", assignments=assignments, completed=completed, overdue=overdue
+    )
+
+
+def test_the_trend_chart_stacks_completed_overdue_and_the_rest_on_one_scale() -> None:
+    points = [_point(2015, "T1", (10, 2, 3)), _point(2015, "annual", (20, 5, 0)), _point(2016, "T1", None)]
+    trend = PlanTrajectory.model_validate(
+        {"document": {"id": 1, "key": "d", "title": "D"}, "plan_start_year": 2015, "plan_end_year": 2016,
+         "points": [point.model_dump() for point in points]}
+    )  # fmt: skip
+    t = Labels("sv", "Europe/Stockholm")
+    chart = trend_chart(trend, t, points[1].period)
+    first, second, later = chart.columns
+    assert [block.label for block in first.blocks] == [
+        "T1 2015: Genomförda 2",
+        "T1 2015: Försenade 3",
+        "T1 2015: Övriga 5",
+    ]
+    assert sum(block.height for block in second.blocks) == pytest.approx(
+        2 * sum(b.height for b in first.blocks)
+    )
+    assert second.blocks[-1].y + second.blocks[-1].height <= TREND_BASELINE
+    assert [second.key, second.current, first.current] == ["År", True, False]
+    assert later.blocks == [] and later.total is None
+    assert [year for _x, year in chart.years] == [2015, 2016]
+    assert chart.columns[0].blocks[0].colour != chart.columns[0].blocks[1].colour
+    rows = trend_section(trend, t).rows
+    assert rows[2].cells[2:] == [None, None, None, "Brytdatum ej passerat"]
