@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -190,6 +191,40 @@ async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+class ProblemFieldError(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document: what every error response of the API is. Some problems carry
+    more members (`current_version` with 412 and 428, `results` when a batch fails, `reason` when an
+    uploaded file gives no text)."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": PROBLEM_TYPE_BASE + "validation-error",
+                    "title": "Unprocessable Entity",
+                    "status": 422,
+                    "detail": "progress: Input should be a valid integer",
+                    "instance": "/api/v1/assignments/150/updates",
+                    "errors": [{"field": "progress", "message": "Input should be a valid integer"}],
+                }
+            ]
+        },
+    )
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[ProblemFieldError] | None = None
+
+
 PROBLEM_DESCRIPTIONS = {
     401: "No valid Bearer token.",
     403: "The token's role or organisational unit does not allow this.",
@@ -200,6 +235,8 @@ PROBLEM_DESCRIPTIONS = {
     413: "The request body, or the uploaded file, is larger than the service accepts.",
     422: "Invalid input; the problem document names the field.",
     428: "Neither If-Match nor `version` was sent.",
+    500: "An internal error (logged with the request's trace id); never expected.",
+    503: "The database is not available (with Retry-After); the request may be retried.",
 }
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.access import ACCESS_PROBLEMS, FeedReaderDep
+from app.access import FeedReaderDep
 from app.deps import SessionDep, TimezoneDep, TodayDep
 from app.page_frame import frame_for
 from app.reports import service
@@ -19,7 +19,7 @@ from app.rounds.renderers import round_page
 from app.rounds.service import round_progress
 
 # Readers read it; a manager's browser may come with a feed token in the URL, or signed in.
-router = APIRouter(tags=["dashboard"], responses=ACCESS_PROBLEMS)
+router = APIRouter(tags=["dashboard"])
 OLDEST_SHOWN = 5
 
 
