@@ -160,28 +160,35 @@ FRAMEWORK_PROBLEM_TYPES = {404: "not-found", 405: "method-not-allowed", 413: "pa
 UNREADABLE_BODY = "the body is not valid JSON in UTF-8"
 
 
-def unreadable_body_response(instance: str) -> JSONResponse:
-    """The answer to a body that cannot be read as JSON, whatever the reason (syntax, encoding, depth):
-    the same 422 as any other invalid body, naming the field `body`."""
+def unreadable_body_response(instance: str, message: str = UNREADABLE_BODY) -> JSONResponse:
+    """The answer to a body that cannot be read, whatever the reason (syntax, encoding, depth, a
+    malformed form): the same 422 as any other invalid body, naming the field `body`."""
     return problem_response(
         422,
-        f"body: {UNREADABLE_BODY}",
+        f"body: {message}",
         problem_type="validation-error",
         instance=instance,
-        errors=[FieldError("body", UNREADABLE_BODY)],
+        errors=[FieldError("body", message)],
     )
 
 
+FORM_MEDIA_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
 def _is_unreadable_body(exc: StarletteHTTPException) -> bool:
-    """FastAPI raises a bare 400 from the decoding error when a JSON body is not UTF-8, nests too deep or
-    holds a number too long to read; its own JSON syntax errors arrive as validation errors instead."""
-    return exc.status_code == 400 and isinstance(exc.__cause__, ValueError | RecursionError)
+    """FastAPI and Starlette raise a bare 400 only when they cannot read a request's body: a JSON body
+    that is not UTF-8, nests too deep or holds a number too long to read (its syntax errors arrive as
+    validation errors instead), or a form that is not well-formed multipart."""
+    return exc.status_code == 400
 
 
 async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if _is_unreadable_body(exc):
-        return unreadable_body_response(request.url.path)
+        is_form = request.headers.get("content-type", "").lower().startswith(FORM_MEDIA_TYPES)
+        return unreadable_body_response(
+            request.url.path, f"the form cannot be read: {exc.detail}" if is_form else UNREADABLE_BODY
+        )
     return problem_response(
         exc.status_code,
         str(exc.detail),

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.access import FeedReaderDep
 from app.deps import SessionDep, TimezoneDep, TodayDep
+from app.errors import problem_responses
 from app.page_frame import frame_for
 from app.reports import service
 from app.reports.links import unexecuted_links
@@ -23,7 +24,15 @@ router = APIRouter(tags=["dashboard"])
 OLDEST_SHOWN = 5
 
 
-@router.get("/", summary="Dashboard for managers (HTML)", response_class=Response)
+@router.get(
+    "/",
+    summary="Dashboard for managers (HTML)",
+    response_class=Response,
+    responses={
+        200: {"description": "The dashboard page.", "content": {"text/html": {"schema": {"type": "string"}}}},
+        **problem_responses(404),
+    },
+)
 def dashboard(
     request: Request,
     session: SessionDep,
