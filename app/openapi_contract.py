@@ -89,11 +89,19 @@ def problem_statuses(route: RouteContext, operation: dict[str, Any]) -> set[int]
     return statuses | {status for status, applies in rules.items() if applies}
 
 
-def _problem_response(status: int, serves_pages: bool) -> dict[str, Any]:
+# FastAPI's description of its own 422, replaced by ours.
+FRAMEWORK_DESCRIPTION = "Validation Error"
+
+
+def _problem_response(status: int, declared: dict[str, Any], serves_pages: bool) -> dict[str, Any]:
+    """The problem response, keeping the description a route gave it."""
     content: dict[str, Any] = {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_SCHEMA_REF}}
     if serves_pages:
         content[HTML] = {"schema": {"type": "string"}}
-    return {"description": PROBLEM_DESCRIPTIONS[status], "content": content}
+    description = declared.get("description")
+    if not description or description == FRAMEWORK_DESCRIPTION:
+        description = PROBLEM_DESCRIPTIONS[status]
+    return {"description": description, "content": content}
 
 
 def _serves_pages(operation: dict[str, Any]) -> bool:
@@ -104,7 +112,8 @@ def complete_operation(route: RouteContext, operation: dict[str, Any]) -> None:
     """Problems, security and the access rule in the description, for one operation."""
     serves_pages = _serves_pages(operation)
     for status in sorted(problem_statuses(route, operation)):
-        operation["responses"][str(status)] = _problem_response(status, serves_pages)
+        declared = operation["responses"].get(str(status), {})
+        operation["responses"][str(status)] = _problem_response(status, declared, serves_pages)
     role = required_role(route)
     operation["security"] = [{"bearerAuth": []}] if role is not None else []
     rule = WHO_MAY_CALL[role]

@@ -65,7 +65,11 @@ def list_periods(
     response_model=PlanTrajectory,
     summary="Counts per period across a plan period (for a burn-up chart)",
     dependencies=[READERS],
-    responses={**NOT_FOUND, **INVALID},
+    responses={
+        **NOT_FOUND,
+        409: {"description": "The document named has no plan period (problem+json)."},
+        **INVALID,
+    },
 )
 def plan_trajectory(
     session: SessionDep,
