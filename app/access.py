@@ -32,7 +32,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from app.deps import READ_METHODS, SessionDep
-from app.errors import ForbiddenError, UnauthorizedError, problem_responses
+from app.errors import ForbiddenError, UnauthorizedError
 from app.settings import Settings
 
 
@@ -91,8 +91,9 @@ ANONYMOUS_READER = Principal(name="anonymous", role=Role.READER)
 IdentifyCaller = Callable[[Request, Session], Principal | None]
 # With a token name of at most 100 characters, "<person> via <token>" fits history's 200.
 MAX_PERSON_LENGTH = 90
-# The problems any route behind a role may answer (for the OpenAPI document).
-ACCESS_PROBLEMS = problem_responses(401, 403)
+# The role each gate made by `require` asks for: how the OpenAPI document knows which routes answer
+# 401 and 403 (app/openapi_contract.py).
+GATES: dict[Callable[..., Principal], Role] = {}
 
 
 def get_principal(request: Request, session: SessionDep) -> Principal | None:
@@ -145,6 +146,7 @@ def require(role: Role, *, feed_tokens: bool = False, sessions: bool = False) ->
             raise ForbiddenError(f"This request needs the {role} role; the caller has {principal.role}.")
         return _with_person(request, principal)
 
+    GATES[caller] = role
     return caller
 
 

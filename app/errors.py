@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -159,28 +160,35 @@ FRAMEWORK_PROBLEM_TYPES = {404: "not-found", 405: "method-not-allowed", 413: "pa
 UNREADABLE_BODY = "the body is not valid JSON in UTF-8"
 
 
-def unreadable_body_response(instance: str) -> JSONResponse:
-    """The answer to a body that cannot be read as JSON, whatever the reason (syntax, encoding, depth):
-    the same 422 as any other invalid body, naming the field `body`."""
+def unreadable_body_response(instance: str, message: str = UNREADABLE_BODY) -> JSONResponse:
+    """The answer to a body that cannot be read, whatever the reason (syntax, encoding, depth, a
+    malformed form): the same 422 as any other invalid body, naming the field `body`."""
     return problem_response(
         422,
-        f"body: {UNREADABLE_BODY}",
+        f"body: {message}",
         problem_type="validation-error",
         instance=instance,
-        errors=[FieldError("body", UNREADABLE_BODY)],
+        errors=[FieldError("body", message)],
     )
 
 
+FORM_MEDIA_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
 def _is_unreadable_body(exc: StarletteHTTPException) -> bool:
-    """FastAPI raises a bare 400 from the decoding error when a JSON body is not UTF-8, nests too deep or
-    holds a number too long to read; its own JSON syntax errors arrive as validation errors instead."""
-    return exc.status_code == 400 and isinstance(exc.__cause__, ValueError | RecursionError)
+    """FastAPI and Starlette raise a bare 400 only when they cannot read a request's body: a JSON body
+    that is not UTF-8, nests too deep or holds a number too long to read (its syntax errors arrive as
+    validation errors instead), or a form that is not well-formed multipart."""
+    return exc.status_code == 400
 
 
 async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if _is_unreadable_body(exc):
-        return unreadable_body_response(request.url.path)
+        is_form = request.headers.get("content-type", "").lower().startswith(FORM_MEDIA_TYPES)
+        return unreadable_body_response(
+            request.url.path, f"the form cannot be read: {exc.detail}" if is_form else UNREADABLE_BODY
+        )
     return problem_response(
         exc.status_code,
         str(exc.detail),
@@ -188,6 +196,40 @@ async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
         instance=request.url.path,
         headers=dict(exc.headers) if exc.headers else None,
     )
+
+
+class ProblemFieldError(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document: what every error response of the API is. Some problems carry
+    more members (`current_version` with 412 and 428, `results` when a batch fails, `reason` when an
+    uploaded file gives no text)."""
+
+    model_config = ConfigDict(
+        extra="allow",
+        json_schema_extra={
+            "examples": [
+                {
+                    "type": PROBLEM_TYPE_BASE + "validation-error",
+                    "title": "Unprocessable Entity",
+                    "status": 422,
+                    "detail": "progress: Input should be a valid integer",
+                    "instance": "/api/v1/assignments/150/updates",
+                    "errors": [{"field": "progress", "message": "Input should be a valid integer"}],
+                }
+            ]
+        },
+    )
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str | None = None
+    errors: list[ProblemFieldError] | None = None
 
 
 PROBLEM_DESCRIPTIONS = {
@@ -200,6 +242,8 @@ PROBLEM_DESCRIPTIONS = {
     413: "The request body, or the uploaded file, is larger than the service accepts.",
     422: "Invalid input; the problem document names the field.",
     428: "Neither If-Match nor `version` was sent.",
+    500: "An internal error (logged with the request's trace id); never expected.",
+    503: "The database is not available (with Retry-After); the request may be retried.",
 }
 
 

@@ -1,4 +1,5 @@
-"""Request hardening for every response: request id, body size limit, security headers, access log."""
+"""Request hardening for every response: request id, W3C traceparent, body size limit, security
+headers, access log."""
 
 import json
 import logging
@@ -15,8 +16,9 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import ErrorPage, FieldError, problem_response
-from app.logs import request_id_var
+from app.logs import request_id_var, trace_id_var
 from app.schema_migrations import reason
+from app.tracing import TRACEPARENT_HEADER, continue_trace
 
 logger = logging.getLogger("uppdrag.http")
 
@@ -109,9 +111,12 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = Headers(scope=scope).get(REQUEST_ID_HEADER, "")
+        headers = Headers(scope=scope)
+        incoming = headers.get(REQUEST_ID_HEADER, "")
         request_id = incoming if _CLIENT_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        trace = continue_trace(headers.get(TRACEPARENT_HEADER))
         token = request_id_var.set(request_id)
+        trace_token = trace_id_var.set(trace.trace_id)
         started = time.perf_counter()
         status = 500
         response_started = False
@@ -120,7 +125,9 @@ class RequestContextMiddleware:
             nonlocal status, response_started
             if message["type"] == "http.response.start":
                 status, response_started = message["status"], True
-                self._add_headers(scope, MutableHeaders(scope=message), request_id)
+                response_headers = MutableHeaders(scope=message)
+                response_headers[TRACEPARENT_HEADER] = trace.traceparent
+                self._add_headers(scope, response_headers, request_id)
             await send(message)
 
         try:
@@ -156,6 +163,7 @@ class RequestContextMiddleware:
                 },
             )
             request_id_var.reset(token)
+            trace_id_var.reset(trace_token)
 
     def _limit(self, scope: Scope) -> int:
         """The largest body this request may have."""

@@ -1,4 +1,5 @@
-"""Structured logs: one JSON object per line, carrying the request id where there is one."""
+"""Structured logs: one JSON object per line, carrying the request id and the W3C trace id
+(app/tracing.py) where there are ones."""
 
 import json
 import logging
@@ -7,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+trace_id_var: ContextVar[str | None] = ContextVar("trace_id", default=None)
 
 _STANDARD_ATTRIBUTES = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
 
@@ -23,6 +25,9 @@ class JsonFormatter(logging.Formatter):
         request_id = request_id_var.get()
         if request_id:
             entry["request_id"] = request_id
+        trace_id = trace_id_var.get()
+        if trace_id:
+            entry["trace_id"] = trace_id
         entry.update(
             {key: value for key, value in record.__dict__.items() if key not in _STANDARD_ATTRIBUTES}
         )

@@ -6,7 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from app import health
+from app import api_info, health
 from app.assignments.router import documents_router as document_assignments_router
 from app.assignments.router import router as assignments_router
 from app.auth.deps import identify_caller
@@ -34,6 +34,7 @@ from app.web.info_pages import router as info_pages_router
 from app.web.sign_in import router as sign_in_router
 from app.webhooks.router import router as webhooks_router
 
+API_SUMMARY = "Follow-up of the commitments (uppdrag) in the City of Stockholm's budget documents."
 API_DESCRIPTION = """
 Uppdrag tracks the commitments (uppdrag) of the City of Stockholm's budget documents: owner, deadline,
 status and full history. Every error is an RFC 9457 problem document (`application/problem+json`).
@@ -44,14 +45,27 @@ writes where that unit or a sub-unit owns or executes), `reader`. The API is Bea
 browser session (the pages) is not accepted here, so another site cannot use it to call the API.
 `PATCH` and status updates need `If-Match` with the assignment's ETag (or `version` in the body);
 every `POST` accepts an `Idempotency-Key`. `X-Actor` names the person behind a write in history.
+
+Tracing: a W3C `traceparent` header is continued (a new one is begun when it is missing or invalid)
+and returned; the service's logs carry its trace id. `GET /api/v1/api-info` says what this API is.
+Dates are ISO 8601 (`2016-03-14`), times RFC 3339 with an offset (`2016-03-14T09:30:00+00:00`).
+Limits: bodies up to 1 MiB (uploads 20 MiB), pages of at most 200 items.
 """
 
 # POST responses that carry a secret shown once: never kept for idempotent replay.
 SECRET_ISSUING_PATHS = (tokens_router.prefix, webhooks_router.prefix, people_router.prefix)
 # Where files are uploaded (multipart bodies up to UPLOAD_MAX_BYTES, not MAX_BODY_BYTES).
 UPLOAD_PATHS = frozenset({f"{ingest_router.prefix}/documents", UPLOAD_PAGE_PATH})
-EXPOSED_HEADERS = ["ETag", "Location", "X-Request-ID", "Idempotent-Replayed"]
-ALLOWED_HEADERS = ["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Actor", "X-Request-ID"]
+EXPOSED_HEADERS = ["ETag", "Location", "X-Request-ID", "Idempotent-Replayed", "traceparent"]
+ALLOWED_HEADERS = [
+    "Authorization",
+    "Content-Type",
+    "If-Match",
+    "Idempotency-Key",
+    "X-Actor",
+    "X-Request-ID",
+    "traceparent",
+]
 
 
 def _install_middleware(app: FastAPI, settings: Settings) -> None:
@@ -85,7 +99,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="Uppdrag",
         version="0.1.0",
+        summary=API_SUMMARY,
         description=API_DESCRIPTION,
+        contact={"name": api_info.CONTACT_NAME},
+        license_info={"name": "EUPL-1.2", "identifier": "EUPL-1.2"},
         lifespan=lifespan,
         docs_url=None,  # served from local files by install_api_docs
         redoc_url=None,
@@ -100,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Each router declares who may call its routes (app/access.py).
     for router in (
         health.router,
+        api_info.router,
         assignments_router,
         org_router,
         documents_router,

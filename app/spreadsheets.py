@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell as SheetCell
-from openpyxl.cell.cell import MergedCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -28,6 +28,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
 DATE_FORMAT = "yyyy-mm-dd"
+# What stands in an XLSX cell for a control character, which XML (and so XLSX) cannot hold.
+REPLACEMENT_CHARACTER = "\ufffd"
 MOMENT_FORMAT = "yyyy-mm-dd hh:mm"
 MAX_WIDTH = 60
 
@@ -82,10 +84,11 @@ def put_cell(sheet: Worksheet, row: int, column: int, value: Cell, zone: ZoneInf
     elif isinstance(value, date):
         cell.value = value
         cell.number_format = DATE_FORMAT
+    elif isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT_CHARACTER, value)
+        cell.data_type = "s"  # never a formula, whatever the text starts with
     else:
         cell.value = value
-        if isinstance(value, str):
-            cell.data_type = "s"  # never a formula, whatever the text starts with
     return cell
 
 

@@ -351,7 +351,7 @@ def read_routes() -> list[str]:
 
 # What a calendar client or a browser opens with a feed token in the URL; the probes are open to all.
 FEED_TOKEN_PATHS = {"/", "/api/v1/calendar.ics", "/api/v1/reports/{year}/{period}"}
-OPEN_PATHS = {"/healthz", "/readyz"}
+OPEN_PATHS = {"/healthz", "/readyz", "/api/v1/api-info"}
 FEED_REFUSED_PATHS = [path for path in read_routes() if path not in FEED_TOKEN_PATHS | OPEN_PATHS]
 
 

@@ -147,7 +147,10 @@ def test_cors_allows_listed_origins_only(api: httpx.Client) -> None:
     assert "access-control-allow-origin" not in other.headers
 
 
-def test_requests_are_logged_as_json_with_their_request_id(api: httpx.Client) -> None:
+TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+
+
+def test_requests_are_logged_as_json_with_their_request_id_and_trace_id(api: httpx.Client) -> None:
     records: list[str] = []
 
     class Collect(logging.Handler):
@@ -160,7 +163,10 @@ def test_requests_are_logged_as_json_with_their_request_id(api: httpx.Client) ->
     logger.addHandler(collector)
     logger.setLevel(logging.INFO)
     try:
-        response = api.get("/api/v1/assignments", headers={"X-Request-ID": "logg-test-1"})
+        traceparent = f"00-{TRACE_ID}-00f067aa0ba902b7-01"
+        response = api.get(
+            "/api/v1/assignments", headers={"X-Request-ID": "logg-test-1", "traceparent": traceparent}
+        )
         deadline = (
             time.monotonic() + 5
         )  # the line is written as the response completes, in the server's thread
@@ -174,4 +180,5 @@ def test_requests_are_logged_as_json_with_their_request_id(api: httpx.Client) ->
     assert response.headers["x-request-id"] == "logg-test-1"
     assert (entry["method"], entry["path"], entry["status"]) == ("GET", "/api/v1/assignments", 200)
     assert entry["level"] == "info" and entry["duration_ms"] >= 0
+    assert entry["trace_id"] == TRACE_ID == response.headers["traceparent"].split("-")[1]
     assert "Bearer" not in json.dumps(entries)

@@ -231,3 +231,27 @@ def test_today_window_counts_new_and_archived_assignments(api: httpx.Client, ses
     t1 = with_lines(*live_report(session, t1_window, filters=ReportFilters(), timezone=TIMEZONE))
     assert created["reference"] not in {line.reference for line in t1.assignments}
     assert {FIRST, SECOND} <= {line.reference for line in t1.assignments}
+
+
+def test_an_xlsx_report_holds_text_with_control_characters(api: httpx.Client) -> None:
+    """XML cannot hold most control characters: the cell shows U+FFFD in their place (this was a 500,
+    found by tests/test_contract.py)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    created = api.post(
+        "/api/v1/assignments", json={"title": "Före\x18efter", "owner_id": unit_ids(api)["KS"]}
+    )
+    assert created.status_code == 201, created.text
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = api.get("/api/v1/reports/unexecuted", headers={"Accept": xlsx})
+    assert response.status_code == 200, response.text
+    sheet_texts = [
+        cell.value
+        for sheet in load_workbook(io.BytesIO(response.content)).worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    ]
+    assert "Före\ufffdefter" in sheet_texts

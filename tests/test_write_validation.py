@@ -361,6 +361,7 @@ BEYOND_BIGINT = str(2**63)
 BAD_READS: list[tuple[str, str]] = [
     (f"/api/v1/assignments?offset={BEYOND_BIGINT}", "offset"),
     (f"/api/v1/documents/{{document}}/assignments?offset={BEYOND_BIGINT}", "offset"),
+    (f"/api/v1/documents/{{document}}/drafts?offset={BEYOND_BIGINT}", "offset"),
     (f"/api/v1/webhooks/events?offset={BEYOND_BIGINT}", "offset"),
     (f"/api/v1/webhooks/1/deliveries?offset={BEYOND_BIGINT}", "offset"),
     (f"/api/v1/assignments/{BEYOND_BIGINT}", "assignment_id"),

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.access import ACCESS_PROBLEMS, READERS, EditorDep
+from app.access import READERS, EditorDep
 from app.assignments import history, links, queries, service, status_updates
 from app.assignments.models import Assignment
 from app.assignments.schemas import (
@@ -31,9 +31,7 @@ from app.inputs import IdPath, OffsetQuery
 from app.pagination import Page
 
 # Readers read; a write needs an editor (whose unit owns or executes the assignment) or an admin.
-router = APIRouter(
-    prefix="/api/v1/assignments", tags=["assignments"], dependencies=[READERS], responses=ACCESS_PROBLEMS
-)
+router = APIRouter(prefix="/api/v1/assignments", tags=["assignments"], dependencies=[READERS])
 
 
 def _reads_as_of(session: SessionDep, items: Sequence[Assignment], day: date) -> list[AssignmentRead]:
@@ -182,7 +180,8 @@ def add_status_update(
     "/updates:batch",
     response_model=BatchResult,
     summary="Apply many status updates, with a result per item; `atomic` for all or nothing",
-    responses=problem_responses(401, 403, 422),
+    # An atomic batch that fails answers with its first failure's status.
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
 )
 def apply_status_update_batch(
     batch: BatchStatusUpdates, session: SessionDep, actor: EditorDep, today: TodayDep
@@ -255,7 +254,6 @@ documents_router = APIRouter(
     prefix="/api/v1/documents",
     tags=["documents and goals"],
     dependencies=[READERS],
-    responses=ACCESS_PROBLEMS,
 )
 
 

@@ -238,6 +238,8 @@ class AssignmentRead(BaseModel):
 
 
 class ArchiveRequest(StrictInput):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "Ersatt av KS-2016-004"}]})
+
     reason: str | None = Field(default=None, max_length=2000)
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Request, Response, status
 
-from app.access import ACCESS_PROBLEMS, ADMINS
+from app.access import ADMINS
 from app.auth import people
 from app.auth.people_schemas import GrantCreate, PersonCreate, PersonRead, SignInLinkCreate, SignInLinkCreated
 from app.auth.sessions import create_sign_in_link, sign_in_url
@@ -17,9 +17,7 @@ from app.errors import problem_responses
 from app.inputs import IdPath
 from app.settings import Settings
 
-router = APIRouter(
-    prefix="/api/v1/users", tags=["people (admin)"], dependencies=[ADMINS], responses=ACCESS_PROBLEMS
-)
+router = APIRouter(prefix="/api/v1/users", tags=["people (admin)"], dependencies=[ADMINS])
 
 
 @router.get("", response_model=list[PersonRead], summary="Everyone who may sign in, with their grants")

@@ -63,6 +63,8 @@ class PersonRead(BaseModel):
 
 
 class SignInLinkCreate(StrictInput):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"minutes": 15}]})
+
     minutes: int | None = Field(
         default=None, ge=1, le=1440, description="How long it works (default: settings)."
     )

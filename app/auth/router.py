@@ -1,6 +1,6 @@
 from fastapi import APIRouter, Response, status
 
-from app.access import ACCESS_PROBLEMS, ADMINS, AdminDep
+from app.access import ADMINS, AdminDep
 from app.auth import service
 from app.auth.schemas import TokenCreate, TokenCreated, TokenRead
 from app.deps import SessionDep
@@ -8,9 +8,7 @@ from app.errors import problem_responses
 from app.inputs import IdPath
 
 # Tokens are for admins only, to read as well as to write.
-router = APIRouter(
-    prefix="/api/v1/tokens", tags=["tokens (admin)"], dependencies=[ADMINS], responses=ACCESS_PROBLEMS
-)
+router = APIRouter(prefix="/api/v1/tokens", tags=["tokens (admin)"], dependencies=[ADMINS])
 
 
 @router.get("", response_model=list[TokenRead], summary="All tokens (never their secrets)")

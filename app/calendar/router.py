@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.access import ACCESS_PROBLEMS, FeedReaderDep
+from app.access import FeedReaderDep
 from app.assignments.schemas import AssignmentFilters
 from app.assignments.vocabulary import Status
 from app.calendar.service import deadline_calendar
@@ -14,7 +14,7 @@ from app.deps import SessionDep, TimezoneDep, TodayDep
 from app.inputs import IdQuery
 
 # Readers read it, also with a feed token in the URL.
-router = APIRouter(prefix="/api/v1", tags=["calendar"], responses=ACCESS_PROBLEMS)
+router = APIRouter(prefix="/api/v1", tags=["calendar"])
 FEED_TOKEN_HELP = "A feed token (`uppdrag token create --feed`), for clients that cannot send headers."
 FEED_HEADERS = {
     "Content-Disposition": 'inline; filename="uppdrag.ics"',

@@ -3,7 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.access import ACCESS_PROBLEMS, READERS, AdminDep
+from app.access import READERS, AdminDep
 from app.deps import SessionDep
 from app.documents import service
 from app.documents.models import Origin, SourceDocument
@@ -23,9 +23,7 @@ from app.inputs import IdPath, IdQuery
 
 # Readers read; admins edit documents. Registering one (as JSON, or by uploading its file) is
 # app/ingest/router.py's, a document's assignments app/assignments/router.py's.
-router = APIRouter(
-    prefix="/api/v1", tags=["documents and goals"], dependencies=[READERS], responses=ACCESS_PROBLEMS
-)
+router = APIRouter(prefix="/api/v1", tags=["documents and goals"], dependencies=[READERS])
 
 
 def _versioned(document: SourceDocument, response: Response) -> DocumentWithText:

@@ -190,6 +190,8 @@ class DraftUpdate(StrictInput):
 
 
 class DraftAccept(StrictInput):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"link_continues": True}]})
+
     link_continues: bool = Field(
         default=True, strict=True, description="Link the new assignment as `continues` the proposed one."
     )
@@ -197,12 +199,16 @@ class DraftAccept(StrictInput):
 
 
 class DraftReject(StrictInput):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reason": "Inget uppdrag, en beskrivning"}]})
+
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
     version: Version | None = None
 
 
 class DraftMerge(StrictInput):
     """Take another draft of the same document into this one."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"other": 12}]})
 
     other: DbId = Field(description="The other draft's id; it is marked `merged`.")
     version: Version | None = None

@@ -1,6 +1,6 @@
 from fastapi import APIRouter
 
-from app.access import ACCESS_PROBLEMS, READERS
+from app.access import READERS
 from app.deps import SessionDep
 from app.inputs import IdPath
 from app.org import service
@@ -8,9 +8,7 @@ from app.org.models import OrgUnit
 from app.org.schemas import UnitRead, UnitTreeNode
 
 # Readers read; units are loaded from the seed files.
-router = APIRouter(
-    prefix="/api/v1/org-units", tags=["organisation"], dependencies=[READERS], responses=ACCESS_PROBLEMS
-)
+router = APIRouter(prefix="/api/v1/org-units", tags=["organisation"], dependencies=[READERS])
 
 
 @router.get("", response_model=list[UnitRead], summary="All organisational units, flat")

@@ -5,8 +5,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.access import ACCESS_PROBLEMS, FeedReaderDep
+from app.access import FeedReaderDep
 from app.deps import SessionDep, TimezoneDep, TodayDep
+from app.errors import problem_responses
 from app.page_frame import frame_for
 from app.reports import service
 from app.reports.links import unexecuted_links
@@ -19,11 +20,19 @@ from app.rounds.renderers import round_page
 from app.rounds.service import round_progress
 
 # Readers read it; a manager's browser may come with a feed token in the URL, or signed in.
-router = APIRouter(tags=["dashboard"], responses=ACCESS_PROBLEMS)
+router = APIRouter(tags=["dashboard"])
 OLDEST_SHOWN = 5
 
 
-@router.get("/", summary="Dashboard for managers (HTML)", response_class=Response)
+@router.get(
+    "/",
+    summary="Dashboard for managers (HTML)",
+    response_class=Response,
+    responses={
+        200: {"description": "The dashboard page.", "content": {"text/html": {"schema": {"type": "string"}}}},
+        **problem_responses(404),
+    },
+)
 def dashboard(
     request: Request,
     session: SessionDep,

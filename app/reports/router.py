@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
-from app.access import ACCESS_PROBLEMS, READERS, AdminDep, FeedReaderDep, refuse_browser_credential
+from app.access import READERS, AdminDep, FeedReaderDep, refuse_browser_credential
 from app.deps import PdfMaxLinesDep, SessionDep, TimezoneDep, TodayDep
 from app.formats import MEDIA_TYPES, Format, json_response, negotiate
 from app.inputs import MAX_DB_ID
@@ -27,7 +27,7 @@ from app.reports.unexecuted import unexecuted_json, unexecuted_list
 
 # Readers read reports. A feed token (in a browser's URL) or a person's session opens a report's
 # pages and downloads but not its JSON, nor the other report resources. Admins publish.
-router = APIRouter(prefix="/api/v1", tags=["reports"], responses=ACCESS_PROBLEMS)
+router = APIRouter(prefix="/api/v1", tags=["reports"])
 
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "No such year or period in the plan's reporting calendar (problem+json)."}
@@ -70,7 +70,11 @@ def list_periods(
     response_model=PlanTrajectory,
     summary="Counts per period across a plan period (for a burn-up chart)",
     dependencies=[READERS],
-    responses={**NOT_FOUND, **INVALID},
+    responses={
+        **NOT_FOUND,
+        409: {"description": "The document named has no plan period (problem+json)."},
+        **INVALID,
+    },
 )
 def plan_trajectory(
     session: SessionDep,

@@ -12,7 +12,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Header, Query, Request, Response, UploadFile, status
 
 from app.access import (
-    ACCESS_PROBLEMS,
     AdminDep,
     CoordinatorDep,
     EditorDep,
@@ -42,7 +41,7 @@ from app.rounds.schemas import (
     TransitionRequest,
 )
 
-router = APIRouter(prefix="/api/v1/rounds", tags=["rounds"], responses=ACCESS_PROBLEMS)
+router = APIRouter(prefix="/api/v1/rounds", tags=["rounds"])
 
 PeriodPath = Annotated[str, "the period's key in the city's calendar: T1, T2, ÅR"]
 FORMATS: dict[int | str, dict[str, Any]] = {
@@ -55,6 +54,20 @@ FORMATS: dict[int | str, dict[str, Any]] = {
     **problem_responses(404, 406, 422),
 }
 MOVES = problem_responses(403, 404, 409, 422)
+# A filled-in form as CSV: its headings and one row.
+IMPORT_EXAMPLE: dict[str, Any] = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "example": {
+                    "file": "Referens;Version;Ny status;Ny framdrift (%);Ny bedömning;Nytt trafikljus;"
+                    "Kommentar\r\n"
+                    "KS-2015-001;1;in_progress;40;;;Ansökan inlämnad\r\n"
+                }
+            }
+        }
+    }
+}
 
 
 @router.get(
@@ -266,6 +279,7 @@ def approve(
     status_code=status.HTTP_200_OK,
     summary="Import a filled-in form (XLSX or CSV): answers per row; writes only with dry_run=false",
     responses=problem_responses(403, 404, 409, 413, 422),
+    openapi_extra=IMPORT_EXAMPLE,
 )
 def import_form(
     year: int,

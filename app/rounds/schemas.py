@@ -32,10 +32,16 @@ class OverviewQuery(RenderQuery):
 
 
 class TransitionRequest(StrictInput):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"comment": "Klart för granskning"}]})
+
     comment: str | None = Field(default=None, max_length=4000)
 
 
 class ReturnRequest(StrictInput):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"comment": "Komplettera bedömningen för KS-2015-007."}]}
+    )
+
     comment: str = Field(min_length=1, max_length=4000, description="What the unit should change.")
 
 
@@ -51,6 +57,8 @@ class ConfirmRequest(StrictInput):
 
 class RoundUpdate(StrictInput):
     """A round's settings; `due` null goes back to the default (the cut-off plus seven days)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"due": "2015-05-20"}]})
 
     due: CalendarDate | None = Field(description="The day units' reports are due.")
     version: Version | None = Field(default=None, description="The round's version last read (or If-Match).")

@@ -1,27 +1,21 @@
 """The interactive API documentation at /docs, served whole by the service (Swagger UI's files are in
 app/web/static/swagger-ui, with their licence), so that it works without reaching a CDN; and the
-OpenAPI document's Bearer security scheme, so that /docs can authorize.
+OpenAPI document completed by app/openapi_contract.py (its Bearer security scheme lets /docs authorize).
 
 Access: open to everyone, like the OpenAPI document itself (the routes it calls check access).
 """
 
 from pathlib import Path
-from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from app.openapi_contract import install_openapi_contract
+
 STATIC_DIRECTORY = Path(__file__).parent / "static"
 STATIC_PATH = "/static"
 DOCS_PATH = "/docs"
-BEARER_SCHEME = {
-    "bearerAuth": {
-        "type": "http",
-        "scheme": "bearer",
-        "description": "An API token: `uppdrag token create`, or POST /api/v1/tokens (admin).",
-    }
-}
 DOCS_PAGE = """<!doctype html>
 <html lang="en">
 <head>
@@ -40,23 +34,9 @@ DOCS_PAGE = """<!doctype html>
 """
 
 
-def _with_bearer_scheme(app: FastAPI) -> None:
-    """Every operation may be called with a Bearer token (the document says so once, globally)."""
-    generate = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = generate()  # kept as app.openapi_schema
-            schema.setdefault("components", {}).setdefault("securitySchemes", {}).update(BEARER_SCHEME)
-            schema["security"] = [{"bearerAuth": []}]
-        return app.openapi_schema or {}
-
-    app.openapi = openapi  # type: ignore[method-assign]
-
-
 def install_api_docs(app: FastAPI) -> None:
-    """/docs from local files, their folder under /static, the Bearer scheme. The app is made with
-    `docs_url=None, redoc_url=None` (FastAPI's own pages load their files from a CDN)."""
+    """/docs from local files, their folder under /static, the completed OpenAPI document. The app is
+    made with `docs_url=None, redoc_url=None` (FastAPI's own pages load their files from a CDN)."""
     page = DOCS_PAGE.format(title=app.title, static=STATIC_PATH, openapi_url=app.openapi_url)
     router = APIRouter(include_in_schema=False)
 
@@ -66,4 +46,4 @@ def install_api_docs(app: FastAPI) -> None:
 
     app.include_router(router)
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIRECTORY), name="static")
-    _with_bearer_scheme(app)
+    install_openapi_contract(app)

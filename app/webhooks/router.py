@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from app.access import ACCESS_PROBLEMS, ADMINS, AdminDep
+from app.access import ADMINS, AdminDep
 from app.deps import SessionDep
 from app.errors import problem_responses
 from app.inputs import IdPath
@@ -20,9 +20,7 @@ from app.webhooks.schemas import (
 )
 
 # Webhooks are for admins only, to read as well as to write.
-router = APIRouter(
-    prefix="/api/v1/webhooks", tags=["webhooks"], dependencies=[ADMINS], responses=ACCESS_PROBLEMS
-)
+router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks"], dependencies=[ADMINS])
 
 
 @router.post(

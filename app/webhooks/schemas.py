@@ -56,6 +56,10 @@ class SubscriptionCreate(StrictInput):
 class SubscriptionUpdate(StrictInput):
     """A partial update: only the fields present change; `active: false` deactivates (like DELETE)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"active": False}, {"event_types": ["assignment.status_changed"]}]}
+    )
+
     url: TargetUrl | None = None
     event_types: EventTypes | None = None
     owner_unit_id: DbId | None = None
