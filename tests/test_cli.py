@@ -20,7 +20,7 @@ from tests.conftest import SEEDS, free_port
 from tests.processes import assert_one_line_error, run_uppdrag
 
 
-def _rows(database_url: str, model: type[ApiToken] | type[OrgUnit]) -> int:
+def _rows(database_url: str, model: type[ApiToken] | type[OrgUnit] | type[SignInLink]) -> int:
     engine = make_engine(database_url)
     try:
         with make_session_factory(engine)() as session:
