@@ -33,7 +33,6 @@ from app.page_frame import CSRF_FIELD, REPORTING_PATH
 from app.rounds import excel_import, pending_uploads, service, transitions
 from app.rounds.labels import RoundLabels
 from app.rounds.schemas import ConfirmRequest, ImportResponse, PartRead, ReturnRequest, TransitionRequest
-from app.rounds.service import unit_for_path
 from app.web.labels import PageLabels
 from app.web.rendering import check_form_token, page_lang
 from app.web.round_pages import PartPageState, card_form, part_href, part_page
@@ -91,6 +90,15 @@ class _Page:
             today=self.today,
             timezone=self.timezone,
         )
+
+    def reported_part(self) -> PartRead:
+        """The part, for someone who reports it: an editor of its unit (or an admin); else a 403."""
+        part = self.part()
+        if not self.principal.may_write_for(part.unit.id):
+            raise ForbiddenError(
+                f"Only an editor of {part.unit.name} (or an admin) reports its part of the round."
+            )
+        return part
 
     def again(self, state: PartPageState, status_code: int) -> Response:
         self.session.expire_all()
@@ -202,7 +210,7 @@ def confirm(
 
 
 PartMove = Callable[..., PartRead]
-MOVES: dict[str, tuple[PartMove, type[BaseModel], str]] = {
+MOVES: dict[str, tuple[PartMove, type[TransitionRequest] | type[ReturnRequest], str]] = {
     # form: the service, the API's model of its body, the notice once done
     "submit": (transitions.submit_part, TransitionRequest, "submitted"),
     "return": (transitions.return_part, ReturnRequest, "returned"),
@@ -298,6 +306,7 @@ def preview_import(
     row would be accepted or is unchanged, and one is accepted) a button that writes this file."""
     check_form_token(request, principal, csrf_token)
     page = _Page(request, session, principal, today, timezone)
+    unit_id = page.reported_part().unit.id
     content = file.file.read(excel_import.MAX_FILE_BYTES + 1) if file is not None else b""
     name = (file.filename or "") if file is not None else ""
     if not content:
@@ -323,7 +332,7 @@ def preview_import(
             session,
             binding=_upload_binding(principal),
             person_id=principal.person_id,
-            unit_id=unit_for_path(session, page.unit).id,
+            unit_id=unit_id,
             year=page.year,
             period=page.period,
             filename=name,
@@ -345,12 +354,13 @@ def write_import(
     """Write the file the person saw as a dry run (all or nothing, each row against its version)."""
     check_form_token(request, principal, fields.csrf_token)
     page = _Page(request, session, principal, today, timezone)
+    unit_id = page.reported_part().unit.id
     try:
         upload = pending_uploads.pending_upload(
             session,
             key,
             binding=_upload_binding(principal),
-            unit_id=unit_for_path(session, page.unit).id,
+            unit_id=unit_id,
             year=page.year,
             period=page.period,
         )
