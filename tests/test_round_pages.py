@@ -22,7 +22,9 @@ PART = "/rapportering/2015/T1/SLK"
 FIRST, SECOND = "KS-2015-001", "KS-2015-002"
 
 
-def _person(backend: Backend, clients: Clients, email: str, name: str, *grants: Any) -> Iterator[httpx.Client]:
+def _person(
+    backend: Backend, clients: Clients, email: str, name: str, *grants: Any
+) -> Iterator[httpx.Client]:
     add_person(backend, email, name, *grants)
     client = signed_in_client(backend, clients.base_url, email)
     yield client
@@ -138,7 +140,9 @@ def test_confirm_one_or_the_selected_then_submit_and_the_part_locks(
     confirmed = _post(eva, "bekrafta", reference=[FIRST, SECOND])
     assert confirmed.status_code == 303 and "klart=confirmed&antal=2" in confirmed.headers["location"]
     assert "2 uppdrag är bekräftade som oförändrade." in eva.get(confirmed.headers["location"]).text
-    assert _history(api, FIRST)[-1]["status_update"]["comment"].startswith("Oförändrat sedan föregående rapport")
+    assert _history(api, FIRST)[-1]["status_update"]["comment"].startswith(
+        "Oförändrat sedan föregående rapport"
+    )
 
     submitted = _post(eva, "lamna-in", comment="Klart från oss.")
     assert submitted.status_code == 303
@@ -221,7 +225,9 @@ def test_a_refused_excel_row_is_said_in_swedish_and_nothing_can_be_written(
     assert "Okänt värde i kolumnen Ny status. Välj ett av alternativen i listan." in preview.text
     assert 'id="write-import"' not in preview.text and 'id="dry-run-refused"' in preview.text
     not_a_form = eva.post(
-        f"{PART}/excel", data={"csrf_token": _token(eva)}, files={"file": ("x.csv", b"a;b\n1;2\n", "text/csv")}
+        f"{PART}/excel",
+        data={"csrf_token": _token(eva)},
+        files={"file": ("x.csv", b"a;b\n1;2\n", "text/csv")},
     )
     assert not_a_form.status_code == 422
     assert 'id="file-error">Filen kunde inte läsas som enhetens formulär' in not_a_form.text
