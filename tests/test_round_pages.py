@@ -101,7 +101,9 @@ def test_my_reporting_lists_the_units_a_person_reports_for_or_reviews(
 
 def test_a_card_reports_under_the_persons_name_on_the_cut_off(eva: httpx.Client, api: httpx.Client) -> None:
     saved = _card(eva, FIRST, status="in_progress", progress="40", traffic_light="yellow", comment="Påbörjat")
-    assert saved.status_code == 303 and saved.headers["location"] == f"{PART}?klart=saved&uppdrag={FIRST}"
+    assert (
+        saved.status_code == 303 and saved.headers["location"] == f"{PART}?klart=saved&uppdrag={FIRST}#notice"
+    )
     page = eva.get(saved.headers["location"]).text
     assert f"Rapporten för {FIRST} är sparad." in page
     assert "1 av 2" in page and 'data-state="in_progress"' in page
@@ -117,7 +119,8 @@ def test_a_refused_card_says_why_in_swedish_next_to_the_field_and_writes_nothing
     refused = _card(eva, FIRST, status="completed", progress="40")
     assert refused.status_code == 422
     assert f'id="{FIRST}-progress-error">Måste vara 100 när status är Genomförd.</p>' in refused.text
-    assert 'id="page-error">Rapporten sparades inte.' in refused.text
+    assert 'id="page-error">\n  <p>Rapporten sparades inte.' in refused.text
+    assert f'<a href="#{FIRST}-progress">{FIRST}, Framdrift (%): Måste vara 100' in refused.text
     refused = _card(eva, FIRST, status="cancelled")
     assert f'id="{FIRST}-reason-error">Krävs när status är Utgår.</p>' in refused.text
     refused = _card(eva, FIRST, progress="hundra")
@@ -139,7 +142,7 @@ def test_confirm_one_or_the_selected_then_submit_and_the_part_locks(
 
     confirmed = _post(eva, "bekrafta", reference=[FIRST, SECOND])
     assert confirmed.status_code == 303 and "klart=confirmed&antal=2" in confirmed.headers["location"]
-    assert "2 uppdrag är bekräftade som oförändrade." in eva.get(confirmed.headers["location"]).text
+    assert "Bekräftade som oförändrade: 2 uppdrag." in eva.get(confirmed.headers["location"]).text
     assert _history(api, FIRST)[-1]["status_update"]["comment"].startswith(
         "Oförändrat sedan föregående rapport"
     )

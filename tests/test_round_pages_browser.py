@@ -88,19 +88,19 @@ def test_report_a_round_in_the_browser_and_the_coordinator_approves(
 
     eva.choose_files("#file", _filled_form(site, backend, tmp_path))
     eva.click("#preview")
-    assert "Inget är sparat ännu. 1 rader skulle skrivas in" in eva.text("#dry-run"), eva.text(
-        "#dry-run-rows"
+    assert "Inget är sparat ännu. Skrivs in: 1 · Oförändrade: 1 · Avvisas: 0" in eva.text("#dry-run"), (
+        eva.text("#dry-run-rows")
     )
     _check(eva, "reporting-dry-run", shots)
     eva.click("#write-import")
-    assert eva.text("#notice") == "1 rader ur filen är inskrivna."
+    assert eva.text("#notice") == "Filen är inskriven: 1 uppdrag har fått en ny rapport."
 
     eva.click("#submit-part")
     assert "KS-2015-002" in eva.text("#submit-refusal")  # not reported yet
     _check(eva, "reporting-submit-refused", shots)
     eva.evaluate("document.querySelector('#KS-2015-002-pick').click()")  # ticks it: no page opens
     eva.click("#confirm-selected-button")
-    assert eva.text("#notice") == "1 uppdrag är bekräftade som oförändrade."
+    assert eva.text("#notice") == "Bekräftade som oförändrade: 1 uppdrag."
     eva.fill("#submit-comment", "Klart från SLK.")
     eva.click("#submit-part")
     assert eva.text("#notice") == "Rapporteringen är inlämnad." and eva.text("#part-state") == "Inlämnad"

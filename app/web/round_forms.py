@@ -11,6 +11,7 @@ person's scope is a 403 page).
 
 from collections.abc import Callable
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
@@ -124,9 +125,10 @@ class _Page:
 
     def done(self, notice: str, **query: str) -> Response:
         href = part_href(self.year, self.period, self.unit, self.t.lang)
-        extra = "&".join(f"{name}={value}" for name, value in {"klart": notice, **query}.items())
         separator = "&" if "?" in href else "?"
-        return RedirectResponse(f"{href}{separator}{extra}", status_code=303)
+        extra = urlencode({"klart": notice, **query})
+        # The notice is at the top; without a fragment the form's own (#a-…) would be kept.
+        return RedirectResponse(f"{href}{separator}{extra}#notice", status_code=303)
 
 
 @router.post(PART + "/uppdrag/{reference}")
