@@ -94,6 +94,10 @@ def test_my_reporting_lists_the_units_a_person_reports_for_or_reviews(
     english = eva.get("/rapportering?omgang=2015-T1&lang=en").text
     assert "My units in First tertial report 2015" in english and ">Report</td>" in english
     assert f'href="{PART}?lang=en"' in english
+    dashboard = eva.get("/?year=2015&period=T1").text
+    assert '<p id="my-reporting"><a href="/rapportering?omgang=2015-T1">Min rapportering</a>' in dashboard
+    overview = eva.get("/api/v1/rounds/2015/T1?format=html&lang=en").text
+    assert 'href="/rapportering?omgang=2015-T1&amp;lang=en">My reporting</a>' in overview
     current = eva.get("/rapportering")  # the current period, chosen in the list
     assert current.status_code == 200 and "(pågår nu)</option>" in current.text
     assert 'id="omgang"' in current.text
