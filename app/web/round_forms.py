@@ -34,29 +34,15 @@ from app.page_frame import CSRF_FIELD, REPORTING_PATH
 from app.rounds import excel_import, pending_uploads, service, transitions
 from app.rounds.labels import RoundLabels
 from app.rounds.schemas import ConfirmRequest, ImportResponse, PartRead, ReturnRequest, TransitionRequest
+from app.web.assignment_pages import StatusFormFields
 from app.web.labels import PageLabels
 from app.web.rendering import check_form_token, page_lang
-from app.web.round_pages import PartPageState, card_form, part_href, part_page
-from app.web.status_form import as_update, explain, submitted_form, validated
+from app.web.round_pages import PartPageState, part_href, part_page
+from app.web.status_form import StatusForm, as_update, explain, submitted_form, validated
 
 router = APIRouter(include_in_schema=False, dependencies=[PAGE_READERS])
 
 PART = REPORTING_PATH + "/{year}/{period}/{unit}"
-
-
-class CardFields(BaseModel):
-    """An assignment's card as sent (every field text; empty: left as it was)."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    csrf_token: str = Field(default="", alias=CSRF_FIELD)
-    version: str = ""
-    status: str = ""
-    progress: str = ""
-    assessment: str = ""
-    traffic_light: str = ""
-    comment: str = ""
-    reason: str = ""
 
 
 class MoveFields(BaseModel):
@@ -101,6 +87,20 @@ class _Page:
             )
         return part
 
+    def import_form(self, content: bytes, *, dry_run: bool) -> ImportResponse:
+        """The round's import of a filled-in form of this part, as the API runs it."""
+        return excel_import.import_form(
+            self.session,
+            year=self.year,
+            period=self.period,
+            unit=self.unit,
+            content=content,
+            dry_run=dry_run,
+            actor=self.principal,
+            today=self.today,
+            timezone=self.timezone,
+        )
+
     def again(self, state: PartPageState, status_code: int) -> Response:
         self.session.expire_all()
         return part_page(
@@ -135,7 +135,7 @@ class _Page:
 def report_assignment(
     request: Request,
     reference: str,
-    fields: Annotated[CardFields, Form()],
+    fields: Annotated[StatusFormFields, Form()],
     session: SessionDep,
     principal: PageEditorDep,
     today: TodayDep,
@@ -169,7 +169,7 @@ def report_assignment(
     except PreconditionFailedError:
         fresh = page.part()
         current = next(item for item in fresh.assignments if item.reference == reference)
-        kept = card_form(current)
+        kept = StatusForm.for_assignment(current)
         kept.values.update({name: form.values[name] for name in ("comment", "reason")})
         return page.again(PartPageState(forms={reference: kept}, stale=reference), 409)
     except ConflictError as error:
@@ -314,17 +314,7 @@ def preview_import(
     if not content:
         return page.again(PartPageState(move="excel", field_errors={"file": page.t("upload_missing")}), 422)
     try:
-        answer = excel_import.import_form(
-            session,
-            year=page.year,
-            period=page.period,
-            unit=page.unit,
-            content=content,
-            dry_run=True,
-            actor=principal,
-            today=today,
-            timezone=timezone,
-        )
+        answer = page.import_form(content, dry_run=True)
     except (InvalidInputError, PayloadTooLargeError) as error:
         message = "file_too_large" if isinstance(error, PayloadTooLargeError) else "file_refused"
         return page.again(PartPageState(move="excel", field_errors={"file": page.t(message)}), 422)
@@ -369,17 +359,7 @@ def write_import(
     except NotFoundError:
         return page.again(PartPageState(move="excel", field_errors={"file": page.t("upload_gone")}), 404)
     try:
-        answer = excel_import.import_form(
-            session,
-            year=page.year,
-            period=page.period,
-            unit=page.unit,
-            content=upload.content,
-            dry_run=False,
-            actor=principal,
-            today=today,
-            timezone=timezone,
-        )
+        answer = page.import_form(upload.content, dry_run=False)
     except excel_import.ImportRefusedError as error:
         refused = ImportResponse.model_validate(error.extra)
         pending_uploads.forget_upload(session, upload)

@@ -21,7 +21,7 @@ from app.periods.service import ReportingPeriod, load_calendar
 from app.rounds import service
 from app.rounds.labels import RoundLabels
 from app.rounds.renderers import part_path, round_page
-from app.rounds.schemas import ImportResponse, OverviewUnit, PartAssignment, PartRead
+from app.rounds.schemas import ImportResponse, OverviewUnit, PartRead
 from app.rounds.vocabulary import TRANSITIONS, PartAction, PartState
 from app.web.labels import PageLabels
 from app.web.rendering import page_lang, render_page
@@ -119,22 +119,6 @@ class PartPageState:
     upload_name: str = ""
 
 
-def card_form(assignment: PartAssignment) -> StatusForm:
-    """A card's form as the assignment stands: its current state, no comment."""
-    return StatusForm(
-        values={
-            "status": assignment.status,
-            "progress": str(assignment.progress),
-            "assessment": assignment.assessment or "",
-            "traffic_light": assignment.traffic_light,
-            "comment": "",
-            "effective_date": "",
-            "reason": "",
-        },
-        version=assignment.version,
-    )
-
-
 def _allowed(state: PartState, action: PartAction) -> bool:
     return state in TRANSITIONS[action][0]
 
@@ -193,7 +177,8 @@ def part_page(
         part=part,
         state=state,
         forms={
-            line.reference: state.forms.get(line.reference) or card_form(line) for line in part.assignments
+            line.reference: state.forms.get(line.reference) or StatusForm.for_assignment(line)
+            for line in part.assignments
         },
         locked=locked,
         may_report=may_report and not locked,

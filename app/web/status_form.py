@@ -17,6 +17,7 @@ from app.assignments.status_updates import (
 )
 from app.assignments.vocabulary import STATUSES_NEEDING_REASON
 from app.errors import ProblemError
+from app.rounds.schemas import PartAssignment
 from app.web.labels import PageLabels
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -82,7 +83,8 @@ class StatusForm:
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def for_assignment(cls, assignment: Assignment) -> "StatusForm":
+    def for_assignment(cls, assignment: Assignment | PartAssignment) -> "StatusForm":
+        """The form as the assignment stands (in the register, or in a unit's part of a round)."""
         return cls(
             values={
                 "status": assignment.status,
