@@ -37,7 +37,7 @@ from app.rounds.schemas import ConfirmRequest, ImportResponse, PartRead, ReturnR
 from app.web.assignment_pages import StatusFormFields
 from app.web.labels import PageLabels
 from app.web.rendering import check_form_token, page_lang
-from app.web.round_pages import PartPageState, part_href, part_page
+from app.web.round_pages import PartPageState, part_href, part_page, reporting_day
 from app.web.status_form import StatusForm, as_update, explain, submitted_form, validated
 
 router = APIRouter(include_in_schema=False, dependencies=[PAGE_READERS])
@@ -154,7 +154,7 @@ def report_assignment(
         )
     version = int(fields.version) if fields.version.isdigit() else None
     form = submitted_form(fields.model_dump(), version or line.version)
-    form.values["effective_date"] = min(part.round.cutoff, today).isoformat()
+    form.values["effective_date"] = reporting_day(part.round, today).isoformat()
     update = as_update(form, page.t)
     if update is None:
         return page.again(PartPageState(forms={reference: form}), 422)

@@ -9,7 +9,7 @@ Access: readers read (a person's session or a Bearer token); the forms need an e
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
@@ -21,8 +21,8 @@ from app.periods.service import ReportingPeriod, load_calendar
 from app.rounds import service
 from app.rounds.labels import RoundLabels
 from app.rounds.renderers import part_path, round_page
-from app.rounds.schemas import ImportResponse, OverviewUnit, PartRead
-from app.rounds.vocabulary import TRANSITIONS, PartAction, PartState
+from app.rounds.schemas import ImportResponse, ImportRowResult, OverviewUnit, PartRead, RoundRef
+from app.rounds.vocabulary import LOCKED_STATES, TRANSITIONS, PartAction, PartState
 from app.web.labels import PageLabels
 from app.web.rendering import page_lang, render_page
 from app.web.round_labels import refusal_key
@@ -123,7 +123,7 @@ def _allowed(state: PartState, action: PartAction) -> bool:
     return state in TRANSITIONS[action][0]
 
 
-def _refusal_text(row: Any, t: PageLabels, r: RoundLabels) -> str:
+def _refusal_text(row: ImportRowResult, t: PageLabels, r: RoundLabels) -> str:
     """A refused row's reason in the page's language."""
     key, column = refusal_key(row)
     column_name = r(column) if column and column.startswith("new_") else t.field_name(column or "")
@@ -131,13 +131,21 @@ def _refusal_text(row: Any, t: PageLabels, r: RoundLabels) -> str:
     return t(key, column=column_name, reason=reason)
 
 
-def _done_notice(request: Request, t: PageLabels) -> str | None:
+def reporting_day(round_: RoundRef, today: date) -> date:
+    """The day a page's reports take effect: the cut-off, or today while the period runs."""
+    return min(round_.cutoff, today)
+
+
+def _done_notice(request: Request, part: PartRead, t: PageLabels) -> str | None:
+    """What a form done says (after its redirect); only a reference of the part is named."""
     done = request.query_params.get("klart", "")
-    if done not in DONE_NOTICES:
-        return None
     count = request.query_params.get("antal", "")
     reference = request.query_params.get("uppdrag", "")
-    return t(f"done_{done}", count=count if count.isdigit() else "", reference=reference[:40])
+    if done not in DONE_NOTICES or (
+        done == "saved" and reference not in {line.reference for line in part.assignments}
+    ):
+        return None
+    return t(f"done_{done}", count=count if count.isdigit() else "", reference=reference)
 
 
 def _page_error(state: PartPageState, t: PageLabels) -> str | None:
@@ -165,7 +173,7 @@ def part_page(
     lang = page_lang(request)
     t = PageLabels(lang, request.app.state.settings.timezone)
     r = RoundLabels(lang, request.app.state.settings.timezone)
-    locked = part.state in (PartState.SUBMITTED, PartState.APPROVED)
+    locked = part.state in LOCKED_STATES
     may_report = principal.may_write_for(part.unit.id) and part.round.open
     round_ = part.round
     base = part_href(round_.year, round_.period, part.unit.key)
@@ -186,8 +194,8 @@ def part_page(
         may_review=principal.may_coordinate(part.unit.id),
         may_return=_allowed(part.state, PartAction.RETURN),
         may_approve=_allowed(part.state, PartAction.APPROVE),
-        reporting_day=part.round.cutoff if part.round.cutoff < today else today,
-        notice=_done_notice(request, t),
+        reporting_day=reporting_day(part.round, today),
+        notice=_done_notice(request, part, t),
         page_error=_page_error(state, t),
         refusal_text=lambda row: _refusal_text(row, t, r),
         action=lambda name: f"{base}/{name}",
