@@ -163,4 +163,5 @@ AdminDep = Annotated[Principal, Depends(require(Role.ADMIN))]
 PAGE_READERS: Any = Depends(require(Role.READER, sessions=True))
 PageReaderDep = Annotated[Principal, Depends(require(Role.READER, sessions=True))]
 PageEditorDep = Annotated[Principal, Depends(require(Role.EDITOR, sessions=True))]
+PageCoordinatorDep = Annotated[Principal, Depends(require(Role.COORDINATOR, sessions=True))]
 PageAdminDep = Annotated[Principal, Depends(require(Role.ADMIN, sessions=True))]

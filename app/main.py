@@ -31,6 +31,8 @@ from app.web.draft_pages import UPLOAD_PATH as UPLOAD_PAGE_PATH
 from app.web.draft_pages import router as draft_pages_router
 from app.web.errors import error_page
 from app.web.info_pages import router as info_pages_router
+from app.web.round_forms import router as round_forms_router
+from app.web.round_pages import router as round_pages_router
 from app.web.sign_in import router as sign_in_router
 from app.webhooks.router import router as webhooks_router
 
@@ -134,6 +136,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         assignment_pages_router,
         draft_pages_router,
         info_pages_router,
+        round_pages_router,
+        round_forms_router,
     ):
         app.include_router(router)
     install_api_docs(app)

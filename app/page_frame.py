@@ -18,6 +18,7 @@ SIGN_IN_PATH = "/logga-in"
 SIGN_OUT_PATH = "/logga-ut"
 ASSIGNMENTS_PATH = "/uppdrag"
 DOCUMENTS_PATH = "/underlag"
+REPORTING_PATH = "/rapportering"
 ACCESSIBILITY_PATH = "/tillganglighet"
 CSRF_FIELD = "csrf_token"
 
@@ -29,6 +30,7 @@ FRAME_LABELS: dict[Lang, dict[str, str]] = {
         "dashboard": "Översikt",
         "assignments": "Uppdrag",
         "documents": "Underlag",
+        "reporting": "Min rapportering",
         "signed_in_as": "Inloggad som",
         "sign_in": "Logga in",
         "sign_out": "Logga ut",
@@ -44,6 +46,7 @@ FRAME_LABELS: dict[Lang, dict[str, str]] = {
         "dashboard": "Overview",
         "assignments": "Assignments",
         "documents": "Documents",
+        "reporting": "My reporting",
         "signed_in_as": "Signed in as",
         "sign_in": "Sign in",
         "sign_out": "Sign out",

@@ -207,7 +207,7 @@ class Tab:
         """Errors the page logged (scripts, refused resources, CSP violations); not the status of
         the page itself (a 401 or 404 page is a page)."""
         found = []
-        page = self.url
+        page = self.url.split("#")[0]  # the page itself, at whichever of its fragments
         for event in self._browser.events(self._session, "Runtime.exceptionThrown", "Log.entryAdded"):
             params = event["params"]
             if event["method"] == "Runtime.exceptionThrown":

@@ -1,9 +1,11 @@
 """Small helpers shared by API tests."""
 
+import io
 import re
 from typing import Any
 
 import httpx
+import openpyxl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -107,3 +109,18 @@ def fill_placeholders(value: Any, ids: dict[str, Any]) -> Any:
     if isinstance(value, list):
         return [fill_placeholders(item, ids) for item in value]
     return value
+
+
+def fill_in_form(workbook_bytes: bytes, values: dict[str, dict[str, Any]]) -> bytes:
+    """The downloaded form with cells filled in by heading, per reference, as a unit would in Excel."""
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes))
+    sheet = book.worksheets[0]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(number for number, row in enumerate(rows, start=1) if row[0] == "Referens")
+    columns = {str(heading): number for number, heading in enumerate(rows[header - 1], start=1)}
+    for number, row in enumerate(rows[header:], start=header + 1):
+        for heading, value in values.get(str(row[0]), {}).items():
+            sheet.cell(row=number, column=columns[heading], value=value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

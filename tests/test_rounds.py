@@ -23,6 +23,7 @@ from tests.helpers import (
     assert_problem,
     assignment_by_reference,
     database_state,
+    fill_in_form,
     patch_assignment,
     post_update,
 )
@@ -69,21 +70,6 @@ def _round_city(api: httpx.Client) -> dict[str, dict[str, Any]]:
 def _overview_units(api: httpx.Client, **params: Any) -> dict[str, dict[str, Any]]:
     overview = _json(api.get(ROUND, params=params))
     return {unit["unit"]["key"]: unit for unit in overview["units"]}
-
-
-def _fill_in(workbook_bytes: bytes, values: dict[str, dict[str, Any]]) -> bytes:
-    """The downloaded form with cells filled in by heading, per reference, as a unit would in Excel."""
-    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes))
-    sheet = book.worksheets[0]
-    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    header = next(number for number, row in enumerate(rows, start=1) if row[0] == "Referens")
-    columns = {str(heading): number for number, heading in enumerate(rows[header - 1], start=1)}
-    for number, row in enumerate(rows[header:], start=header + 1):
-        for heading, value in values.get(str(row[0]), {}).items():
-            sheet.cell(row=number, column=columns[heading], value=value)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def _import(client: httpx.Client, unit: str, content: bytes, **params: Any) -> httpx.Response:
@@ -143,7 +129,7 @@ def test_a_whole_round(api: httpx.Client, clients: Clients, session: Session) ->
     # The Excel form, filled in for one assignment; a dry run writes nothing.
     form = slk.get(f"{ROUND}/units/SLK", params={"format": "xlsx"})
     assert form.status_code == 200, form.text
-    filled = _fill_in(
+    filled = fill_in_form(
         form.content,
         {"KS-2015-001": {"Ny status": "Pågår", "Ny framdrift (%)": 40, "Kommentar": "Ansökan är inlämnad."}},
     )
@@ -189,12 +175,8 @@ def test_a_whole_round(api: httpx.Client, clients: Clients, session: Session) ->
     locked = post_update(slk, first["id"], {"progress": 50, "effective_date": "2015-03-01"})
     assert_problem(locked, 409)
     assert post_update(slk, first["id"], {"progress": 55, "effective_date": "2015-06-01"}).status_code == 201
-    assert (
-        _json(_import(slk, "SLK", _fill_in(form.content, {"KS-2015-002": {"Ny framdrift (%)": 5}})))["rows"][
-            1
-        ]["result"]
-        == "refused"
-    )
+    locked_form = fill_in_form(form.content, {"KS-2015-002": {"Ny framdrift (%)": 5}})
+    assert _json(_import(slk, "SLK", locked_form))["rows"][1]["result"] == "refused"
 
     # Only a coordinator above the unit (or an admin) returns or approves.
     assert_problem(slk.post(f"{ROUND}/units/SLK/approve"), 403)
@@ -289,7 +271,7 @@ def test_an_import_refuses_what_is_wrong_and_writes_nothing(
     form = slk.get(f"{ROUND}/units/SLK", params={"format": "xlsx"}).content
     first = assignment_by_reference(api, "KS-2015-001")
     assert post_update(api, first["id"], {"progress": 10, "effective_date": "2015-02-01"}).status_code == 201
-    filled = _fill_in(
+    filled = fill_in_form(
         form,
         {
             "KS-2015-001": {"Ny framdrift (%)": 30},  # changed since the download: stale

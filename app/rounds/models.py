@@ -3,7 +3,7 @@ it, the part's transitions (append-only), and the reminders raised."""
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, UTCDateTime, utcnow
@@ -92,3 +92,24 @@ class RoundNotice(Base):
     event_type: Mapped[EventType] = mapped_column(String(40))
     due_on: Mapped[date] = mapped_column(Date)
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PendingUpload(Base):
+    """A filled-in form a person uploaded on their part's page and saw as a dry run, kept until
+    they write it (or it expires), so that what is written is the file they saw. Bound to the browser
+    session it was uploaded in (`binding_hash`: a SHA-256 of the session's CSRF token, or of the
+    Bearer token's id for a script using the pages) and to the
+    round and unit. Not history: deleted once written, and when old."""
+
+    __tablename__ = "pending_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    binding_hash: Mapped[str] = mapped_column(String(64))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    year: Mapped[int] = mapped_column(Integer)
+    period: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(200))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -5,6 +5,7 @@ alike."""
 from app.reports.renderers.labels import Labels
 from app.reports.schemas import Lang
 from app.web.draft_labels import CUE_LABELS, DRAFT_LABELS
+from app.web.round_labels import REPORTING_LABELS
 
 PAGE_LABELS: dict[str, dict[str, str]] = {
     "sv": {
@@ -199,7 +200,12 @@ class PageLabels(Labels):
 
     def __init__(self, lang: Lang, timezone: str) -> None:
         super().__init__(lang, timezone)
-        self._headings = {**self._headings, **PAGE_LABELS[lang], **DRAFT_LABELS[lang]}
+        self._headings = {
+            **self._headings,
+            **PAGE_LABELS[lang],
+            **DRAFT_LABELS[lang],
+            **REPORTING_LABELS[lang],
+        }
 
     def field_name(self, name: str) -> str:
         """A field's name as people read it (the field's own name where none is known)."""

@@ -3,9 +3,9 @@ the same model and service as the API (`StatusUpdateCreate`, `add_status_update`
 messages said in Swedish (or English) next to the fields they concern."""
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from app.assignments.models import Assignment
 from app.assignments.schemas import StatusUpdateCreate
@@ -17,7 +17,10 @@ from app.assignments.status_updates import (
 )
 from app.assignments.vocabulary import STATUSES_NEEDING_REASON
 from app.errors import ProblemError
+from app.rounds.schemas import PartAssignment
 from app.web.labels import PageLabels
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 FORM_FIELDS = ("status", "progress", "assessment", "traffic_light", "comment", "effective_date", "reason")
 OPTIONAL_CHOICES = ("assessment",)  # an empty choice keeps the current value
@@ -50,6 +53,7 @@ TYPE_MESSAGES: dict[str, dict[str, str]] = {
         "enum": "Välj ett av alternativen.",
         "literal_error": "Välj ett av alternativen.",
         "string_too_long": "Får vara högst {max_length} tecken.",
+        "string_too_short": "Får inte vara tom.",
         "value_error": "Ange minst status, framdrift, bedömning, trafikljus eller en kommentar.",
     },
     "en": {
@@ -63,6 +67,7 @@ TYPE_MESSAGES: dict[str, dict[str, str]] = {
         "enum": "Choose one of the options.",
         "literal_error": "Choose one of the options.",
         "string_too_long": "Must be at most {max_length} characters.",
+        "string_too_short": "Must not be empty.",
         "value_error": "Give at least a status, progress, assessment, traffic light or comment.",
     },
 }
@@ -78,7 +83,8 @@ class StatusForm:
     errors: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def for_assignment(cls, assignment: Assignment) -> "StatusForm":
+    def for_assignment(cls, assignment: Assignment | PartAssignment) -> "StatusForm":
+        """The form as the assignment stands (in the register, or in a unit's part of a round)."""
         return cls(
             values={
                 "status": assignment.status,
@@ -104,13 +110,20 @@ def as_update(form: StatusForm, t: PageLabels) -> StatusUpdateCreate | None:
     progress = body.get("progress")
     if isinstance(progress, str) and progress.isascii() and progress.isdigit():
         body["progress"] = int(progress)
+    return validated(StatusUpdateCreate, body, form.errors, t)
+
+
+def validated(
+    model: type[ModelT], body: dict[str, Any], errors: dict[str, str], t: PageLabels
+) -> ModelT | None:
+    """The body as the API's model; None, with each field's message in `errors`, when it refuses it."""
     try:
-        return StatusUpdateCreate.model_validate(body)
+        return model.model_validate(body)
     except ValidationError as error:
         for item in error.errors():
             name = str(item["loc"][0]) if item["loc"] else "status"
             template = TYPE_MESSAGES[t.lang].get(item["type"], item["msg"])
-            form.errors.setdefault(name, template.format(**(item.get("ctx") or {})))
+            errors.setdefault(name, template.format(**(item.get("ctx") or {})))
         return None
 
 

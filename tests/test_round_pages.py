@@ -1,0 +1,288 @@
+"""The reporting pages over real HTTP on both backends, as signed-in people use them: "Min
+rapportering", a unit's part with its cards (report, confirm), the Excel form (dry run, then write
+the same file), submit, and the coordinator's return and approve. For each form: done, refused with
+a Swedish message and nothing written, refused without its CSRF token, refused for a unit not the
+person's."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.orm import Session
+
+from app.access import Role
+from tests.conftest import Backend, Clients
+from tests.helpers import assignment_by_reference, database_state, fill_in_form
+from tests.people import add_person, form_value, signed_in_client
+
+pytestmark = pytest.mark.usefixtures("small_register")
+
+PART = "/rapportering/2015/T1/SLK"
+FIRST, SECOND = "KS-2015-001", "KS-2015-002"
+
+
+def _person(
+    backend: Backend, clients: Clients, email: str, name: str, *grants: Any
+) -> Iterator[httpx.Client]:
+    add_person(backend, email, name, *grants)
+    client = signed_in_client(backend, clients.base_url, email)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def eva(backend: Backend, clients: Clients) -> Iterator[httpx.Client]:
+    """Eva Ek, editor of SLK (and its sub-units)."""
+    yield from _person(backend, clients, "eva.ek@stockholm.se", "Eva Ek", (Role.EDITOR, "SLK"))
+
+
+@pytest.fixture
+def kim(backend: Backend, clients: Clients) -> Iterator[httpx.Client]:
+    """Kim Kask, coordinator of KS (SLK is below it)."""
+    yield from _person(backend, clients, "kim.kask@stockholm.se", "Kim Kask", (Role.COORDINATOR, "KS"))
+
+
+@pytest.fixture
+def bo(backend: Backend, clients: Clients) -> Iterator[httpx.Client]:
+    """Bo Berg, editor and coordinator of Servicenämnden: not of SLK."""
+    yield from _person(
+        backend,
+        clients,
+        "bo.berg@stockholm.se",
+        "Bo Berg",
+        (Role.EDITOR, "SERVICEN"),
+        (Role.COORDINATOR, "SERVICEN"),
+    )
+
+
+def _token(client: httpx.Client, path: str = PART) -> str:
+    return form_value(client.get(path).text, "csrf_token")
+
+
+def _card(client: httpx.Client, reference: str, **fields: str) -> httpx.Response:
+    page = client.get(PART).text
+    version = form_value(page[page.index(f'id="{reference}-form"') :], "version")
+    data = {"csrf_token": form_value(page, "csrf_token"), "version": version, **fields}
+    return client.post(f"{PART}/uppdrag/{reference}", data=data)
+
+
+def _post(client: httpx.Client, action: str, **data: Any) -> httpx.Response:
+    return client.post(f"{PART}/{action}", data={"csrf_token": _token(client), **data})
+
+
+def _history(api: httpx.Client, reference: str) -> list[dict[str, Any]]:
+    item = assignment_by_reference(api, reference)
+    return list(api.get(f"/api/v1/assignments/{item['id']}/history").json())
+
+
+def _state(api: httpx.Client) -> str:
+    return str(api.get("/api/v1/rounds/2015/T1/units/SLK").json()["state"])
+
+
+def test_my_reporting_lists_the_units_a_person_reports_for_or_reviews(
+    eva: httpx.Client, kim: httpx.Client, bo: httpx.Client
+) -> None:
+    page = eva.get("/rapportering?omgang=2015-T1")
+    assert page.status_code == 200 and '<html lang="sv">' in page.text
+    assert f'href="{PART}">Stadsledningskontoret</a>' in page.text
+    assert 'data-unit="SLK" data-state="not_started"' in page.text and "0 av 2" in page.text
+    assert ">Rapporterar</td>" in page.text and 'aria-current="page">Min rapportering' in page.text
+    assert 'href="/api/v1/rounds/2015/T1?format=html"' in page.text
+    assert "Granskar</td>" in kim.get("/rapportering?omgang=2015-T1").text
+    assert 'id="no-parts"' in bo.get("/rapportering?omgang=2015-T1").text
+    english = eva.get("/rapportering?omgang=2015-T1&lang=en").text
+    assert "My units in First tertial report 2015" in english and ">Report</td>" in english
+    assert f'href="{PART}?lang=en"' in english
+    dashboard = eva.get("/?year=2015&period=T1").text
+    assert '<p id="my-reporting"><a href="/rapportering?omgang=2015-T1">Min rapportering</a>' in dashboard
+    overview = eva.get("/api/v1/rounds/2015/T1?format=html&lang=en").text
+    assert 'href="/rapportering?omgang=2015-T1&amp;lang=en">My reporting</a>' in overview
+    current = eva.get("/rapportering")  # the current period, chosen in the list
+    assert current.status_code == 200 and "(pågår nu)</option>" in current.text
+    assert 'id="omgang"' in current.text
+
+
+def test_a_card_reports_under_the_persons_name_on_the_cut_off(eva: httpx.Client, api: httpx.Client) -> None:
+    saved = _card(eva, FIRST, status="in_progress", progress="40", traffic_light="yellow", comment="Påbörjat")
+    assert (
+        saved.status_code == 303 and saved.headers["location"] == f"{PART}?klart=saved&uppdrag={FIRST}#notice"
+    )
+    page = eva.get(saved.headers["location"]).text
+    assert f"Rapporten för {FIRST} är sparad." in page
+    assert "1 av 2" in page and 'data-state="in_progress"' in page
+    newest = _history(api, FIRST)[-1]
+    assert (newest["recorded_by"], newest["effective_date"]) == ("Eva Ek", "2015-04-30")
+    assert newest["status_update"]["comment"] == "Påbörjat"
+
+
+def test_a_refused_card_says_why_in_swedish_next_to_the_field_and_writes_nothing(
+    eva: httpx.Client, session: Session
+) -> None:
+    before = database_state(session)
+    refused = _card(eva, FIRST, status="completed", progress="40")
+    assert refused.status_code == 422
+    assert f'id="{FIRST}-progress-error">Måste vara 100 när status är Genomförd.</p>' in refused.text
+    assert 'id="page-error">\n  <p>Rapporten sparades inte.' in refused.text
+    assert f'<a href="#{FIRST}-progress">{FIRST}, Framdrift (%): Måste vara 100' in refused.text
+    refused = _card(eva, FIRST, status="cancelled")
+    assert f'id="{FIRST}-reason-error">Krävs när status är Utgår.</p>' in refused.text
+    refused = _card(eva, FIRST, progress="hundra")
+    assert f'id="{FIRST}-progress-error">Måste vara ett heltal.</p>' in refused.text
+    assert database_state(session) == before
+
+
+def test_confirm_one_or_the_selected_then_submit_and_the_part_locks(
+    eva: httpx.Client, api: httpx.Client, session: Session
+) -> None:
+    before = database_state(session)
+    refused = _post(eva, "lamna-in")
+    assert refused.status_code == 422
+    assert "Rapporteringen kan inte lämnas in: 2 uppdrag har ingen rapport under perioden." in refused.text
+    assert f'<a class="reference" href="/uppdrag/{SECOND}">{SECOND}</a>' in refused.text
+    nothing = _post(eva, "bekrafta")
+    assert nothing.status_code == 422 and "Markera minst ett uppdrag att bekräfta." in nothing.text
+    assert database_state(session) == before
+
+    confirmed = _post(eva, "bekrafta", reference=[FIRST, SECOND])
+    assert confirmed.status_code == 303 and "klart=confirmed&antal=2" in confirmed.headers["location"]
+    assert "Bekräftade som oförändrade: 2 uppdrag." in eva.get(confirmed.headers["location"]).text
+    assert _history(api, FIRST)[-1]["status_update"]["comment"].startswith(
+        "Oförändrat sedan föregående rapport"
+    )
+
+    submitted = _post(eva, "lamna-in", comment="Klart från oss.")
+    assert submitted.status_code == 303
+    page = eva.get(submitted.headers["location"]).text
+    assert "Rapporteringen är inlämnad." in page and 'id="locked"' in page
+    assert f'id="{FIRST}-form"' not in page and 'id="submit-part"' not in page
+    assert _state(api) == "submitted"
+    locked_before = database_state(session)
+    again = _post(eva, "lamna-in")
+    assert again.status_code == 409 and "Det går inte: rapporteringen är inlämnad." in again.text
+    assert database_state(session) == locked_before
+
+
+def test_the_coordinator_returns_with_a_comment_and_approves(
+    eva: httpx.Client, kim: httpx.Client, api: httpx.Client, session: Session
+) -> None:
+    assert 'id="nothing-to-review"' in kim.get(PART).text
+    _post(eva, "bekrafta", reference=[FIRST, SECOND])
+    _post(eva, "lamna-in")
+    page = kim.get(PART).text
+    assert 'id="approve-part"' in page and 'id="return-part"' in page and f'id="{FIRST}-form"' not in page
+    before = database_state(session)
+    empty = _post(kim, "aterforvisa", comment="  ")
+    assert empty.status_code == 422 and 'id="return-comment-error">Får inte vara tom.</p>' in empty.text
+    assert database_state(session) == before
+
+    returned = _post(kim, "aterforvisa", comment="Komplettera KS-2015-002.")
+    assert returned.status_code == 303 and _state(api) == "returned"
+    page = eva.get(PART).text
+    assert "Komplettera KS-2015-002." in page and f'id="{FIRST}-form"' in page  # open again
+    _post(eva, "lamna-in")
+    approved = _post(kim, "godkann", comment="Tack.")
+    assert approved.status_code == 303 and _state(api) == "approved"
+    assert "Rapporteringen är godkänd och låst." in kim.get(approved.headers["location"]).text
+
+
+def test_the_excel_form_is_shown_as_a_dry_run_then_the_same_file_written(
+    eva: httpx.Client, backend: Backend, clients: Clients, api: httpx.Client, session: Session
+) -> None:
+    form = eva.get("/api/v1/rounds/2015/T1/units/SLK?format=xlsx")
+    assert form.status_code == 200
+    filled = fill_in_form(form.content, {FIRST: {"Ny framdrift (%)": 60, "Kommentar": "Enligt plan"}})
+    before = database_state(session)
+    preview = eva.post(
+        f"{PART}/excel",
+        data={"csrf_token": _token(eva)},
+        files={"file": ("slk.xlsx", filled, "application/octet-stream")},
+    )
+    assert preview.status_code == 200, preview.text
+    assert "Förhandsgranskning av slk.xlsx" in preview.text and 'data-result="accepted"' in preview.text
+    assert "Framdrift (%): 60; Kommentar: Enligt plan" in preview.text
+    rows_before = {name: rows for name, rows in before.items() if name != "pending_uploads"}
+    after = database_state(session)
+    assert {name: rows for name, rows in after.items() if name != "pending_uploads"} == rows_before
+    action = preview.text.split(f'action="{PART}/excel/')[1].split('"')[0]
+
+    other = signed_in_client(backend, clients.base_url, "eva.ek@stockholm.se")  # another session of hers
+    stolen = other.post(f"{PART}/excel/{action}", data={"csrf_token": _token(other)})
+    assert stolen.status_code == 404 and "Ladda upp den igen." in stolen.text
+    other.close()
+
+    written = eva.post(f"{PART}/excel/{action}", data={"csrf_token": _token(eva)})
+    assert written.status_code == 303 and "klart=imported&antal=1" in written.headers["location"]
+    assert _history(api, FIRST)[-1]["status_update"]["comment"] == "Enligt plan"
+    assert database_state(session)["pending_uploads"] == []
+    assert eva.post(f"{PART}/excel/{action}", data={"csrf_token": _token(eva)}).status_code == 404
+
+
+def test_a_refused_excel_row_is_said_in_swedish_and_nothing_can_be_written(
+    eva: httpx.Client, session: Session
+) -> None:
+    form = eva.get("/api/v1/rounds/2015/T1/units/SLK?format=xlsx").content
+    filled = fill_in_form(form, {FIRST: {"Ny framdrift (%)": 150}, SECOND: {"Ny status": "Kanske"}})
+    before = database_state(session)
+    preview = eva.post(
+        f"{PART}/excel", data={"csrf_token": _token(eva)}, files={"file": ("slk.xlsx", filled, "text/plain")}
+    )
+    assert preview.status_code == 200
+    assert "Ny framdrift måste vara ett heltal från 0 till 100." in preview.text
+    assert "Okänt värde i kolumnen Ny status. Välj ett av alternativen i listan." in preview.text
+    assert 'id="write-import"' not in preview.text and 'id="dry-run-refused"' in preview.text
+    not_a_form = eva.post(
+        f"{PART}/excel",
+        data={"csrf_token": _token(eva)},
+        files={"file": ("x.csv", b"a;b\n1;2\n", "text/csv")},
+    )
+    assert not_a_form.status_code == 422
+    assert 'id="file-error">Filen kunde inte läsas som enhetens formulär' in not_a_form.text
+    missing = eva.post(f"{PART}/excel", data={"csrf_token": _token(eva)})
+    assert missing.status_code == 422 and 'id="file-error">Välj en fil att ladda upp.</p>' in missing.text
+    assert database_state(session) == before
+
+
+FORMS = [
+    (f"uppdrag/{FIRST}", {"status": "in_progress"}),
+    ("bekrafta", {"reference": FIRST}),
+    ("lamna-in", {}),
+    ("excel", {}),
+    ("excel/some-key", {}),
+    ("aterforvisa", {"comment": "Gör om."}),
+    ("godkann", {}),
+]
+
+
+@pytest.mark.parametrize(("action", "data"), FORMS)
+def test_every_form_needs_its_csrf_token(
+    action: str, data: dict[str, str], eva: httpx.Client, kim: httpx.Client, session: Session
+) -> None:
+    """Sent by whoever may use the form (the coordinator for return and approve), without the token
+    or with another."""
+    before = database_state(session)
+    client = kim if action in ("aterforvisa", "godkann") else eva
+    for token in ({}, {"csrf_token": "x" * 43}):
+        refused = client.post(f"{PART}/{action}", data={**data, **token})
+        assert refused.status_code == 403, (action, refused.text[:300])
+        assert "Formuläret kunde inte skickas" in refused.text
+    assert database_state(session) == before
+
+
+@pytest.mark.parametrize(("action", "data"), FORMS)
+def test_a_unit_not_the_persons_is_refused(
+    action: str, data: dict[str, str], bo: httpx.Client, session: Session
+) -> None:
+    before = database_state(session)
+    refused = bo.post(f"{PART}/{action}", data={"csrf_token": _token(bo), **data})
+    assert refused.status_code == 403, (action, refused.text[:300])
+    assert "Du har inte behörighet" in refused.text
+    page = bo.get(PART).text
+    assert 'id="read-only"' in page and f'id="{FIRST}-form"' not in page and 'id="review"' not in page
+    assert database_state(session) == before
+
+
+def test_without_a_session_the_page_explains_signing_in(anon: httpx.Client) -> None:
+    page = anon.get(PART, headers={"Accept": "text/html"})
+    assert page.status_code == 401 and "Logga in för att fortsätta" in page.text
+    assert anon.get("/rapportering", headers={"Accept": "text/html"}).status_code == 401
