@@ -354,8 +354,8 @@ def test_the_decisions_not_carried_out_as_of_several_days(
     first = today[0]
     assert (first["decision"]["decided_by"]["key"], first["decided_on"]) == ("KS", "2014-03-21")
     # Days are counted in the city's time zone (the service's default), not the machine's.
-    today = local_today(Settings().timezone)
-    assert first["days_since_decision"] == (today - date(2014, 3, 21)).days
+    city_today = local_today(Settings().timezone)
+    assert first["days_since_decision"] == (city_today - date(2014, 3, 21)).days
     assert first["last_update"] == "2015-09-01" and first["days_since_update"] > 365
     assert city["extra_2015"]["reference"] in [
         line["reference"] for line in _unexecuted(api, as_of="2016-03-31")
