@@ -156,8 +156,8 @@ def test_html_page_shows_the_figures_and_charts(api: httpx.Client, period: str) 
     assert "default-src 'none'" in response.headers["content-security-policy"]
     page = response.text
     assert '<html lang="sv">' in page
-    assert page.count("<svg") == 3
-    for chart in ('id="status-chart"', 'id="owner-chart"', 'id="timeline-chart"'):
+    assert page.count("<svg") == 4  # status, owners, deadlines, the trend over the plan's periods
+    for chart in ('id="status-chart"', 'id="owner-chart"', 'id="timeline-chart"', 'id="trend-chart"'):
         assert chart in page
     completed = sum(item.status == "completed" for item in EXPECTED[period].values())
     assert f'data-figure="completed">{completed}<' in page
