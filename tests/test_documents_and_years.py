@@ -155,6 +155,44 @@ def test_2015_reports_are_unchanged_by_later_documents(api: httpx.Client) -> Non
     assert set(range(2015, 2019)) <= years
 
 
+def test_a_document_dated_outside_the_calendar_is_refused(api: httpx.Client) -> None:
+    """A day outside 1900–2199 would make the city's calendar unrepresentable (year 0, year 10000):
+    refused with the field named, so every report stays reachable."""
+    for field, day in (("decision_date", "0001-01-01"), ("document_date", "9999-12-31")):
+        assert_problem(api.post("/api/v1/documents", json={**KS_DECISION, field: day}), 422, field)
+    document = _json(api.get("/api/v1/documents"))[0]
+    url = f"/api/v1/documents/{document['id']}"
+    refused = api.patch(
+        url, json={"decision_date": "1899-12-31"}, headers={"If-Match": current_etag(api, 0, url)}
+    )
+    assert_problem(refused, 422, "decision_date")
+    assert len(_json(api.get("/api/v1/documents"))) == 1
+    assert {period["year"] for period in _json(api.get("/api/v1/periods"))} >= {2015, 2016, 2017}
+    _json(api.get("/api/v1/reports/2015/T1"))
+
+
+def test_the_plan_of_a_report_is_the_city_budget_known_at_its_cut_off(api: httpx.Client) -> None:
+    """A committee's verksamhetsplan, a budget that was not adopted, or a budget dated after the
+    cut-off never changes the plan period a report shows; a budget adopted before it does."""
+    before = {period: _json(api.get(f"/api/v1/reports/2015/{period}")) for period in ("T1", "T2")}
+    assert (before["T1"]["plan_start_year"], before["T1"]["plan_end_year"]) == (2015, 2017)
+    only_2015 = {"start_year": 2015, "end_year": 2015}
+    later_plans = (
+        {"title": "Verksamhetsplan 2015", "kind": "operational_plan", "issuer": "SERVICEN",
+         "decided_by": "SERVICEN", "decision_date": "2015-02-10", "plan_period": only_2015},
+        {"title": "Budget 2015 (förslag)", "kind": "budget", "decided_by": "KF", "adopted": False,
+         "decision_date": "2014-06-16", "plan_period": only_2015},
+        {"title": "Tilläggsbudget 2015", "kind": "budget", "decided_by": "KF",
+         "decision_date": "2015-06-15", "plan_period": {"start_year": 2015, "end_year": 2016}},
+    )  # fmt: skip
+    for document in later_plans:
+        _json(api.post("/api/v1/documents", json=document), 201)
+    t1 = _json(api.get("/api/v1/reports/2015/T1"))
+    assert {**t1, "generated_at": None} == {**before["T1"], "generated_at": None}
+    t2 = _json(api.get("/api/v1/reports/2015/T2"))
+    assert (t2["plan_start_year"], t2["plan_end_year"]) == (2015, 2016)  # adopted in June, in force at T2
+
+
 def test_later_years_hold_continuing_and_new_assignments(api: httpx.Client) -> None:
     play_scenario(api)
     city = _later_documents(api)

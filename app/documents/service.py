@@ -9,12 +9,12 @@ from datetime import date
 from typing import Any
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import extract, func, select
+from sqlalchemy import Select, extract, func, select
 from sqlalchemy.orm import Session, undefer
 
 from app.access import Principal
 from app.db import get_or_404, lock_rows
-from app.documents.models import DocumentRevision, Goal, Origin, SourceDocument
+from app.documents.models import DocumentKind, DocumentRevision, Goal, Origin, SourceDocument
 from app.documents.schemas import DocumentCreate, DocumentFilters, DocumentHistoryEntry, DocumentUpdate
 from app.errors import InvalidInputError, NotFoundError, PreconditionFailedError, PreconditionRequiredError
 from app.org.models import OrgUnit
@@ -50,13 +50,20 @@ def get_document(session: Session, document_id: int, *, with_text: bool = False)
     return get_or_404(session, SourceDocument, document_id, "document", options=options)
 
 
+def _city_plans() -> Select[SourceDocument]:
+    """Documents that set the city's plan: adopted budgets with plan years. A committee's own
+    verksamhetsplan, a decision or a document not adopted never changes the plan the reports show."""
+    return select(SourceDocument).where(
+        SourceDocument.kind == DocumentKind.BUDGET,
+        SourceDocument.adopted.is_(True),
+        SourceDocument.plan_start_year.is_not(None),
+    )
+
+
 def latest_document(session: Session) -> SourceDocument | None:
-    """The most recent document with a plan period (its plan years give relative deadlines a context)."""
+    """The most recent of the city's plans (its plan years give relative deadlines a context)."""
     return session.scalars(
-        select(SourceDocument)
-        .where(SourceDocument.plan_start_year.is_not(None))
-        .order_by(SourceDocument.document_date.desc(), SourceDocument.id.desc())
-        .limit(1)
+        _city_plans().order_by(SourceDocument.document_date.desc(), SourceDocument.id.desc()).limit(1)
     ).first()
 
 
@@ -68,13 +75,17 @@ def current_plan_document(session: Session) -> SourceDocument:
     return document
 
 
-def plan_document_for_year(session: Session, year: int) -> SourceDocument | None:
-    """The latest document whose plan period covers `year`."""
+def plan_document_for_year(
+    session: Session, year: int, *, known_on: date | None = None
+) -> SourceDocument | None:
+    """The city's plan in force in `year`: the latest adopted budget whose plan period covers it,
+    among those dated on or before `known_on` when given (a report as of a cut-off reads the plan
+    known then, so a budget registered later does not rewrite it)."""
+    query = _city_plans().where(SourceDocument.plan_start_year <= year, SourceDocument.plan_end_year >= year)
+    if known_on is not None:
+        query = query.where(SourceDocument.document_date <= known_on)
     return session.scalars(
-        select(SourceDocument)
-        .where(SourceDocument.plan_start_year <= year, SourceDocument.plan_end_year >= year)
-        .order_by(SourceDocument.document_date.desc(), SourceDocument.id.desc())
-        .limit(1)
+        query.order_by(SourceDocument.document_date.desc(), SourceDocument.id.desc()).limit(1)
     ).first()
 
 

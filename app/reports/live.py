@@ -87,7 +87,7 @@ def live_report(
                 digests.append(digest(line.values))
     order = sorted(range(len(references)), key=references.__getitem__)
     archived.sort(key=lambda item: item.reference)
-    plan = plan_document_for_year(session, window.cutoff.year)
+    plan = plan_document_for_year(session, window.cutoff.year, known_on=window.cutoff)
     report = Report(
         document=names.document_refs.get(filters.document) if filters.document else None,
         plan_start_year=plan.plan_start_year if plan else None,
