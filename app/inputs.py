@@ -6,7 +6,8 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, Strict, WithJsonSchema, model_validator
+from pydantic_core import PydanticCustomError
 
 MAX_DB_ID = 2_147_483_647  # the largest INTEGER key both databases store
 MAX_SEK = 9_223_372_036_854_775_807  # BIGINT
@@ -23,6 +24,37 @@ QueryDbId = Annotated[int, Field(ge=1, le=MAX_DB_ID)]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description="Items to skip.")]
 CalendarDate = Annotated[
     date, Field(ge=EARLIEST_DATE, le=LATEST_DATE, description=f"A day from {EARLIEST_DATE} to {LATEST_DATE}.")
+]
+
+MAX_KEY_LENGTH = 100
+
+
+def _id_or_key(value: Any) -> int | str:
+    """An id (a whole number, never a boolean) or a key or reference (non-empty text)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not 1 <= value <= MAX_DB_ID:
+            raise PydanticCustomError("id_or_key", f"An id is a whole number from 1 to {MAX_DB_ID}")
+        return value
+    if isinstance(value, str) and 0 < len(value.strip()) <= MAX_KEY_LENGTH:
+        return value.strip()
+    raise PydanticCustomError(
+        "id_or_key", f"Must be an id (a whole number) or a key of 1 to {MAX_KEY_LENGTH} characters"
+    )
+
+
+# A unit or an assignment named by its id or by its key (KS) or reference (KS-2015-012). One
+# validator rather than a union, so that a wrong value is one error naming the field.
+IdOrKey = Annotated[
+    int | str,
+    PlainValidator(_id_or_key),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": MAX_DB_ID},
+                {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
+            ]
+        }
+    ),
 ]
 
 # Text that neither database can store: NUL (PostgreSQL refuses it) and lone surrogates (not UTF-8).

@@ -289,6 +289,11 @@ def test_links_are_listed_both_ways_with_history(api: httpx.Client) -> None:
         ),
         409,
     )
+    links_of_earlier = f"/api/v1/assignments/{earlier['id']}/links"
+    cycle = api.post(links_of_earlier, json={"kind": "continues", "target": city["continuing"]["reference"]})
+    assert "cycle" in assert_problem(cycle, 422, "target")["errors"][0]["message"]
+    assert_problem(api.post(links_of_earlier, json={"kind": "continues", "target": True}), 422, "target")
+    assert _json(api.get(links_of_earlier.removesuffix("/links")))["links"] == detail["links"]
     removed = api.delete(f"/api/v1/assignments/{city['continuing']['id']}/links/{link['id']}")
     assert _json(removed)["links"] == []
     for assignment_id in (city["continuing"]["id"], earlier["id"]):

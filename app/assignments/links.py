@@ -20,6 +20,7 @@ from app.assignments.history import record_revision
 from app.assignments.models import Assignment, AssignmentLink
 from app.assignments.queries import get_assignment
 from app.assignments.schemas import AssignmentLinkCreate, AssignmentLinkRead, LinkedAssignment
+from app.assignments.vocabulary import LinkKind
 from app.db import get_or_404, lock_rows, utcnow
 from app.documents.models import SourceDocument
 from app.documents.schemas import DecisionRef
@@ -37,6 +38,28 @@ def _target(session: Session, reference: int | str) -> Assignment:
     if target is None:
         raise InvalidInputError("target", f"no such assignment: {reference}")
     return target
+
+
+def _reaches(session: Session, *, start: int, goal: int, kind: LinkKind) -> bool:
+    """Whether `start` leads to `goal` through links of one kind (A continues B continues C …): a
+    link from `goal` to `start` would then close a cycle, which no assignment's life can have."""
+    seen = {start}
+    frontier = {start}
+    while frontier:
+        if goal in frontier:
+            return True
+        following = set(
+            session.scalars(
+                select(AssignmentLink.target_id).where(
+                    AssignmentLink.source_id.in_(frontier),
+                    AssignmentLink.kind == kind,
+                    AssignmentLink.removed_at.is_(None),
+                )
+            )
+        )
+        frontier = following - seen
+        seen |= frontier
+    return False
 
 
 def _link_label(link: AssignmentLink, source: Assignment, target: Assignment) -> dict[str, Any]:
@@ -82,6 +105,11 @@ def add_link(
     )
     if existing is not None:
         raise ConflictError(f"{source.reference} already {data.kind} {target.reference} (link {existing}).")
+    if _reaches(session, start=target.id, goal=source.id, kind=data.kind):
+        raise InvalidInputError(
+            "target",
+            f"{target.reference} already {data.kind} {source.reference}, so the link would close a cycle",
+        )
     link = AssignmentLink(
         source_id=source.id,
         target_id=target.id,

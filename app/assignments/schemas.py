@@ -13,7 +13,17 @@ from app.assignments.values import nested_values
 from app.assignments.vocabulary import Assessment, AssignmentKind, LinkKind, Status, TrafficLight
 from app.documents.models import Origin
 from app.documents.schemas import DecisionRef, DocumentRef, GoalRef
-from app.inputs import MAX_DB_ID, MAX_SEK, CalendarDate, DbId, Offset, QueryDbId, StrictInput, refuse_cleared
+from app.inputs import (
+    MAX_DB_ID,
+    MAX_SEK,
+    CalendarDate,
+    DbId,
+    IdOrKey,
+    Offset,
+    QueryDbId,
+    StrictInput,
+    refuse_cleared,
+)
 from app.org.schemas import UnitRef
 
 Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -194,9 +204,7 @@ class AssignmentLinkCreate(StrictInput):
     )
 
     kind: LinkKind
-    target: Annotated[
-        int | str, Field(union_mode="left_to_right", description="The other assignment's id or reference.")
-    ]
+    target: Annotated[IdOrKey, Field(description="The other assignment's id or reference.")]
     decision_document_id: DbId | None = None
     comment: str | None = Field(default=None, max_length=2000)
 

@@ -7,14 +7,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.access import Role
 from app.auth.models import GrantSource
 from app.auth.people import MAX_NAME_LENGTH
-from app.inputs import StrictInput
+from app.inputs import IdOrKey, StrictInput
 
 
 class GrantCreate(StrictInput):
     model_config = ConfigDict(json_schema_extra={"examples": [{"role": "editor", "unit": "SLK"}]})
 
     role: Role
-    unit: int | str | None = Field(
+    unit: IdOrKey | None = Field(
         default=None, description="Unit id or key; required for editor and coordinator."
     )
 

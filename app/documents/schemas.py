@@ -7,13 +7,11 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.documents.models import DocumentKind, Origin
-from app.inputs import CalendarDate, StrictInput, refuse_cleared
+from app.inputs import CalendarDate, IdOrKey, StrictInput, refuse_cleared
 from app.org.schemas import UnitRef
 
 Year = Annotated[int, Field(ge=1900, le=2100)]
-UnitReference = Annotated[
-    int | str, Field(description="A unit's id or key (e.g. KS).", examples=["KS"], union_mode="left_to_right")
-]
+UnitReference = Annotated[IdOrKey, Field(description="A unit's id or key (e.g. KS).", examples=["KS"])]
 REFERENCE_PREFIX = re.compile(r"^[A-ZÅÄÖ]{1,10}-\d{4}$")
 
 
