@@ -414,6 +414,30 @@ def test_the_decisions_not_carried_out_as_of_several_days(
     assert_problem(api.get("/api/v1/reports/unexecuted", params={"owner": "NOPE"}), 422, "owner")
 
 
+def test_a_document_not_adopted_gives_no_report_line_round_part_or_unexecuted_decision(
+    api: httpx.Client,
+) -> None:
+    """Reports, rounds and the decisions not carried out agree on what the city follows up: the
+    adopted commitments of adopted documents. A proposal registered as not adopted is in none of
+    them until it is adopted."""
+    city = _later_documents(api)
+    decided = city["decided"]["reference"]
+    url = f"/api/v1/documents/{city['decision']['id']}"
+
+    def followed_up() -> tuple[bool, bool, bool]:
+        in_report = decided in _lines(api, 2016, "T2")
+        part = _json(api.get("/api/v1/rounds/2016/T2/units/KS"))
+        in_round = decided in [line["reference"] for line in part["assignments"]]
+        in_unexecuted = decided in [line["reference"] for line in _unexecuted(api, as_of="2016-08-31")]
+        return in_report, in_round, in_unexecuted
+
+    assert followed_up() == (True, True, True)
+    etag = current_etag(api, 0, url)
+    _json(api.patch(url, json={"adopted": False}, headers={"If-Match": etag}))
+    assert followed_up() == (False, False, False)
+    assert assignment_by_reference(api, decided)["reference"] == decided  # the register keeps it
+
+
 def test_the_decisions_not_carried_out_in_every_format(api: httpx.Client) -> None:
     play_scenario(api)
     response = api.get("/api/v1/reports/unexecuted", params={"format": "csv"})

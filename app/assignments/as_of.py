@@ -31,7 +31,7 @@ from sqlalchemy import (
 
 from app.assignments.models import Assignment, StatusUpdate
 from app.assignments.vocabulary import FINISHED_STATUSES, Status, TrafficLight
-from app.documents.models import SourceDocument
+from app.documents.models import Origin, SourceDocument
 
 QueryT = TypeVar("QueryT", bound=Select[*tuple[Any, ...]])
 _STATE = (StatusUpdate.status, StatusUpdate.progress, StatusUpdate.assessment, StatusUpdate.traffic_light)
@@ -247,6 +247,17 @@ def followed_up_by(day: date, day_end: datetime) -> ColumnElement[bool]:
     """The assignment was followed up (in reports) by the end of `day`: from its document's start,
     the later of its decision and its plan's first day, else from its creation."""
     return _existing_by(SourceDocument.starts_on, day, day_end)
+
+
+def adopted_by_the_city() -> ColumnElement[bool]:
+    """An adopted commitment of an adopted document (or of none): what the city follows up. The
+    commitments of a document registered as not adopted (a proposal) are in no report's adopted
+    lines, no round and not among the decisions not carried out until the document is adopted."""
+    not_adopted = select(SourceDocument.id).where(SourceDocument.adopted.is_(False))
+    return and_(
+        Assignment.origin == Origin.ADOPTED.value,
+        or_(Assignment.document_id.is_(None), Assignment.document_id.not_in(not_adopted)),
+    )
 
 
 def archived_by(day_end: datetime) -> ColumnElement[bool]:

@@ -20,12 +20,13 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 from pydantic_core import to_json
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, null, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, null, or_, select
 from sqlalchemy.orm import Session
 
 from app.assignments.as_of import (
     AsOfState,
     LatestComment,
+    adopted_by_the_city,
     archived_by,
     followed_up_by,
     latest_comment,
@@ -37,7 +38,7 @@ from app.assignments.queries import overdue_on
 from app.assignments.values import deadline_of, target_of
 from app.assignments.vocabulary import FINISHED_STATUSES
 from app.clock import day_end
-from app.documents.models import Goal, SourceDocument
+from app.documents.models import Goal, Origin, SourceDocument
 from app.documents.service import decision_at
 from app.errors import InvalidInputError
 from app.org.service import covering_unit_ids, resolve_unit_reference
@@ -97,7 +98,14 @@ _diffed = itemgetter(*DIFF_FIELDS)
 
 def filter_clauses(session: Session, filters: ReportFilters) -> list[ColumnElement[bool]]:
     """The report's filters as conditions on assignments; unknown units, goals and documents are a 422."""
-    clauses: list[ColumnElement[bool]] = [Assignment.origin.in_([origin.value for origin in filters.origins])]
+    clauses: list[ColumnElement[bool]] = [
+        or_(
+            *(
+                adopted_by_the_city() if origin is Origin.ADOPTED else Assignment.origin == origin.value
+                for origin in filters.origins
+            )
+        )
+    ]
     if filters.owner is not None:
         owner = resolve_unit_reference(session, filters.owner, field="owner")
         clauses.append(Assignment.owner_id.in_(covering_unit_ids(session, owner.id)))

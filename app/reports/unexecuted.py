@@ -11,17 +11,17 @@ from zoneinfo import ZoneInfo
 
 from pydantic import TypeAdapter
 from pydantic_core import to_json
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
-from app.assignments.as_of import archived_by, decided_by_day, state_on
+from app.assignments.as_of import adopted_by_the_city, archived_by, decided_by_day, state_on
 from app.assignments.models import Assignment
 from app.assignments.queries import overdue_on
 from app.assignments.values import deadline_of
 from app.assignments.vocabulary import FINISHED_STATUSES
 from app.clock import day_end
 from app.db import utcnow
-from app.documents.models import Origin, SourceDocument
+from app.documents.models import SourceDocument
 from app.org.service import covering_unit_ids, resolve_unit_reference
 from app.reports.fetch import select_as, stream_as
 from app.reports.json_body import report_json
@@ -92,8 +92,7 @@ def unexecuted_query(
         SourceDocument, SourceDocument.id == Assignment.document_id
     )
     return query.where(
-        Assignment.origin == Origin.ADOPTED,
-        or_(SourceDocument.id.is_(None), SourceDocument.adopted.is_(True)),
+        adopted_by_the_city(),
         decided_by_day(day, end),
         ~archived_by(end),
         state.state.status.not_in([status.value for status in FINISHED_STATUSES]),

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.assignments.as_of import (
     AsOfState,
+    adopted_by_the_city,
     archived_by,
     followed_up_by,
     latest_comment,
@@ -25,7 +26,6 @@ from app.assignments.as_of import (
 from app.assignments.models import Assignment, StatusUpdate
 from app.assignments.reporting import reporting_unit_id_column
 from app.clock import day_end
-from app.documents.models import Origin
 from app.org.models import OrgUnit
 from app.org.service import list_units, unit_on
 
@@ -88,7 +88,7 @@ def _round_state(session: Session, days: RoundDays, timezone: str) -> RoundState
     )
     cutoff_end = day_end(days.cutoff, timezone)
     clauses = [
-        Assignment.origin == Origin.ADOPTED.value,
+        adopted_by_the_city(),
         followed_up_by(days.cutoff, cutoff_end),
         ~archived_by(cutoff_end),
         before.state.unfinished,
