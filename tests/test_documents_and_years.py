@@ -468,6 +468,20 @@ def test_the_dashboard_links_the_decisions_not_carried_out(api: httpx.Client) ->
     assert_problem(api.get("/", params={"year": 2090, "period": "T1"}), 404)
 
 
+def test_the_dashboard_falls_back_to_the_latest_period_with_assignments(api: httpx.Client) -> None:
+    """With every adopted assignment finished in 2016, nothing is followed up in the current period:
+    the dashboard opens on the annual report of 2016, the last that holds them, and says why."""
+    adopted = _json(api.get("/api/v1/assignments", params={"origin": "adopted", "limit": 100}))["items"]
+    assert adopted
+    for assignment in adopted:
+        done = {"status": "completed", "progress": 100, "effective_date": "2016-05-02"}
+        _json(post_update(api, assignment["id"], done), 201)
+    page = api.get("/").text
+    assert "Visar Verksamhetsberättelse 2016: inga uppdrag är aktuella i innevarande period" in page
+    shown = api.get("/", params={"lang": "en"}).text
+    assert "Showing Annual report 2016" in shown
+
+
 def test_the_dashboard_counts_the_decisions_not_carried_out_on_the_day_it_shows(api: httpx.Client) -> None:
     """A past period's dashboard shows that period's list, not today's: registering later decisions
     leaves the 2015 dashboard's figures as they were."""

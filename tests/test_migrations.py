@@ -42,7 +42,7 @@ def _table(name: str, *columns: str) -> TableClause:
 
 def _load_the_seeds_as_at_0006(url: str) -> dict[str, int]:
     """The real seeds written as the schema of revision 0006 held them: units, the one document with
-    its reporting calendar, its goals, its assignments, and a status update. Returns row counts."""
+    its reporting calendar, its assignments, and a status update. Returns row counts."""
     units_file = yaml.safe_load((SEEDS / "org_units.yaml").read_text(encoding="utf-8"))
     document_file = yaml.safe_load((SEEDS / "budget_2015_ks.yaml").read_text(encoding="utf-8"))
     now = datetime.now(UTC)
