@@ -235,7 +235,10 @@ def test_the_same_file_again_shows_the_drafts_made_the_first_time(
 def test_the_drafts_list_filters_by_state_and_confidence(admin: httpx.Client, api: httpx.Client) -> None:
     document_id = _uploaded(admin)
     funding = draft_with(api, document_id, FUNDING)  # 90 %, the others 100 %
-    api.post(f"/api/v1/documents/{document_id}/drafts/{funding['id']}/reject", json={"reason": "x"})
+    rejected = api.post(
+        f"/api/v1/documents/{document_id}/drafts/{funding['id']}/reject", json={"reason": "x"}
+    )
+    assert rejected.status_code == 200, rejected.text
     base = f"/underlag/{document_id}/utkast"
     assert admin.get(base, params={"state": "rejected"}).text.count(f'href="{base}/') == 1
     assert admin.get(base, params={"state": "proposed"}).text.count(f'href="{base}/') == 3

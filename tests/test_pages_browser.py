@@ -314,7 +314,10 @@ def _admin_pages(site: str, backend: Backend) -> list[tuple[str, str]]:
     with httpx.Client(base_url=site, headers={"Authorization": f"Bearer {token}"}) as api:
         chiefs = draft_with(api, document_id, CHIEFS)["id"]
         funding = draft_with(api, document_id, FUNDING)["id"]
-        api.post(f"/api/v1/documents/{document_id}/drafts/{funding}/reject", json={"reason": "Finansiering."})
+        rejected = api.post(
+            f"/api/v1/documents/{document_id}/drafts/{funding}/reject", json={"reason": "Finansiering."}
+        )
+        assert rejected.status_code == 200, rejected.text
     drafts = f"/underlag/{document_id}/utkast"
     return [
         ("documents", "/underlag"),
