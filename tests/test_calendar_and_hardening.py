@@ -110,7 +110,18 @@ STRICT_PAGE_POLICY = {
 }
 
 
-@pytest.mark.parametrize("path", ["/", "/api/v1/reports/2015/T1?format=html"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/api/v1/reports/2015/T1?format=html",
+        "/api/v1/reports/unexecuted?format=html",
+        "/api/v1/rounds/2015/T1?format=html",
+        "/uppdrag",
+        "/logga-in",
+        "/tillganglighet",
+    ],
+)
 def test_every_page_has_the_one_strict_content_security_policy(api: httpx.Client, path: str) -> None:
     response = api.get(path)
     assert response.status_code == 200, response.text
