@@ -8,8 +8,9 @@ is added in two places that cannot disagree: the tuple and the mapping of its ex
 
 A line is made as plain data in the shape of `ReportLine` (app/reports/schemas.py); a test proves
 that the JSON made from it equals the model's. What a diff between two reports compares of a line
-(`Compared`) is made by one function, for lines and for the lighter `compared_query` alike; its digest says
-whether a line changed since publishing without parsing it.
+(its `DIFF_FIELDS`) is made by one function, for the rows of `lines_query` and of the lighter
+`compared_query` alike (both `LineRow`s); its digest says whether a line changed since publishing
+without parsing it.
 """
 
 from collections.abc import Callable, Iterator, Mapping

@@ -2,8 +2,8 @@
 
 The public functions the routers call. How a report is made: lines.py (the statement and the
 lines), summary.py (counts and roll-ups), live.py (a report from live data), json_body.py (the JSON
-report without a model per line), publishing.py (frozen reports and diffs), periods.py (the city's
-calendar and the years with reports), unexecuted.py (decisions not carried out). Callers that want
+report without a model per line), publishing.py (frozen reports and diffs), unexecuted.py (decisions
+not carried out); the city's calendar and the years with reports are app/periods/. Callers that want
 models (CSV, XLSX, HTML) get validated `ReportLine`s; the JSON report gets the same bytes without
 them.
 """
