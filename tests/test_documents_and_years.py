@@ -349,6 +349,8 @@ def test_a_ceased_unit_shows_its_successor_in_later_reports(api: httpx.Client, s
     servicen.valid_to = date(2016, 6, 30)
     servicen.successors = [units["TN"]]
     session.commit()
+    ceased = _json(api.get(f"/api/v1/org-units/{servicen.id}"))
+    assert (ceased["valid_to"], [unit["key"] for unit in ceased["successors"]]) == ("2016-06-30", ["TN"])
     document = _json(api.get("/api/v1/documents"))[0]
     owned = _create(api, title="Samordna upphandlingen", owner="SERVICEN", document_id=document["id"])
     before = _json(api.get("/api/v1/reports/2016/T1", params={"owner": "SERVICEN"}))

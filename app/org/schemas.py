@@ -1,6 +1,6 @@
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.org.models import UnitKind
 
@@ -22,6 +22,9 @@ class UnitRead(UnitRef):
     parent_id: int | None
     valid_from: date | None
     valid_to: date | None
+    successors: list[UnitRef] = Field(
+        description="The units that carry on its work after `valid_to` (one when it was renamed or merged)."
+    )
 
 
 class UnitTreeNode(UnitRead):
