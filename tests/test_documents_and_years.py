@@ -455,6 +455,16 @@ def test_the_decisions_not_carried_out_in_every_format(api: httpx.Client) -> Non
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     header = next(row for row in values if row and row[0] == "Referens")
     assert values[values.index(header) + 1][0] == SECOND
+    assert ["Urval", "Alla"] in [row[:2] for row in values]
+    filtered = openpyxl.load_workbook(
+        io.BytesIO(
+            api.get("/api/v1/reports/unexecuted", params={"format": "xlsx", "decided_by": "KS"}).content
+        )
+    ).active
+    assert filtered is not None
+    assert ["Urval", "Beslutande organ: KS"] in [
+        [cell.value for cell in row][:2] for row in filtered.iter_rows()
+    ]
     page = api.get("/api/v1/reports/unexecuted", params={"format": "html", "lang": "en"})
     assert page.headers["content-type"].startswith("text/html")
     assert "Decisions not carried out" in page.text and SECOND in page.text

@@ -13,7 +13,11 @@ from app.page_frame import PageFrame
 from app.pdf import page_pdf
 from app.reports.links import unexecuted_links
 from app.reports.renderers.csv_file import render_csv, render_csv_table
-from app.reports.renderers.html_page import render_report_page, render_unexecuted_page
+from app.reports.renderers.html_page import (
+    render_report_page,
+    render_unexecuted_page,
+    unexecuted_filters_text,
+)
 from app.reports.renderers.labels import Labels
 from app.reports.renderers.tables import UNEXECUTED_COLUMNS, Cell
 from app.reports.renderers.xlsx_file import render_xlsx, render_xlsx_list
@@ -54,7 +58,11 @@ def render_unexecuted(
     if format_ is Format.CSV:
         body = render_csv_table(UNEXECUTED_COLUMNS, listing.assignments, labels)
     elif format_ is Format.XLSX:
-        facts: list[tuple[str, Cell]] = [("as_of", listing.as_of), ("generated_at", listing.generated_at)]
+        facts: list[tuple[str, Cell]] = [
+            ("as_of", listing.as_of),
+            ("filters", unexecuted_filters_text(listing, labels) or labels("all")),
+            ("generated_at", listing.generated_at),
+        ]
         body = render_xlsx_list(labels("unexecuted"), facts, UNEXECUTED_COLUMNS, listing.assignments, labels)
     else:
         body = render_unexecuted_page(listing, labels, unexecuted_links(query), frame)

@@ -146,11 +146,15 @@ def render_dashboard(
     )
 
 
+def unexecuted_filters_text(listing: UnexecutedList, t: Labels) -> str:
+    """The list's filters as a reader reads them ("Beslutat av: KF"); empty when there are none."""
+    filters = listing.filters.model_dump(exclude_none=True, exclude={"as_of"})
+    return ", ".join(f"{t(name)}: {value}" for name, value in filters.items())
+
+
 def render_unexecuted_page(
     listing: UnexecutedList, t: Labels, links: dict[Format, str], frame: PageFrame
 ) -> bytes:
-    filters = listing.filters.model_dump(exclude_none=True, exclude={"as_of"})
-    filters_text = ", ".join(f"{t(name)}: {value}" for name, value in filters.items())
     return (
         _environment.get_template("unexecuted.html")
         .render(
@@ -160,7 +164,7 @@ def render_unexecuted_page(
             cell=_cell_text(t),
             columns=UNEXECUTED_PAGE_COLUMNS,
             links=links,
-            filters_text=filters_text,
+            filters_text=unexecuted_filters_text(listing, t),
         )
         .encode("utf-8")
     )
