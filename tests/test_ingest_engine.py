@@ -1,4 +1,4 @@
-"""The engine as a whole: how many drafts it will propose for one document."""
+"""The engine as a whole: what a draft quotes, and how many drafts it will propose for one document."""
 
 from datetime import date
 
@@ -22,3 +22,12 @@ def test_a_text_giving_more_drafts_than_the_cap_is_refused() -> None:
     assert raised.value.status == 413
     assert raised.value.reason == "too_many_drafts"
     assert raised.value.errors[0].field == "file"
+
+
+def test_a_sentence_pointing_back_quotes_what_it_points_to() -> None:
+    description = "Webbplatsen består numera av flera plattformar och system som gör kommunikationen effektiv."
+    (draft,) = propose_drafts([f"{description} Denna utveckling fortsätter."], CONTEXT).drafts
+    assert draft.quote == f"{description} Denna utveckling fortsätter."
+    committed = "Kontoret ska ta fram en ny webbplats."  # it has its own draft: not taken again
+    first, second = propose_drafts([f"{committed} Detta arbete ska redovisas under 2016."], CONTEXT).drafts
+    assert (first.quote, second.quote) == (committed, "Detta arbete ska redovisas under 2016.")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from app.ingest.lexicon import FINITE_NON_ACTION, FORECAST_VERBS, INFINITIVES, PASSIVES, PRESENTS
 
-__all__ = ["Cue", "Part", "find_cues", "rejection_reason", "split_parts"]
+__all__ = ["Cue", "Part", "find_cues", "refers_back", "rejection_reason", "split_parts"]
 
 THRESHOLD = 0.5
 
@@ -150,6 +150,31 @@ def rejection_reason(sentence: str) -> str | None:
         if pattern.search(sentence):
             return reason
     return None
+
+
+_DEMONSTRATIVES = frozenset({"denna", "detta", "dessa"})
+_DEMONSTRATIVES_HERE = frozenset({"den", "det", "de"})  # "den här", "det här", "de här"
+
+
+def refers_back(sentence: str) -> bool:
+    """The sentence's subject is a demonstrative noun phrase ("Denna utveckling fortsätter.",
+    "Detta arbete ska …", "De här insatserna …"): what it commits to is said in the sentence
+    before. A demonstrative pronoun alone ("Detta kräver …") is not such a subject."""
+    words = [token.lower for token in _tokens(sentence)[:4]]
+    if words[:1] and words[0] in _DEMONSTRATIVES:
+        noun_and_verb = words[1:3]
+    elif words[:2] and words[0] in _DEMONSTRATIVES_HERE and words[1:2] == ["här"]:
+        noun_and_verb = words[2:4]
+    else:
+        return False
+    if len(noun_and_verb) < 2:
+        return False
+    noun, verb = noun_and_verb
+    return not _is_verb(noun) and _is_verb(verb)
+
+
+def _is_verb(word: str) -> bool:
+    return _looks_finite(word) or word in _VERB_CUES
 
 
 # --------------------------------------------------------------------------- clauses

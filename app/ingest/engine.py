@@ -13,7 +13,15 @@ from datetime import date
 from app.assignments.deadline_text import DeadlinePrecision, PlanPeriod
 from app.assignments.vocabulary import AssignmentKind
 from app.documents.models import Origin
-from app.ingest.commitments import THRESHOLD, Cue, actor_spans, find_cues, rejection_reason, split_parts
+from app.ingest.commitments import (
+    THRESHOLD,
+    Cue,
+    actor_spans,
+    find_cues,
+    refers_back,
+    rejection_reason,
+    split_parts,
+)
 from app.ingest.extract import DocumentTooLargeError, ExtractionLimits, extract_text
 from app.ingest.fields import Deadline, Money, Target, find_deadline, find_money, find_target
 from app.ingest.text import Paragraph, PreparedText, Sentence, prepare_text, split_sentences
@@ -236,9 +244,15 @@ class _Reader:
     def paragraph(self, paragraph: Paragraph) -> Iterator[DraftProposal]:
         self._previous_actor = None
         self._previous_committed = False
+        previous: Sentence | None = None
         for sentence in split_sentences(paragraph.text):
             drafts = list(self._sentence(sentence, paragraph))
+            if drafts and previous is not None and not self._previous_committed:
+                drafts[0] = _with_antecedent(
+                    drafts[0], sentence, paragraph.text[previous.start : sentence.start]
+                )
             self._previous_committed = bool(drafts)
+            previous = sentence
             yield from drafts
 
     def _is_council(self, key: str | None) -> bool:
@@ -365,6 +379,14 @@ class _PartReading:
         if _CONTINUING.search(self.quote) or (names & _ONGOING_CUES and deadline is None):
             return AssignmentKind.ONGOING
         return AssignmentKind.TASK
+
+
+def _with_antecedent(draft: DraftProposal, sentence: Sentence, before: str) -> DraftProposal:
+    """A draft whose sentence points back ("Denna utveckling fortsätter.") quotes, from the
+    sentence before it (which proposed nothing of its own), what it points to."""
+    if not refers_back(sentence.text) or not sentence.text.startswith(draft.quote):
+        return draft
+    return replace(draft, quote=before + draft.quote)
 
 
 def _unique(mentions: Sequence[Mention]) -> list[Mention]:
