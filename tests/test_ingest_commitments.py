@@ -2,7 +2,8 @@
 
 import pytest
 
-from app.ingest.commitments import find_cues, refers_back, rejection_reason, split_parts
+from app.ingest.commitments import find_cues, refers_back, rejection_reason
+from app.ingest.splitting import split_parts
 
 COMMITTING = [
     ("Kommunstyrelsen ska genom stadsledningskontoret utreda behovet av en fond.", "ska"),

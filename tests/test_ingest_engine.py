@@ -25,7 +25,7 @@ def test_a_text_giving_more_drafts_than_the_cap_is_refused() -> None:
 
 
 def test_a_sentence_pointing_back_quotes_what_it_points_to() -> None:
-    description = "Webbplatsen består numera av flera plattformar och system som gör kommunikationen effektiv."
+    description = "Webbplatsen består numera av flera plattformar som gör kommunikationen effektiv."
     (draft,) = propose_drafts([f"{description} Denna utveckling fortsätter."], CONTEXT).drafts
     assert draft.quote == f"{description} Denna utveckling fortsätter."
     committed = "Kontoret ska ta fram en ny webbplats."  # it has its own draft: not taken again

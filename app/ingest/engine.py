@@ -13,17 +13,10 @@ from datetime import date
 from app.assignments.deadline_text import DeadlinePrecision, PlanPeriod
 from app.assignments.vocabulary import AssignmentKind
 from app.documents.models import Origin
-from app.ingest.commitments import (
-    THRESHOLD,
-    Cue,
-    actor_spans,
-    find_cues,
-    refers_back,
-    rejection_reason,
-    split_parts,
-)
+from app.ingest.commitments import THRESHOLD, Cue, actor_spans, find_cues, refers_back, rejection_reason
 from app.ingest.extract import DocumentTooLargeError, ExtractionLimits, extract_text
 from app.ingest.fields import Deadline, Money, Target, find_deadline, find_money, find_target
+from app.ingest.splitting import split_parts
 from app.ingest.text import Paragraph, PreparedText, Sentence, prepare_text, split_sentences
 from app.ingest.units import Mention, UnitDirectory, UnitRef
 
