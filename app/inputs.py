@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 
 MAX_DB_ID = 2_147_483_647  # the largest INTEGER key both databases store
 MAX_SEK = 9_223_372_036_854_775_807  # BIGINT
@@ -20,6 +20,17 @@ LATEST_DATE = date(2199, 12, 31)
 # parameters arrive as text, so their ids are read from text (QueryDbId).
 DbId = Annotated[int, Strict(), Field(ge=1, le=MAX_DB_ID)]
 QueryDbId = Annotated[int, Field(ge=1, le=MAX_DB_ID)]
+
+
+def _each_once(ids: list[int]) -> list[int]:
+    repeated = sorted({id_ for id_ in ids if ids.count(id_) > 1})
+    if repeated:
+        raise ValueError(f"lists {', '.join(map(str, repeated))} more than once; give each id once")
+    return ids
+
+
+# A set of rows by id (an assignment's partners): an id given twice is a mistake, said as one.
+DistinctDbIds = Annotated[list[DbId], AfterValidator(_each_once)]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description="Items to skip.")]
 CalendarDate = Annotated[
     date, Field(ge=EARLIEST_DATE, le=LATEST_DATE, description=f"A day from {EARLIEST_DATE} to {LATEST_DATE}.")

@@ -13,7 +13,17 @@ from app.assignments.values import nested_values
 from app.assignments.vocabulary import Assessment, AssignmentKind, LinkKind, Status, TrafficLight
 from app.documents.models import Origin
 from app.documents.schemas import DecisionRef, DocumentRef, GoalRef
-from app.inputs import MAX_DB_ID, MAX_SEK, CalendarDate, DbId, Offset, QueryDbId, StrictInput, refuse_cleared
+from app.inputs import (
+    MAX_DB_ID,
+    MAX_SEK,
+    CalendarDate,
+    DbId,
+    DistinctDbIds,
+    Offset,
+    QueryDbId,
+    StrictInput,
+    refuse_cleared,
+)
 from app.org.schemas import UnitRef
 
 Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -115,7 +125,7 @@ class AssignmentCreate(StrictInput):
         default=None,
         description="The unit that reports it in the rounds, if not its executor (else its owner).",
     )
-    partner_ids: list[DbId] = Field(default_factory=list, description="Units it works together with.")
+    partner_ids: DistinctDbIds = Field(default_factory=list, description="Units it works together with.")
     contact_person: str | None = Field(default=None, max_length=200)
     kind: AssignmentKind = AssignmentKind.TASK
     deadline: DeadlineInput | None = None
@@ -143,7 +153,7 @@ class AssignmentUpdate(StrictInput):
     reporting_unit_id: DbId | None = Field(
         default=None, description="null: its executor reports it in the rounds, else its owner."
     )
-    partner_ids: list[DbId] | None = None
+    partner_ids: DistinctDbIds | None = None
     contact_person: str | None = Field(default=None, max_length=200)
     kind: AssignmentKind | None = None
     deadline: DeadlineInput | None = None
