@@ -276,6 +276,8 @@ def test_splitting_a_draft_at_a_point_or_into_two_quotes(api: httpx.Client) -> N
     )
     assert_problem(api.post(url, json={"at": 5, "quotes": ["a", "b"]}), 422, "body")
     assert_problem(api.post(url, json={"at": len(CHIEFS)}), 422, "at")
+    inside = assert_problem(api.post(url, json={"at": CHIEFS.index("avdelningen") + 3}), 422, "at")
+    assert "falls inside the word 'avdelningen'" in inside["detail"]
     parts = api.post(
         url, json={"quotes": [CHIEFS, "Det finns många utmaningar för staden de kommande åren."]}
     )

@@ -257,6 +257,7 @@ BAD_WRITES: list[tuple[str, str, Any, str]] = [
     ("POST", DRAFT + "/merge", {"other": "{draft}"}, "other"),
     ("POST", DRAFT + "/split", {}, "body"),
     ("POST", DRAFT + "/split", {"at": 0}, "at"),
+    ("POST", DRAFT + "/split", {"at": 3}, "at"),  # inside "Kommunstyrelsen"
     ("POST", DRAFT + "/split", {"quotes": ["bara en"]}, "quotes"),
     ("POST", DRAFT + "/split", {"quotes": ["Inte i texten", "Inte heller"]}, "quotes.0"),
 ]
