@@ -6,7 +6,8 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 MAX_DB_ID = 2_147_483_647  # the largest INTEGER key both databases store
 MAX_SEK = 9_223_372_036_854_775_807  # BIGINT
@@ -69,6 +70,13 @@ def refuse_cleared(model: BaseModel, names: Iterable[str]) -> None:
     for name in names:
         if name in model.model_fields_set and getattr(model, name) is None:
             raise ValueError(f"{name} cannot be null")
+
+
+def field_error(field: str, message: str) -> ValidationError:
+    """A model validator's refusal located at one of its fields (a ValueError raised there is located
+    at the model as a whole, and its problem would name `body`)."""
+    details = InitErrorDetails(type=PydanticCustomError("value_error", message), loc=(field,), input=None)
+    return ValidationError.from_exception_data("input", [details])
 
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_DB_ID, description="A database id.")]

@@ -358,7 +358,7 @@ def test_a_text_over_the_length_limit_is_refused_before_the_engine_reads_it(
 
 BAD_FORMS: list[tuple[dict[str, Any], str]] = [
     ({**DECISION, "title": ""}, "title"),
-    ({key: value for key, value in DECISION.items() if key != "decision_date"}, "body"),
+    ({key: value for key, value in DECISION.items() if key != "decision_date"}, "decision_date"),
     ({**DECISION, "kind": "wish"}, "kind"),
     ({**DECISION, "decided_by": "NOPE"}, "decided_by"),
     ({**DECISION, "plan_period_start": "2018", "plan_period_end": "2016"}, "plan_period_end"),

@@ -214,7 +214,7 @@ BAD_WRITES: list[tuple[str, str, Any, str]] = [
         "decision_document_id",
     ),
     ("POST", "/api/v1/documents", {"decision_date": "2016-03-14"}, "title"),
-    ("POST", "/api/v1/documents", {"title": "Beslut"}, "body"),
+    ("POST", "/api/v1/documents", {"title": "Beslut"}, "decision_date"),  # neither date
     ("POST", "/api/v1/documents", {**GOOD_DOCUMENT, "kind": "wish"}, "kind"),
     ("POST", "/api/v1/documents", {**GOOD_DOCUMENT, "decided_by": "NOPE"}, "decided_by"),
     ("POST", "/api/v1/documents", {**GOOD_DOCUMENT, "issuer": 987654}, "issuer"),
