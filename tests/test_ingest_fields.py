@@ -133,3 +133,16 @@ def test_owner_executor_and_partners(
 ) -> None:
     (draft,) = propose_drafts([text], CONTEXT).drafts
     assert (draft.owner, draft.executor, draft.partners) == (owner, executor, partners)
+
+
+@pytest.mark.parametrize(
+    ("text", "owner", "executor"),
+    [
+        ("Förvaltningen ska ta fram en plan för läsfrämjande insatser.", "KN", "KULTF"),
+        ("Stadsmuseet ska digitalisera sina fotografier.", "KN", "STADSMUSEET"),
+    ],
+)
+def test_kulturnamndens_office_is_kulturforvaltningen(text: str, owner: str, executor: str) -> None:
+    context = DocumentContext(DOCUMENT_DATE, PERIOD, read_units(), issuer="KN")
+    (draft,) = propose_drafts([text], context).drafts
+    assert (draft.owner, draft.executor) == (owner, executor)
