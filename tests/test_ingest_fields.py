@@ -73,6 +73,7 @@ def test_measurable_target(text: str, expected: tuple[Decimal, str, int | None] 
         ("Energianvändningen ska minska till 2018 jämfört med 2014.", "till 2018", date(2018, 12, 31)),
         ("Den nya metoden ska implementeras under planperioden.", "under planperioden", date(2017, 12, 31)),
         ("Hösten 2016 beräknas systemet tas i drift.", "Hösten 2016", date(2016, 11, 30)),
+        ("Alla skolor ska ha fiber vid utgången av 2016.", "vid utgången av 2016", date(2016, 12, 31)),
         ("Arbete pågår med en revidering av Vision 2030.", None, None),
         ("Utvärdering ska ske varje år.", None, None),
     ],
