@@ -6,8 +6,18 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, Strict, WithJsonSchema, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    Strict,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 MAX_DB_ID = 2_147_483_647  # the largest INTEGER key both databases store
 MAX_SEK = 9_223_372_036_854_775_807  # BIGINT
@@ -21,6 +31,17 @@ LATEST_DATE = date(2199, 12, 31)
 # parameters arrive as text, so their ids are read from text (QueryDbId).
 DbId = Annotated[int, Strict(), Field(ge=1, le=MAX_DB_ID)]
 QueryDbId = Annotated[int, Field(ge=1, le=MAX_DB_ID)]
+
+
+def _each_once(ids: list[int]) -> list[int]:
+    repeated = sorted({id_ for id_ in ids if ids.count(id_) > 1})
+    if repeated:
+        raise ValueError(f"lists {', '.join(map(str, repeated))} more than once; give each id once")
+    return ids
+
+
+# A set of rows by id (an assignment's partners): an id given twice is a mistake, said as one.
+DistinctDbIds = Annotated[list[DbId], AfterValidator(_each_once)]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description="Items to skip.")]
 CalendarDate = Annotated[
     date, Field(ge=EARLIEST_DATE, le=LATEST_DATE, description=f"A day from {EARLIEST_DATE} to {LATEST_DATE}.")
@@ -90,6 +111,13 @@ def refuse_cleared(model: BaseModel, names: Iterable[str]) -> None:
     for name in names:
         if name in model.model_fields_set and getattr(model, name) is None:
             raise ValueError(f"{name} cannot be null")
+
+
+def field_error(field: str, message: str) -> ValidationError:
+    """A model validator's refusal located at one of its fields (a ValueError raised there is located
+    at the model as a whole, and its problem would name `body`)."""
+    details = InitErrorDetails(type=PydanticCustomError("value_error", message), loc=(field,), input=None)
+    return ValidationError.from_exception_data("input", [details])
 
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_DB_ID, description="A database id.")]

@@ -102,7 +102,7 @@ def test_migrate_seed_and_token_work_from_any_directory(tmp_path: Path, empty_da
         result = run_uppdrag(*command, cwd=tmp_path, settings=settings)
         assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].startswith("upp_")
-    assert _rows(empty_database, OrgUnit) == 23
+    assert _rows(empty_database, OrgUnit) == 24
     assert _rows(empty_database, ApiToken) == 1
 
 

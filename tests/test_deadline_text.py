@@ -83,6 +83,11 @@ READABLE = [
     _case("till och med 2018", None, "2018-12-31", P.YEAR, "until-till-och-med"),
     _case("t.o.m. 2018", None, "2018-12-31", P.YEAR, "until-tom-abbrev"),
     _case("inte senare än 2016", None, "2016-12-31", P.YEAR, "until-inte-senare-an"),
+    _case("till utgången av 2018", None, "2018-12-31", P.YEAR, "until-till-utgangen"),
+    _case("vid utgången av 2018", None, "2018-12-31", P.YEAR, "until-vid-utgangen"),
+    _case("före utgången av 2018", None, "2018-12-31", P.YEAR, "until-fore-utgangen"),
+    _case("vid utgången av juni 2016", None, "2016-06-30", P.MONTH, "until-vid-utgangen-month"),
+    _case("till utgången av planperioden", None, "2017-12-31", P.PLAN_PERIOD, "until-utgangen-plan"),
     # --- a single year
     _case("under 2014", "2014-01-01", "2014-12-31", P.YEAR, "year-under"),
     _case("För 2015", "2015-01-01", "2015-12-31", P.YEAR, "year-for"),

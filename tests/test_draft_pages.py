@@ -127,6 +127,8 @@ def test_reject_merge_and_split_through_the_pages(admin: httpx.Client, api: http
     chiefs = draft_with(api, document_id, CHIEFS)
     missing = _post(admin, f"{base}/{chiefs['id']}", "dela", {"split_before": "finns inte"})
     assert missing.status_code == 422 and "Orden finns inte i citatet." in missing.text
+    inside = _post(admin, f"{base}/{chiefs['id']}", "dela", {"split_before": "ategiska avdelningen"})
+    assert inside.status_code == 422 and "Orden finns inte i citatet." in inside.text  # not mid-word
     split = _post(admin, f"{base}/{chiefs['id']}", "dela", {"split_before": "utreda varför"})
     assert split.status_code == 303
     first = admin.get(split.headers["location"])

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from app.access import Role
 from app.documents.models import SourceDocument
 from app.documents.source_text import normalise_source_text
+from app.ingest.engine import MAX_DRAFTS
+from app.ingest.extract import ExtractionLimits
 from tests.bad_files import UNREADABLE_UPLOADS
 from tests.conftest import Backend, Clients, admin_token, serve
 from tests.helpers import assert_problem, assignment_by_reference, database_state
@@ -274,6 +276,8 @@ def test_splitting_a_draft_at_a_point_or_into_two_quotes(api: httpx.Client) -> N
     )
     assert_problem(api.post(url, json={"at": 5, "quotes": ["a", "b"]}), 422, "body")
     assert_problem(api.post(url, json={"at": len(CHIEFS)}), 422, "at")
+    inside = assert_problem(api.post(url, json={"at": CHIEFS.index("avdelningen") + 3}), 422, "at")
+    assert "falls inside the word 'avdelningen'" in inside["detail"]
     parts = api.post(
         url, json={"quotes": [CHIEFS, "Det finns många utmaningar för staden de kommande åren."]}
     )
@@ -338,9 +342,23 @@ def test_a_file_over_the_upload_limit_is_refused_and_writes_nothing(
         assert upload(api).status_code == 201  # the limit is the file's: a smaller one passes
 
 
+def test_a_text_over_the_length_limit_is_refused_before_the_engine_reads_it(
+    api: httpx.Client, session: Session
+) -> None:
+    sentence = "Kontoret ska ta fram en plan. "
+    content = (sentence * (ExtractionLimits().max_characters // len(sentence) + 1)).encode()
+    assert len(content) // len(sentence) > MAX_DRAFTS  # the engine would refuse it for its drafts
+    before = database_state(session)
+    problem = assert_problem(upload(api, content=content), 413, "file")
+    # Refused for the length of the text as read from the file, not for the drafts it would give.
+    assert problem["reason"] == "too_long"
+    assert f"the text is {len(content)} characters" in problem["detail"]
+    assert database_state(session) == before
+
+
 BAD_FORMS: list[tuple[dict[str, Any], str]] = [
     ({**DECISION, "title": ""}, "title"),
-    ({key: value for key, value in DECISION.items() if key != "decision_date"}, "body"),
+    ({key: value for key, value in DECISION.items() if key != "decision_date"}, "decision_date"),
     ({**DECISION, "kind": "wish"}, "kind"),
     ({**DECISION, "decided_by": "NOPE"}, "decided_by"),
     ({**DECISION, "plan_period_start": "2018", "plan_period_end": "2016"}, "plan_period_end"),

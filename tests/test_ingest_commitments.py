@@ -2,7 +2,8 @@
 
 import pytest
 
-from app.ingest.commitments import find_cues, rejection_reason, split_parts
+from app.ingest.commitments import find_cues, refers_back, rejection_reason
+from app.ingest.splitting import split_parts
 
 COMMITTING = [
     ("Kommunstyrelsen ska genom stadsledningskontoret utreda behovet av en fond.", "ska"),
@@ -104,3 +105,20 @@ def test_sentences_refused_by_form(sentence: str, reason: str) -> None:
 def test_a_sentence_committing_to_two_things_splits(sentence: str, parts: list[str]) -> None:
     found = split_parts(sentence, find_cues(sentence))
     assert [sentence[part.start : part.end].strip(" ,") for part in found] == parts
+
+
+@pytest.mark.parametrize(
+    ("sentence", "points_back"),
+    [
+        ("Denna utveckling fortsätter.", True),
+        ("Detta arbete ska redovisas för nämnden.", True),
+        ("De här insatserna fortgår under perioden.", True),
+        ("Detta kräver systematik och kompetens.", False),  # a pronoun, not a noun phrase
+        ("Detta finansieras genom att avsätta en miljard.", False),
+        ("Detta möjliggör en ökad standardisering.", False),
+        ("Utvecklingen fortsätter.", False),
+        ("Denna", False),
+    ],
+)
+def test_a_demonstrative_subject_refers_back(sentence: str, points_back: bool) -> None:
+    assert refers_back(sentence) is points_back

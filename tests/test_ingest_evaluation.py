@@ -4,7 +4,7 @@ import pytest
 
 from app.documents.source_text import normalise_source_text
 from app.ingest.engine import ingest_file
-from app.ingest.evaluate import Case, all_cases, evaluate
+from app.ingest.evaluate import DATA, HELD_OUT, Case, all_cases, evaluate, file_digest
 
 CASES = all_cases()
 
@@ -31,3 +31,10 @@ def test_the_evaluation_covers_a_pdf_a_docx_and_three_other_documents() -> None:
     suffixes = {case.file.suffix for case in CASES}
     assert {".pdf", ".docx", ".txt"} <= suffixes
     assert len(CASES) >= 4
+
+
+@pytest.mark.parametrize("name", HELD_OUT)
+def test_a_held_out_document_is_kept_as_its_author_handed_it_over(name: str) -> None:
+    assert name in {case.name for case in CASES if case.held_out}
+    for file_name, digest in HELD_OUT[name].items():
+        assert file_digest(DATA / file_name) == digest, "a held-out document and its truth are not edited"

@@ -91,6 +91,17 @@ def test_a_file_over_the_size_limit_is_refused_with_413() -> None:
     assert raised.value.reason == "too_large"
 
 
+def test_a_text_over_the_length_limit_is_refused_as_it_is_read() -> None:
+    data = (DATA / "kulturnamnden-verksamhetsplan-2016.pdf").read_bytes()
+    characters = sum(len(page) for page in extract_text(data).pages)
+    assert extract_text(data, limits=ExtractionLimits(max_characters=characters)).pages
+    with pytest.raises(DocumentTooLargeError) as raised:
+        extract_text(data, limits=ExtractionLimits(max_characters=characters - 1))
+    assert raised.value.status == 413
+    assert raised.value.reason == "too_long"
+    assert f"the text is {characters} characters" in raised.value.detail
+
+
 def test_a_pdf_over_the_page_limit_is_refused() -> None:
     data = (DATA / "kulturnamnden-verksamhetsplan-2016.pdf").read_bytes()
     with pytest.raises(DocumentTooLargeError) as raised:

@@ -73,6 +73,7 @@ def test_measurable_target(text: str, expected: tuple[Decimal, str, int | None] 
         ("Energianvändningen ska minska till 2018 jämfört med 2014.", "till 2018", date(2018, 12, 31)),
         ("Den nya metoden ska implementeras under planperioden.", "under planperioden", date(2017, 12, 31)),
         ("Hösten 2016 beräknas systemet tas i drift.", "Hösten 2016", date(2016, 11, 30)),
+        ("Alla skolor ska ha fiber vid utgången av 2016.", "vid utgången av 2016", date(2016, 12, 31)),
         ("Arbete pågår med en revidering av Vision 2030.", None, None),
         ("Utvärdering ska ske varje år.", None, None),
     ],
@@ -133,3 +134,16 @@ def test_owner_executor_and_partners(
 ) -> None:
     (draft,) = propose_drafts([text], CONTEXT).drafts
     assert (draft.owner, draft.executor, draft.partners) == (owner, executor, partners)
+
+
+@pytest.mark.parametrize(
+    ("text", "owner", "executor"),
+    [
+        ("Förvaltningen ska ta fram en plan för läsfrämjande insatser.", "KN", "KULTF"),
+        ("Stadsmuseet ska digitalisera sina fotografier.", "KN", "STADSMUSEET"),
+    ],
+)
+def test_kulturnamndens_office_is_kulturforvaltningen(text: str, owner: str, executor: str) -> None:
+    context = DocumentContext(DOCUMENT_DATE, PERIOD, read_units(), issuer="KN")
+    (draft,) = propose_drafts([text], context).drafts
+    assert (draft.owner, draft.executor) == (owner, executor)

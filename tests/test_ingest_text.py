@@ -5,6 +5,9 @@ import pytest
 from app.documents.models import Origin
 from app.documents.source_text import normalise_source_text
 from app.ingest.text import prepare_text, split_sentences
+from tests.conftest import SEEDS
+
+BUDGET_TEXT = (SEEDS / "source" / "underlag-budget-2015-kommunstyrelsen.txt").read_text(encoding="utf-8")
 
 
 def _paragraph_texts(raw: str | list[str]) -> list[str]:
@@ -39,6 +42,23 @@ def test_running_headers_and_footers_are_dropped_across_pages() -> None:
         for n in range(1, 4)
     ]
     assert _paragraph_texts(pages) == [" ".join(f"Text på sida {n} ska läsas." for n in range(1, 4))]
+
+
+@pytest.mark.parametrize("page_break", ["\n\n {n} \n\n", "\f"], ids=["page-number-line", "form-feed"])
+def test_a_plain_texts_running_header_is_dropped_at_its_page_breaks(page_break: str) -> None:
+    header = "Stockholms stad  Kommunstyrelsen  Protokoll 2015-06-10"
+    pages = [f"{header}\n\nText på sida {n} ska läsas." for n in range(1, 5)]
+    raw = "".join(page + page_break.format(n=n) for n, page in enumerate(pages, start=1))
+    assert _paragraph_texts(raw) == [" ".join(f"Text på sida {n} ska läsas." for n in range(1, 5))]
+
+
+def test_a_text_repeated_whole_keeps_every_line() -> None:
+    # Every line of a text pasted three times repeats, at its page break too; none is a header.
+    once = prepare_text([BUDGET_TEXT]).text
+    assert prepare_text([BUDGET_TEXT * 3]).text == "\n\n".join([once] * 3)
+    header = "Kommunstyrelsen ska ta fram en plan för"  # repeated, but in no page's edge
+    texts = _paragraph_texts(f"{header}\nA.\n{header}\nB.\n{header}\nC.")
+    assert " ".join(texts) == f"{header} A. {header} B. {header} C."
 
 
 def test_headings_give_sections_and_blocks_give_origin() -> None:

@@ -59,6 +59,7 @@ BAD_WRITES: list[tuple[str, str, Any, str]] = [
     ("POST", "/api/v1/assignments", {**GOOD_CREATE, "owner_id": 987654}, "owner_id"),
     ("POST", "/api/v1/assignments", {**GOOD_CREATE, "executor_id": 987654}, "executor_id"),
     ("POST", "/api/v1/assignments", {**GOOD_CREATE, "partner_ids": ["{KS}", 987654]}, "partner_ids"),
+    ("POST", "/api/v1/assignments", {**GOOD_CREATE, "partner_ids": ["{KS}", "{KS}"]}, "partner_ids"),
     ("POST", "/api/v1/assignments", {**GOOD_CREATE, "goal_id": 987654}, "goal_id"),
     ("POST", "/api/v1/assignments", {**GOOD_CREATE, "document_id": 987654}, "document_id"),
     ("POST", "/api/v1/assignments", {**GOOD_CREATE, "kind": "wish"}, "kind"),
@@ -104,6 +105,7 @@ BAD_WRITES: list[tuple[str, str, Any, str]] = [
     ("PATCH", "/api/v1/assignments/{id}", {"status": "completed"}, "status"),
     ("PATCH", "/api/v1/assignments/{id}", {"title": None}, "body"),
     ("PATCH", "/api/v1/assignments/{id}", {"owner_id": 987654}, "owner_id"),
+    ("PATCH", "/api/v1/assignments/{id}", {"partner_ids": ["{KS}", "{KS}"]}, "partner_ids"),
     ("PATCH", "/api/v1/assignments/{id}", {"goal_id": 987654, "title": "Ändrad"}, "goal_id"),
     ("PATCH", "/api/v1/assignments/{id}", {"kind": "wish"}, "kind"),
     ("DELETE", "/api/v1/assignments/{id}", {"reason": 5}, "reason"),
@@ -212,7 +214,7 @@ BAD_WRITES: list[tuple[str, str, Any, str]] = [
         "decision_document_id",
     ),
     ("POST", "/api/v1/documents", {"decision_date": "2016-03-14"}, "title"),
-    ("POST", "/api/v1/documents", {"title": "Beslut"}, "body"),
+    ("POST", "/api/v1/documents", {"title": "Beslut"}, "decision_date"),  # neither date
     ("POST", "/api/v1/documents", {**GOOD_DOCUMENT, "kind": "wish"}, "kind"),
     ("POST", "/api/v1/documents", {**GOOD_DOCUMENT, "decided_by": "NOPE"}, "decided_by"),
     ("POST", "/api/v1/documents", {**GOOD_DOCUMENT, "issuer": 987654}, "issuer"),
@@ -239,6 +241,7 @@ BAD_WRITES: list[tuple[str, str, Any, str]] = [
     ("PATCH", DRAFT, {"title": None}, "body"),
     ("PATCH", DRAFT, {"owner_id": 987654}, "owner_id"),
     ("PATCH", DRAFT, {"partner_ids": ["{KS}", 987654]}, "partner_ids"),
+    ("PATCH", DRAFT, {"partner_ids": ["{KS}", "{KS}"]}, "partner_ids"),
     ("PATCH", DRAFT, {"kind": "wish"}, "kind"),
     ("PATCH", DRAFT, {"quote": "Kommunstyrelsen ska avskaffa budgeten."}, "quote"),
     ("PATCH", DRAFT, {"deadline": {"earliest": "2016-02-01", "latest": "2016-01-01"}}, "deadline"),
@@ -254,6 +257,7 @@ BAD_WRITES: list[tuple[str, str, Any, str]] = [
     ("POST", DRAFT + "/merge", {"other": "{draft}"}, "other"),
     ("POST", DRAFT + "/split", {}, "body"),
     ("POST", DRAFT + "/split", {"at": 0}, "at"),
+    ("POST", DRAFT + "/split", {"at": 3}, "at"),  # inside "Kommunstyrelsen"
     ("POST", DRAFT + "/split", {"quotes": ["bara en"]}, "quotes"),
     ("POST", DRAFT + "/split", {"quotes": ["Inte i texten", "Inte heller"]}, "quotes.0"),
 ]

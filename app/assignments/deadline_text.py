@@ -16,13 +16,14 @@ How a phrase is read
    ========================  ===============================================  ==================
    direction                 words                                            result
    ========================  ===============================================  ==================
-   until                     senast, till, fram till, till och med, ...       (None, end)
+   until                     senast, till (och med), vid utgången av, ...     (None, end)
    before (strict)           före, innan                                      (None, start - 1 day)
    from                      från, från och med, tidigast, ... och framåt     (start, None)
    after (strict)            efter                                            (end + 1 day, None)
    ========================  ===============================================  ==================
 
    "Före"/"efter" an approximate expression ("före slutet av 2015") has no reliable edge and gives None.
+   "Före utgången av 2018" is until its end too: the year runs out (utgår) at its last day.
 
 Choices (documented here because they are conventions, not facts)
 -----------------------------------------------------------------
@@ -447,6 +448,7 @@ _DIRECTION_WORDS: dict[str, _Direction] = {
     "fram till": _Direction.UNTIL,
     "fram till och med": _Direction.UNTIL,
     "inte senare än": _Direction.UNTIL,
+    **dict.fromkeys(("till utgången av", "vid utgången av", "före utgången av"), _Direction.UNTIL),
     "före": _Direction.BEFORE,
     "innan": _Direction.BEFORE,
     "senast före": _Direction.BEFORE,

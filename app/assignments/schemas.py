@@ -18,6 +18,7 @@ from app.inputs import (
     MAX_SEK,
     CalendarDate,
     DbId,
+    DistinctDbIds,
     IdOrKey,
     Offset,
     QueryDbId,
@@ -125,7 +126,7 @@ class AssignmentCreate(StrictInput):
         default=None,
         description="The unit that reports it in the rounds, if not its executor (else its owner).",
     )
-    partner_ids: list[DbId] = Field(default_factory=list, description="Units it works together with.")
+    partner_ids: DistinctDbIds = Field(default_factory=list, description="Units it works together with.")
     contact_person: str | None = Field(default=None, max_length=200)
     kind: AssignmentKind = AssignmentKind.TASK
     deadline: DeadlineInput | None = None
@@ -153,7 +154,7 @@ class AssignmentUpdate(StrictInput):
     reporting_unit_id: DbId | None = Field(
         default=None, description="null: its executor reports it in the rounds, else its owner."
     )
-    partner_ids: list[DbId] | None = None
+    partner_ids: DistinctDbIds | None = None
     contact_person: str | None = Field(default=None, max_length=200)
     kind: AssignmentKind | None = None
     deadline: DeadlineInput | None = None

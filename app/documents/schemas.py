@@ -7,7 +7,7 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.documents.models import DocumentKind, Origin
-from app.inputs import CalendarDate, IdOrKey, StrictInput, refuse_cleared
+from app.inputs import CalendarDate, IdOrKey, StrictInput, field_error, refuse_cleared
 from app.org.schemas import UnitRef
 
 Year = Annotated[int, Field(ge=1900, le=2100)]
@@ -109,7 +109,7 @@ class DocumentCreate(StrictInput):
     @model_validator(mode="after")
     def _dated(self) -> Self:
         if self.decision_date is None and self.document_date is None:
-            raise ValueError("decision_date (or document_date) is required")
+            raise field_error("decision_date", "decision_date (or document_date) is required")
         return self
 
 

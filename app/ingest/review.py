@@ -55,6 +55,7 @@ NOT_IN_TEXT = "is not in the document's text (the quote must be verbatim)"
 NO_OWNER = "the draft has no owner; set one before accepting it"
 MERGE_ITSELF = "a draft cannot be merged with itself"
 SPLIT_WORDS = "both parts of the quote must hold words"
+MID_WORD = "falls inside the word {word!r}; give the offset of a space or of a word's first letter"
 
 # --- shared checks ----------------------------------------------------------------------------
 
@@ -405,10 +406,21 @@ def _split_parts(draft: Draft, data: DraftSplit) -> list[tuple[str, str]]:
     assert data.at is not None  # DraftSplit requires one of them
     if data.at >= len(draft.quote):
         raise InvalidInputError("at", f"must be less than the quote's length, {len(draft.quote)}")
+    word = _word_around(draft.quote, data.at)
+    if word is not None:
+        raise InvalidInputError("at", MID_WORD.format(word=word))
     parts = [draft.quote[: data.at].strip(" ,;"), draft.quote[data.at :].strip(" ,;")]
     if not all(_WORD.search(part) for part in parts):
         raise InvalidInputError("at", SPLIT_WORDS)
     return [(part, "at") for part in parts]
+
+
+def _word_around(text: str, offset: int) -> str | None:
+    """The word that ``offset`` falls inside (a split there would cut it: "Res" / "or"), or None."""
+    for match in _WORD.finditer(text):
+        if match.start() < offset < match.end():
+            return match.group(0)
+    return None
 
 
 def _part(session: Session, draft: Draft, quote: str, start: int, document: SourceDocument) -> Draft:

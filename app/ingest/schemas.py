@@ -18,7 +18,7 @@ from app.assignments.vocabulary import AssignmentKind
 from app.documents.models import Origin
 from app.documents.schemas import DocumentCreate, DocumentRead
 from app.ingest.models import DraftState, ReviewAction
-from app.inputs import DbId, Offset, StrictInput, refuse_cleared
+from app.inputs import DbId, DistinctDbIds, Offset, StrictInput, refuse_cleared
 from app.org.schemas import UnitRef
 
 Text300 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -173,7 +173,7 @@ class DraftUpdate(StrictInput):
     origin: Origin | None = None
     owner_id: DbId | None = None
     executor_id: DbId | None = None
-    partner_ids: list[DbId] | None = Field(default=None, max_length=50)
+    partner_ids: DistinctDbIds | None = Field(default=None, max_length=50)
     kind: AssignmentKind | None = None
     deadline: DeadlineInput | None = None
     money: Money | None = None

@@ -31,7 +31,7 @@ from app.documents.source_text import collapse_whitespace, normalise_source_text
 from app.errors import NotFoundError
 from app.ingest.continuity import EarlierAssignments
 from app.ingest.engine import DocumentContext, DraftProposal, propose_drafts
-from app.ingest.extract import DocumentTooLargeError, ExtractionLimits, extract_text
+from app.ingest.extract import ExtractionLimits, extract_text
 from app.ingest.fields import Deadline
 from app.ingest.fields import Money as FoundMoney
 from app.ingest.fields import Target as FoundTarget
@@ -52,7 +52,6 @@ from app.org.service import list_units, resolve_unit_reference
 CONFIDENT_FROM = 0.8  # what the upload's summary counts as a confident draft
 TITLE_LENGTH = 120
 SECTION_SEPARATOR = " – "
-MAX_TEXT_CHARACTERS = 5_000_000  # as DocumentCreate.full_text
 CONTEXT_CHARACTERS = 400
 MAX_TARGET_VALUE = Decimal(10) ** 14  # Numeric(18, 4)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -107,10 +106,6 @@ def ingest_document(
     units = list_units(session)
     context = _engine_context(session, metadata, units, issuer)
     result = propose_drafts(extracted.pages, context)
-    if len(result.text) > MAX_TEXT_CHARACTERS:
-        raise DocumentTooLargeError(
-            "too_long", f"the text is {len(result.text)} characters; the limit is {MAX_TEXT_CHARACTERS}"
-        )
     document = register_document(
         session, data=metadata.model_copy(update={"full_text": result.text}), actor=actor
     )

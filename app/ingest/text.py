@@ -3,7 +3,9 @@
 What a PDF extraction leaves behind, and what is done about it:
 
 * page numbers alone on a line (" 11 ", "Sida 3 av 12", "- 4 -", "3 (12)") are dropped;
-* running headers and footers (the same short line on many pages, digits ignored) are dropped;
+* running headers and footers (the same line at the top or bottom of many printed pages, digits
+  ignored, beside different text on each) are dropped; a plain text's page breaks are its page
+  number lines, and a text without page breaks has no running lines;
 * table rows (mostly figures) are dropped;
 * lines wrapped inside a paragraph are joined, and words hyphenated at a line end are rejoined with
   the register's own rule (`normalise_source_text`: a hyphen is kept when the compound is written
@@ -19,7 +21,7 @@ every sentence and quote, is a substring of `normalise_source_text(PreparedText.
 """
 
 import re
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -115,29 +117,42 @@ def _shape(line: str) -> str:
     return re.sub(r"\d+", "#", collapse_whitespace(line).lower())
 
 
-def _running_lines(pages: Sequence[list[str]]) -> set[str]:
-    """Shapes of short lines repeated on many pages (headers, footers), digits ignored.
+def _sheets(pages: Sequence[list[str]]) -> list[list[str]]:
+    """The pages as they were printed: a plain text from an earlier extraction is one page with
+    its page numbers left on lines of their own, each of which ended a printed page (where it has
+    no form feeds)."""
+    sheets: list[list[str]] = []
+    for lines in pages:
+        sheets.append([])
+        for line in lines:
+            if _is_page_number(line.strip()):
+                sheets.append([])
+            else:
+                sheets[-1].append(line)
+    return [sheet for sheet in sheets if any(line.strip() for line in sheet)]
 
-    With several pages, the first and last two lines of each page are looked at; a single page
-    (plain text from an earlier extraction) is searched for any line of three words or more that
-    repeats at least three times without ending a sentence.
-    """
-    if len(pages) > 1:
-        edges = Counter(
-            shape
-            for lines in pages
-            for shape in {_shape(line) for line in [*lines[:2], *lines[-2:]] if line.strip()}
-        )
-        return {
-            shape
-            for shape, count in edges.items()
-            if count >= max(2, len(pages) // 2) and not shape.endswith(_SENTENCE_END)
+
+def _running_lines(sheets: Sequence[list[str]]) -> set[str]:
+    """Shapes (digits ignored) of running headers and footers: a line among the first or last two
+    of at least half the printed pages (and of two or more), not ending a sentence, beside other
+    text on different pages. A text without page breaks has none. Text repeated whole (a document
+    pasted three times) repeats lines at the page breaks too, but beside the same text each time:
+    that is content, and is kept."""
+    beside: dict[str, list[str]] = defaultdict(list)  # shape -> the text inside the edge, per sheet
+    for sheet in sheets:
+        filled = [collapse_whitespace(line) for line in sheet if line.strip()]
+        edges = {
+            **{_shape(line): " ".join(filled[-3:-2] or filled) for line in filled[-2:]},
+            **{_shape(line): " ".join(filled[2:3] or filled) for line in filled[:2]},
         }
-    counts = Counter(_shape(line) for line in pages[0] if line.strip())
+        for shape, inside in edges.items():
+            beside[shape].append(inside)
     return {
         shape
-        for shape, count in counts.items()
-        if count >= 3 and len(shape.split()) >= 3 and not shape.endswith(_SENTENCE_END)
+        for shape, insides in beside.items()
+        if len(insides) >= max(2, len(sheets) // 2)
+        and len(set(insides)) > 1
+        and not shape.endswith(_SENTENCE_END)
     }
 
 
@@ -146,9 +161,10 @@ def _clean_lines(pages: Sequence[str]) -> list[str]:
 
     Blank lines are kept (a page break becomes one) since they can separate paragraphs.
     """
-    split_pages = [[line.rstrip() for line in page.split("\n")] for page in pages]
+    printed = [part for page in pages for part in page.split("\f")]  # a form feed ends a page
+    split_pages = [[line.rstrip() for line in page.split("\n")] for page in printed]
+    running = _running_lines(_sheets(split_pages))
     split_pages = [[line for line in lines if not _is_page_number(line.strip())] for lines in split_pages]
-    running = _running_lines(split_pages)
     cleaned: list[str] = []
     for lines in split_pages:
         for line in lines:

@@ -2,6 +2,7 @@
 models, and the refusals of those models and services said in the page's language next to the
 field they concern."""
 
+import re
 from typing import Any
 
 from fastapi.exceptions import RequestValidationError
@@ -175,11 +176,13 @@ def edit_body(fields: ReviewFields, draft: Draft, lang: Lang) -> dict[str, Any]:
 
 
 def split_point(fields: ReviewFields, draft: Draft, lang: Lang) -> int:
-    """Where the second part begins: the first place of the typed words in the quote."""
+    """Where the second part begins: the first place in the quote where a word begins with the
+    typed words (not inside a word: "or i tjänsten" is not found in "Resor i tjänsten")."""
     words = " ".join(fields.split_before.split())
-    point = draft.quote.find(words) if words else -1
-    if point < 0:
+    found = re.search(rf"(?<!\w){re.escape(words)}", draft.quote) if words else None
+    if found is None:
         raise FormRefusedError({"split_before": FIELD_MESSAGES[lang]["split_not_found"]})
+    point = found.start()
     if point == 0:
         raise FormRefusedError({"split_before": FIELD_MESSAGES[lang]["split_words"]})
     return point

@@ -252,6 +252,7 @@ UPLOAD_REFUSALS: dict[Lang, dict[str, str]] = {
         "too_large": "Filen är större än {limit}.",
         "too_many_pages": "PDF-filen har för många sidor.",
         "too_long": "Texten i filen är för lång.",
+        "too_many_drafts": "Dokumentet ger fler utkast än någon kan granska. Ladda upp det i delar.",
     },
     "en": {
         "empty": "The file is empty.",
@@ -266,6 +267,7 @@ UPLOAD_REFUSALS: dict[Lang, dict[str, str]] = {
         "too_large": "The file is larger than {limit}.",
         "too_many_pages": "The PDF has too many pages.",
         "too_long": "The file's text is too long.",
+        "too_many_drafts": "The document gives more drafts than anyone can review. Upload it in parts.",
     },
 }
 

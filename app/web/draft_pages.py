@@ -162,9 +162,7 @@ def upload_document(
                 limits=ExtractionLimits(max_bytes=settings.upload_max_bytes),
             )
     except RequestValidationError as error:
-        # The form's one refusal as a whole is that neither date was given: said at the decision date.
-        found = validation_messages(lang, error)
-        errors = {("decision_date" if name == "body" else name): text for name, text in found.items()}
+        errors = validation_messages(lang, error)
         return _upload_page(request, session, principal, values=values, errors=errors, status_code=422)
     except ProblemError as error:
         errors = problem_messages(lang, error, limit=_size_text(settings.upload_max_bytes))
