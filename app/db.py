@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, inspect, select, text, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -72,12 +71,18 @@ def lock_rows(session: Session, model: type[Base], ids: Iterable[int]) -> None:
 ModelT = TypeVar("ModelT", bound=Base)
 
 
+def conflict_aware_insert(session: Session, model: type[Base]) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into `model`'s table in the session's dialect, which can say what to do when the row
+    exists (`on_conflict_do_nothing`, `on_conflict_do_update`): one statement, safe under concurrency."""
+    dialect = session.get_bind().dialect.name
+    return postgresql.insert(model) if dialect == "postgresql" else sqlite.insert(model)
+
+
 def insert_if_absent(session: Session, model: type[Base], values: dict[str, Any], *, key: list[str]) -> bool:
     """Insert a row unless one with the same `key` columns exists (a unique constraint): two
     concurrent writers both end with the one row, neither with a conflict. True if it inserted."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=key)
+    statement = conflict_aware_insert(session, model).values(**values)
+    statement = statement.on_conflict_do_nothing(index_elements=key)
     inserted = session.execute(statement.returning(*inspect(model).primary_key)).first()
     return inserted is not None
 
