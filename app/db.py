@@ -111,12 +111,28 @@ def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
 CONNECT_TIMEOUT_SECONDS = 10
 
 
+class DatabaseFolderError(OSError):
+    """The folder of an SQLite database file cannot be made (an operator's mistake, said in one line)."""
+
+
+def _make_folder_of(database: Path) -> None:
+    folder = database.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        existing = next(path for path in (folder, *folder.parents) if path.exists())
+        reason = error.strerror if existing.is_dir() else f"{existing} is a file, not a folder"
+        raise DatabaseFolderError(
+            f"cannot make the folder {folder} of the SQLite database: {reason}"
+        ) from None
+
+
 def make_engine(database_url: str, pool_size: int = 5) -> Engine:
     """Create an engine; for SQLite, make sure the file's folder exists and foreign keys are on."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            _make_folder_of(Path(url.database))
         engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
         return engine

@@ -4,6 +4,7 @@ changes nothing."""
 
 import argparse
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,25 @@ def test_a_comma_separated_setting_works_with_every_command(tmp_path: Path) -> N
     settings = {"CORS_ORIGINS": "https://a.se,https://b.se", "DATABASE_URL": f"sqlite:///{tmp_path / 'u.db'}"}
     result = run_uppdrag("migrate", cwd=tmp_path, settings=settings)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["serve"], ["token", "list"]])
+def test_an_sqlite_folder_that_cannot_be_made_is_named(tmp_path: Path, command: list[str]) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    url = f"sqlite:///{tmp_path / 'a-file' / 'uppdrag.db'}"
+    result = run_uppdrag(*command, cwd=tmp_path, settings={"DATABASE_URL": url})
+    assert_one_line_error(result, "cannot make the folder", f"{tmp_path / 'a-file'} is a file, not a folder")
+
+
+def test_a_port_in_use_is_one_line(tmp_path: Path, migrated_sqlite: str) -> None:
+    with socket.socket() as other_server:
+        other_server.bind(("127.0.0.1", 0))
+        other_server.listen()
+        port = str(other_server.getsockname()[1])
+        result = run_uppdrag(
+            "serve", "--port", port, cwd=tmp_path, settings={"DATABASE_URL": migrated_sqlite}, timeout=60
+        )
+    assert_one_line_error(result, f"127.0.0.1:{port}", "in use")
 
 
 @pytest.mark.parametrize(
