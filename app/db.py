@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, inspect, select, text, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -72,12 +71,18 @@ def lock_rows(session: Session, model: type[Base], ids: Iterable[int]) -> None:
 ModelT = TypeVar("ModelT", bound=Base)
 
 
+def conflict_aware_insert(session: Session, model: type[Base]) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT into `model`'s table in the session's dialect, which can say what to do when the row
+    exists (`on_conflict_do_nothing`, `on_conflict_do_update`): one statement, safe under concurrency."""
+    dialect = session.get_bind().dialect.name
+    return postgresql.insert(model) if dialect == "postgresql" else sqlite.insert(model)
+
+
 def insert_if_absent(session: Session, model: type[Base], values: dict[str, Any], *, key: list[str]) -> bool:
     """Insert a row unless one with the same `key` columns exists (a unique constraint): two
     concurrent writers both end with the one row, neither with a conflict. True if it inserted."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=key)
+    statement = conflict_aware_insert(session, model).values(**values)
+    statement = statement.on_conflict_do_nothing(index_elements=key)
     inserted = session.execute(statement.returning(*inspect(model).primary_key)).first()
     return inserted is not None
 
@@ -106,12 +111,28 @@ def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
 CONNECT_TIMEOUT_SECONDS = 10
 
 
+class DatabaseFolderError(OSError):
+    """The folder of an SQLite database file cannot be made (an operator's mistake, said in one line)."""
+
+
+def _make_folder_of(database: Path) -> None:
+    folder = database.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        existing = next(path for path in (folder, *folder.parents) if path.exists())
+        reason = error.strerror if existing.is_dir() else f"{existing} is a file, not a folder"
+        raise DatabaseFolderError(
+            f"cannot make the folder {folder} of the SQLite database: {reason}"
+        ) from None
+
+
 def make_engine(database_url: str, pool_size: int = 5) -> Engine:
     """Create an engine; for SQLite, make sure the file's folder exists and foreign keys are on."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            _make_folder_of(Path(url.database))
         engine = create_engine(url, connect_args={"check_same_thread": False}, hide_parameters=True)
         event.listen(engine, "connect", _enable_sqlite_foreign_keys)
         return engine

@@ -18,6 +18,10 @@ Each rule below names a code the service really sends for such a route:
 A route's own `responses=` add what only it sends (409, 406, 403 from a service's scope check).
 Every 4xx and 5xx is `application/problem+json` with the `Problem` schema; on operations that also
 serve pages, a browser asking for HTML gets a page instead (text/html).
+
+Every operation accepts a W3C `traceparent` header and every response carries one
+(app/http_middleware.py, app/tracing.py): a parameter and a response header in the components,
+referred to from each operation and each of its responses.
 """
 
 from collections.abc import Iterator
@@ -30,6 +34,7 @@ from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from app.access import GATES, ROLE_RANK, Role
 from app.deps import get_session
 from app.errors import PROBLEM_DESCRIPTIONS, PROBLEM_MEDIA_TYPE, Problem
+from app.tracing import TRACEPARENT_HEADER
 
 BEARER_SCHEME = {
     "bearerAuth": {
@@ -39,6 +44,30 @@ BEARER_SCHEME = {
     }
 }
 PROBLEM_SCHEMA_REF = {"$ref": "#/components/schemas/Problem"}
+TRACEPARENT_EXAMPLE = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+TRACE_CONTEXT = {
+    "parameters": {
+        TRACEPARENT_HEADER: {
+            "name": TRACEPARENT_HEADER,
+            "in": "header",
+            "required": False,
+            "description": "W3C Trace Context: the caller's trace, which the service continues (it begins "
+            "a new one when the header is missing or invalid).",
+            "schema": {"type": "string"},
+            "example": TRACEPARENT_EXAMPLE,
+        }
+    },
+    "headers": {
+        TRACEPARENT_HEADER: {
+            "description": "W3C Trace Context: the service's span in the request's trace (its logs carry "
+            "the trace id as `trace_id`).",
+            "schema": {"type": "string", "pattern": "^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"},
+            "example": TRACEPARENT_EXAMPLE,
+        }
+    },
+}
+TRACEPARENT_PARAMETER_REF = {"$ref": f"#/components/parameters/{TRACEPARENT_HEADER}"}
+TRACEPARENT_HEADER_REF = {"$ref": f"#/components/headers/{TRACEPARENT_HEADER}"}
 # FastAPI's own schemas for its 422, replaced by the Problem schema.
 FRAMEWORK_ERROR_SCHEMAS = ("HTTPValidationError", "ValidationError")
 HTML = "text/html"
@@ -109,7 +138,7 @@ def _serves_pages(operation: dict[str, Any]) -> bool:
 
 
 def complete_operation(route: RouteContext, operation: dict[str, Any]) -> None:
-    """Problems, security and the access rule in the description, for one operation."""
+    """Problems, security, the access rule in the description and the trace context, for one operation."""
     serves_pages = _serves_pages(operation)
     for status in sorted(problem_statuses(route, operation)):
         declared = operation["responses"].get(str(status), {})
@@ -119,9 +148,12 @@ def complete_operation(route: RouteContext, operation: dict[str, Any]) -> None:
     rule = WHO_MAY_CALL[role]
     own = operation.get("description", "").strip()
     operation["description"] = f"{own}\n\n{rule}" if own else rule
+    operation.setdefault("parameters", []).append(TRACEPARENT_PARAMETER_REF)
+    for response in operation["responses"].values():
+        response.setdefault("headers", {})[TRACEPARENT_HEADER] = TRACEPARENT_HEADER_REF
 
 
-def _add_problem_schemas(schema: dict[str, Any]) -> None:
+def _add_components(schema: dict[str, Any]) -> None:
     components = schema.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
@@ -130,11 +162,13 @@ def _add_problem_schemas(schema: dict[str, Any]) -> None:
     for name in FRAMEWORK_ERROR_SCHEMAS:
         schemas.pop(name, None)
     components.setdefault("securitySchemes", {}).update(BEARER_SCHEME)
+    for kind, definitions in TRACE_CONTEXT.items():
+        components.setdefault(kind, {}).update(definitions)
 
 
 def complete_document(app: FastAPI, schema: dict[str, Any]) -> dict[str, Any]:
     """The document FastAPI made, with every operation completed."""
-    _add_problem_schemas(schema)
+    _add_components(schema)
     for route in iter_route_contexts(app.routes):
         if not isinstance(route.original_route, APIRoute) or not route.include_in_schema:
             continue

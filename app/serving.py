@@ -8,8 +8,10 @@ fraction of a second, and a worker counts as hung only after WORKER_TIMEOUT_SECO
 Each worker makes its own app, engine and connection pool after the fork (no connection crosses a fork).
 """
 
+import errno
 import os
 import signal
+import socket
 import threading
 import time
 from pathlib import Path
@@ -58,12 +60,31 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn has no type 
         return create_app()
 
 
+class ListenError(OSError):
+    """The address cannot be listened on: in use, not this machine's, or a port that needs root."""
+
+
+def check_can_listen(host: str, port: int) -> None:
+    """Refuse in one line an address that cannot be listened on, before gunicorn starts: gunicorn
+    would try it for five seconds and log ten lines. The probe binds as gunicorn does (SO_REUSEADDR)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            in_use = error.errno == errno.EADDRINUSE
+            reason = "the port is in use (is another server running?)" if in_use else error.strerror
+            raise ListenError(f"cannot listen on {host}:{port}: {reason}") from None
+
+
 def serve(*, host: str, port: int, workers: int, log_level: str) -> None:
     """Serve until stopped (SIGTERM or SIGINT: finish the requests in flight, then exit)."""
+    check_can_listen(host, port)
     import app.main  # noqa: F401  # imported once here, so that each forked worker starts ready
 
     options: dict[str, Any] = {
-        "bind": f"{host}:{port}",
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",  # an IPv6 address in brackets
         "workers": workers,
         "worker_class": WORKER_CLASS,
         "timeout": WORKER_TIMEOUT_SECONDS,

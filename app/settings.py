@@ -1,12 +1,13 @@
 """Service configuration, read from the environment (and an optional `.env` file)."""
 
+import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -34,6 +35,26 @@ def _checked_database_url(value: str) -> str:
     if url.drivername in SQLITE_DRIVER_NAMES:
         return value.strip()
     raise ValueError(f"unsupported database or driver {url.drivername!r}; use {DATABASE_URL_EXAMPLES}")
+
+
+LogLevel = Literal["debug", "info", "warning", "error", "critical"]
+
+
+def _decoded_json(value: Any) -> Any:
+    """A list or object setting given as text (from the environment): its JSON value."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not JSON ({error.msg} at character {error.pos + 1})") from None
+
+
+def _origin_list(value: Any) -> Any:
+    """Origins as a JSON list (["https://a.se"]) or separated by commas (https://a.se,https://b.se)."""
+    if isinstance(value, str) and not value.lstrip().startswith("["):
+        return [origin.strip() for origin in value.split(",") if origin.strip()]
+    return _decoded_json(value)
 
 
 class GroupRole(BaseModel):
@@ -90,12 +111,26 @@ class Settings(BaseSettings):
         default_factory=lambda: migrations_dir() / "alembic.ini",
         description="Alembic configuration of the migrations (default: the bundled one).",
     )
-    log_level: str = "info"
+    log_level: LogLevel = Field(
+        default="info", description="debug, info, warning, error or critical (in any case)."
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _level_in_any_case(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
     public_read: bool = Field(
         default=False,
         description="Let anonymous requests read (public information under offentlighetsprincipen).",
     )
-    cors_origins: list[str] = Field(default_factory=list, description="Origins allowed to call the API.")
+    # NoDecode: these lists are decoded by their validators, so that bad text is an error naming the
+    # setting (pydantic-settings' own decoding raises SettingsError, naming no setting an operator knows).
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description='Origins allowed to call the API: https://a.se,https://b.se or ["https://a.se"].',
+    )
+    _origins = field_validator("cors_origins", mode="before")(_origin_list)
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="Largest request body accepted.")
     upload_max_bytes: int = Field(
         default=20 * 1024 * 1024,
@@ -135,11 +170,12 @@ class Settings(BaseSettings):
     oidc_client_secret: SecretStr | None = None
     oidc_scopes: str = Field(default="openid profile email", description="Scopes asked for at sign-in.")
     oidc_groups_claim: str = Field(default="groups", description="The claim that carries a person's groups.")
-    oidc_group_roles: list[GroupRole] = Field(
+    oidc_group_roles: Annotated[list[GroupRole], NoDecode] = Field(
         default_factory=list,
         description='Roles from groups, e.g. [{"group": "uppdrag-slk", "role": "editor", "unit": "SLK"}]; '
         "applied at every sign-in through the provider.",
     )
+    _group_roles = field_validator("oidc_group_roles", mode="before")(_decoded_json)
     session_idle_minutes: int = Field(default=60, ge=1, description="A session ends after this long unused.")
     session_absolute_hours: float = Field(
         default=10, gt=0, description="A session ends this long after sign-in."

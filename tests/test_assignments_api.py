@@ -175,6 +175,31 @@ def test_duplicate_reference_is_409(api: httpx.Client, session: Session) -> None
     assert database_state(session) == before
 
 
+def test_a_given_reference_is_never_drawn_later(api: httpx.Client) -> None:
+    """A reference given above the prefix's counter moves it forward; one given below leaves it."""
+    units = unit_ids(api)
+    document_id = api.get("/api/v1/documents").json()[0]["id"]
+
+    def create(reference: str | None = None) -> str:
+        body = {"title": "Nytt", "document_id": document_id, "owner_id": units["KS"], "reference": reference}
+        response = api.post("/api/v1/assignments", json={k: v for k, v in body.items() if v is not None})
+        assert response.status_code == 201, response.text
+        return str(response.json()["reference"])
+
+    assert create() == "KS-2015-005"  # after the four seeded ones
+    assert create("KS-2015-010") == "KS-2015-010"
+    assert create() == "KS-2015-011"
+    assert create("KS-2015-007") == "KS-2015-007"
+    assert create() == "KS-2015-012"
+    assert_problem(
+        api.post(
+            "/api/v1/assignments", json={"reference": "KS-2015-010", "title": "Igen", "owner_id": units["KS"]}
+        ),
+        409,
+    )
+    assert create() == "KS-2015-013"  # the refused create moved nothing
+
+
 def test_patch_changes_fields_and_records_names_in_history(api: httpx.Client) -> None:
     units = unit_ids(api)
     item = assignment_by_reference(api, "KS-2015-002")

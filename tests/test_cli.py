@@ -4,6 +4,7 @@ changes nothing."""
 
 import argparse
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,11 @@ def migrated_sqlite(tmp_path: Path) -> str:
         ("DATABASE_URL", "postgresql+asyncpg://uppdrag@127.0.0.1/uppdrag"),
         ("TIMEZONE", "Mars/Olympus_Mons"),
         ("DATABASE_POOL_SIZE", "many"),
+        ("PUBLIC_READ", "maybe"),
+        ("LOG_LEVEL", "loud"),
+        ("CORS_ORIGINS", '["https://a.se"'),
+        ("OIDC_GROUP_ROLES", "editor"),
+        ("OIDC_GROUP_ROLES", '[{"group": "uppdrag-slk"}]'),
     ],
 )
 def test_a_bad_setting_is_named(tmp_path: Path, variable: str, value: str) -> None:
@@ -58,10 +64,61 @@ def test_a_bad_setting_is_named(tmp_path: Path, variable: str, value: str) -> No
     assert_one_line_error(result, "invalid setting", variable)
 
 
+@pytest.mark.parametrize(("variable", "value"), [("DATABASE_URL", ""), ("LOG_LEVEL", "loud")])
 @pytest.mark.parametrize("command", [["migrate"], ["serve"], ["worker", "--once"], ["token", "list"]])
-def test_every_command_names_a_bad_setting(tmp_path: Path, command: list[str]) -> None:
-    result = run_uppdrag(*command, cwd=tmp_path, settings={"DATABASE_URL": ""})
-    assert_one_line_error(result, "invalid setting", "DATABASE_URL")
+def test_every_command_names_a_bad_setting(
+    tmp_path: Path, command: list[str], variable: str, value: str
+) -> None:
+    result = run_uppdrag(*command, cwd=tmp_path, settings={variable: value})
+    assert_one_line_error(result, "invalid setting", variable)
+
+
+def test_a_settings_file_that_is_not_utf8_is_named(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes("TIMEZONE=Europe/Göteborg\n".encode("latin-1"))
+    assert_one_line_error(run_uppdrag("migrate", cwd=tmp_path), ".env", "not UTF-8")
+
+
+@pytest.mark.parametrize(
+    ("value", "origins"),
+    [
+        ("https://a.se", ["https://a.se"]),
+        ("https://a.se, https://b.se", ["https://a.se", "https://b.se"]),
+        ('["https://a.se", "https://b.se"]', ["https://a.se", "https://b.se"]),
+        ("", []),
+    ],
+)
+def test_cors_origins_are_a_json_list_or_separated_by_commas(
+    monkeypatch: pytest.MonkeyPatch, value: str, origins: list[str]
+) -> None:
+    monkeypatch.setenv("CORS_ORIGINS", value)
+    monkeypatch.setenv("LOG_LEVEL", "WARNING")
+    settings = Settings()
+    assert (settings.cors_origins, settings.log_level) == (origins, "warning")
+
+
+def test_a_comma_separated_setting_works_with_every_command(tmp_path: Path) -> None:
+    settings = {"CORS_ORIGINS": "https://a.se,https://b.se", "DATABASE_URL": f"sqlite:///{tmp_path / 'u.db'}"}
+    result = run_uppdrag("migrate", cwd=tmp_path, settings=settings)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("command", [["migrate"], ["serve"], ["token", "list"]])
+def test_an_sqlite_folder_that_cannot_be_made_is_named(tmp_path: Path, command: list[str]) -> None:
+    (tmp_path / "a-file").write_text("not a folder")
+    url = f"sqlite:///{tmp_path / 'a-file' / 'uppdrag.db'}"
+    result = run_uppdrag(*command, cwd=tmp_path, settings={"DATABASE_URL": url})
+    assert_one_line_error(result, "cannot make the folder", f"{tmp_path / 'a-file'} is a file, not a folder")
+
+
+def test_a_port_in_use_is_one_line(tmp_path: Path, migrated_sqlite: str) -> None:
+    with socket.socket() as other_server:
+        other_server.bind(("127.0.0.1", 0))
+        other_server.listen()
+        port = str(other_server.getsockname()[1])
+        result = run_uppdrag(
+            "serve", "--port", port, cwd=tmp_path, settings={"DATABASE_URL": migrated_sqlite}, timeout=60
+        )
+    assert_one_line_error(result, f"127.0.0.1:{port}", "in use")
 
 
 @pytest.mark.parametrize(

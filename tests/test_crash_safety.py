@@ -20,7 +20,6 @@ from tests.conftest import admin_token
 from tests.processes import ServerProcess, serving, start_server
 from tests.workload import (
     Journal,
-    References,
     database_problems,
     new_assignment,
     new_status_update,
@@ -41,7 +40,6 @@ def _client_loop(
     token: str,
     assignment_ids: list[int],
     owner_id: int,
-    references: References,
     journal: Journal,
     seed: int,
 ) -> None:
@@ -51,7 +49,7 @@ def _client_loop(
     with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
         while time.monotonic() < deadline:
             if rng.random() < CREATE_SHARE:
-                write = new_assignment(owner_id, references)
+                write = new_assignment(owner_id)
             else:
                 assignment_id = rng.choice(assignment_ids)
                 try:
@@ -71,11 +69,10 @@ def _burst_then_crash(server: ServerProcess, token: str, journal: Journal) -> No
             item["id"] for item in client.get("/api/v1/assignments", params={"limit": 200}).json()["items"]
         ]
         owner_id = client.get("/api/v1/org-units").json()[0]["id"]
-    references = References("KRASCH")
     threads = [
         threading.Thread(
             target=_client_loop,
-            args=(server.base_url, token, ids[number::CLIENTS], owner_id, references, journal, number),
+            args=(server.base_url, token, ids[number::CLIENTS], owner_id, journal, number),
         )
         for number in range(CLIENTS)
     ]

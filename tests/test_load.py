@@ -16,7 +16,6 @@ from tests.conftest import PostgresDatabases, admin_token, migrate_and_seed, req
 from tests.processes import serving
 from tests.workload import (
     Journal,
-    References,
     current_etag,
     database_problems,
     new_assignment,
@@ -38,7 +37,6 @@ class Shared:
             item["id"] for item in client.get("/api/v1/assignments", params={"limit": 200}).json()["items"]
         ]
         self.owner_id = client.get("/api/v1/org-units").json()[0]["id"]
-        self.references = References("LAST")
         self.journal = Journal()
 
 
@@ -69,7 +67,7 @@ def _update_status(client: httpx.Client, shared: Shared, rng: random.Random) -> 
 
 
 def _create(client: httpx.Client, shared: Shared, rng: random.Random) -> None:
-    send(client, new_assignment(shared.owner_id, shared.references), shared.journal)
+    send(client, new_assignment(shared.owner_id), shared.journal)
 
 
 Operation = Callable[[httpx.Client, Shared, random.Random], None]

@@ -8,10 +8,11 @@ import yaml
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import JSON, TableClause, bindparam, column, select, table, text
+from sqlalchemy import JSON, TableClause, bindparam, column, inspect, select, table, text
 
-from app.assignments.models import Assignment
-from app.db import make_engine, make_session_factory
+from app.assignments.models import Assignment, ReferenceCounter
+from app.assignments.references import draw_reference
+from app.db import make_engine, make_session_factory, unit_of_work
 from app.documents.models import Origin, SourceDocument
 from app.models_registry import Base
 from app.periods.service import load_calendar
@@ -178,5 +179,32 @@ def test_the_single_document_of_0006_becomes_one_of_many(empty_database: str) ->
             )
             states = {line.reference: (line.status, line.progress) for line in reservations.assignments}
             assert states["KS-2015-001"] == ("in_progress", 30)  # its status history carried over
+    finally:
+        engine.dispose()
+
+
+def test_the_reference_counters_of_0014_start_at_the_highest_reference_of_each_prefix(
+    empty_database: str,
+) -> None:
+    """The upgrade from 0013 with the seeds loaded (KS-2015-001 … KS-2015-174), one of them renamed
+    into another prefix: each prefix's counter starts at its highest number, and the next reference
+    drawn follows it (its own create is tested through the API: test_assignments_api.py)."""
+    config = alembic_config(Settings(database_url=empty_database))
+    command.upgrade(config, "0006")
+    _load_the_seeds_as_at_0006(empty_database)
+    command.upgrade(config, "0013")
+    engine = make_engine(empty_database)
+    try:
+        with engine.begin() as connection:
+            assert "reference_counters" not in inspect(connection).get_table_names()
+            connection.execute(
+                text("UPDATE assignments SET reference = 'UPP-2026-007' WHERE reference = 'KS-2015-174'")
+            )
+        command.upgrade(config, "head")
+        with unit_of_work(make_session_factory(engine)) as session:
+            counters = {row.prefix: row.last_number for row in session.scalars(select(ReferenceCounter))}
+            assert counters == {"KS-2015": 173, "UPP-2026": 7}
+            drawn = [draw_reference(session, prefix) for prefix in ("KS-2015", "UPP-2026", "KF-2016")]
+            assert drawn == ["KS-2015-174", "UPP-2026-008", "KF-2016-001"]
     finally:
         engine.dispose()

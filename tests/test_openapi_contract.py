@@ -83,10 +83,26 @@ def test_access_version_and_path_problems_are_declared(
         assert {"401", "403"} <= declared, (method, path)
     if "{" in path:
         assert "404" in declared, (method, path)
-    if any(parameter["name"] == "If-Match" for parameter in operation.get("parameters", [])):
+    if any(parameter.get("name") == "If-Match" for parameter in operation.get("parameters", [])):
         assert "412" in declared, (method, path)
     if "requestBody" in operation:
         assert "413" in declared, (method, path)
+
+
+@pytest.mark.parametrize(("method", "path", "operation"), OPERATIONS, ids=IDS)
+def test_every_operation_takes_and_returns_a_traceparent(
+    method: str, path: str, operation: dict[str, Any]
+) -> None:
+    assert {"$ref": "#/components/parameters/traceparent"} in operation["parameters"], (method, path)
+    for code, response in operation["responses"].items():
+        assert response["headers"]["traceparent"] == {"$ref": "#/components/headers/traceparent"}, code
+
+
+def test_the_traceparent_parameter_and_header() -> None:
+    parameter = DOCUMENT["components"]["parameters"]["traceparent"]
+    assert (parameter["name"], parameter["in"], parameter["required"]) == ("traceparent", "header", False)
+    header = DOCUMENT["components"]["headers"]["traceparent"]
+    assert re.fullmatch(header["schema"]["pattern"], header["example"])
 
 
 def test_the_problem_schema_and_the_security_scheme() -> None:

@@ -1,6 +1,6 @@
 """`uppdrag serve --workers N` as production runs it: several worker processes share the work, start
-without being killed as hung on a busy machine, and a worker killed with SIGKILL is replaced while the
-service keeps answering."""
+without being killed as hung on a busy machine, a worker killed with SIGKILL is replaced while the
+service keeps answering, and concurrent creates on several workers all get a reference of their own."""
 
 import json
 import os
@@ -105,3 +105,47 @@ def test_workers_end_when_their_master_is_killed(tmp_path: Path) -> None:
     port = int(server.base_url.rsplit(":", 1)[1])
     with serving(settings, cwd=tmp_path, workers=1, port=port) as restarted:  # the port is free again
         assert httpx.get(f"{restarted.base_url}/readyz", timeout=30).status_code == 200
+
+
+CREATING_CLIENTS = 8
+CREATES_PER_CLIENT = 25
+
+
+def _create_many(base_url: str, token: str, owner_id: int) -> list[httpx.Response]:
+    """CREATING_CLIENTS clients, each on its own connection, creating CREATES_PER_CLIENT assignments
+    with generated references at the same time."""
+
+    def create_in_turn(client_number: int) -> list[httpx.Response]:
+        headers = {"Authorization": f"Bearer {token}"}
+        with httpx.Client(base_url=base_url, headers=headers, timeout=60) as client:
+            return [
+                client.post(
+                    "/api/v1/assignments",
+                    json={"title": f"Samtidigt {client_number}.{n}", "owner_id": owner_id},
+                )
+                for n in range(CREATES_PER_CLIENT)
+            ]
+
+    with ThreadPoolExecutor(max_workers=CREATING_CLIENTS) as pool:
+        return [
+            response
+            for responses in pool.map(create_in_turn, range(CREATING_CLIENTS))
+            for response in responses
+        ]
+
+
+def test_concurrent_creates_on_two_workers_all_get_references_of_their_own(
+    seeded_database: str, tmp_path: Path
+) -> None:
+    token = admin_token(seeded_database)
+    with serving({"DATABASE_URL": seeded_database}, cwd=tmp_path, workers=2) as server:
+        owner_id = httpx.get(
+            f"{server.base_url}/api/v1/org-units", headers={"Authorization": f"Bearer {token}"}
+        ).json()[0]["id"]
+        responses = _create_many(server.base_url, token, owner_id)
+    failed = {response.text for response in responses if response.status_code != 201}
+    assert failed == set()
+    assert len(responses) == CREATING_CLIENTS * CREATES_PER_CLIENT
+    references = sorted(response.json()["reference"] for response in responses)
+    prefix = references[0].rsplit("-", 1)[0]  # UPP-<this year>: no document
+    assert references == [f"{prefix}-{n:03d}" for n in range(1, len(responses) + 1)]  # distinct, no gaps

@@ -81,24 +81,6 @@ class Journal:
         }
 
 
-class References:
-    """Explicit, distinct references for new assignments (PREFIX-2015-NNNNN).
-
-    Generated references collide under concurrent creates until phase 2 of issue 8 draws them from a
-    counter; these tests are about durability, so they name their own.
-    """
-
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
-        self._next = 0
-        self._lock = threading.Lock()
-
-    def next(self) -> str:
-        with self._lock:
-            self._next += 1
-            return f"{self.prefix}-2015-{self._next:05d}"
-
-
 def new_status_update(assignment_id: int, etag: str, rng: random.Random) -> Write:
     key = uuid.uuid4().hex
     marker = f"workload {key}"
@@ -111,13 +93,14 @@ def new_status_update(assignment_id: int, etag: str, rng: random.Random) -> Writ
     )
 
 
-def new_assignment(owner_id: int, references: References) -> Write:
+def new_assignment(owner_id: int) -> Write:
+    """A create whose reference the server draws (concurrent creates never draw the same one)."""
     key = uuid.uuid4().hex
     marker = f"workload {key}"
     return Write(
         kind="create",
         path="/api/v1/assignments",
-        body={"title": marker, "owner_id": owner_id, "reference": references.next()},
+        body={"title": marker, "owner_id": owner_id},
         headers={KEY_HEADER: key},
         marker=marker,
     )

@@ -115,6 +115,17 @@ class Assignment(Base):
         return [row.tag for row in self.tag_rows]
 
 
+class ReferenceCounter(Base):
+    """The last number drawn for each reference prefix ("KS-2015" in KS-2015-096), so that a new
+    reference is drawn in constant time and two concurrent creates never draw the same
+    (app/assignments/references.py). Never behind any reference of its prefix."""
+
+    __tablename__ = "reference_counters"
+
+    prefix: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
+
+
 class StatusUpdate(Base):
     """One reported state of an assignment. Append-only: rows are never updated or deleted.
 

@@ -11,7 +11,6 @@ from typing import Any
 
 from pydantic_core import to_jsonable_python
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.access import Principal
@@ -20,13 +19,14 @@ from app.assignments.events import record_assignment_event
 from app.assignments.guards import check_scope, lock_for_write
 from app.assignments.history import record_revision
 from app.assignments.models import Assignment, AssignmentTag
-from app.assignments.queries import escape_like, search_text_of
+from app.assignments.queries import search_text_of
+from app.assignments.references import claim_reference, draw_reference
 from app.assignments.schemas import AssignmentCreate, AssignmentUpdate, DeadlineInput
 from app.assignments.values import nested_values, write_money, write_target
 from app.db import ModelT, utcnow
 from app.documents.models import Goal, SourceDocument
 from app.documents.service import decision_at, latest_document, plan_document_for_year
-from app.errors import ConflictError, InvalidInputError
+from app.errors import InvalidInputError
 from app.org.models import OrgUnit
 from app.org.service import resolve_unit_reference
 from app.webhooks.vocabulary import EventType
@@ -35,7 +35,6 @@ TRACKED_FIELDS = (
     "title", "description", "quote", "section", "origin", "goal", "owner", "executor", "reporting_unit",
     "partners", "contact_person", "kind", "deadline", "money", "target", "tags",
 )  # fmt: skip
-REFERENCE_ATTEMPTS = 5
 
 # --- change records ---------------------------------------------------------------------------
 
@@ -206,49 +205,24 @@ def _apply_fields(
 # --- create, edit, archive --------------------------------------------------------------------
 
 
-def _next_reference(session: Session, prefix: str) -> str:
-    references = session.scalars(
-        select(Assignment.reference).where(Assignment.reference.like(f"{escape_like(prefix)}-%", escape="\\"))
-    ).all()
-    numbers = [int(tail) for tail in (ref.rsplit("-", 1)[1] for ref in references) if tail.isdigit()]
-    return f"{prefix}-{max(numbers, default=0) + 1:03d}"
-
-
-def _reference_taken(session: Session, reference: str) -> bool:
-    return session.scalar(select(Assignment.id).where(Assignment.reference == reference)) is not None
-
-
-def _insert_assignment(session: Session, data: AssignmentCreate, actor: Principal, today: date) -> Assignment:
+def create_assignment(
+    session: Session, *, data: AssignmentCreate, actor: Principal, today: date
+) -> Assignment:
+    """Create an assignment with the reference given (a 409 when it is taken) or the next one drawn."""
+    check_scope(actor, data.owner_id, data.executor_id, data.reporting_unit_id)
     document = _referenced(session, SourceDocument, data.document_id, "document_id")
-    prefix = document.reference_prefix if document else f"UPP-{today.year}"
-    assignment = Assignment(
-        reference=data.reference or _next_reference(session, prefix), document=document, version=1
+    reference = (
+        claim_reference(session, data.reference)
+        if data.reference is not None
+        else draw_reference(session, document.reference_prefix if document else f"UPP-{today.year}")
     )
+    assignment = Assignment(reference=reference, document=document, version=1)
     _apply_fields(session, assignment, data, set(AssignmentCreate.model_fields))
     session.add(assignment)
     session.flush()
     record_revision(session, assignment, "created", _diff({}, _snapshot(assignment)), actor)
     record_assignment_event(session, EventType.ASSIGNMENT_CREATED, assignment)
     return assignment
-
-
-def create_assignment(
-    session: Session, *, data: AssignmentCreate, actor: Principal, today: date
-) -> Assignment:
-    """Create an assignment; a generated reference that a concurrent create took first is drawn again."""
-    check_scope(actor, data.owner_id, data.executor_id, data.reporting_unit_id)
-    if data.reference is not None and _reference_taken(session, data.reference):
-        raise ConflictError(f"An assignment with reference {data.reference} already exists.")
-    for _attempt in range(REFERENCE_ATTEMPTS):
-        try:
-            with session.begin_nested():
-                return _insert_assignment(session, data, actor, today)
-        except IntegrityError as error:
-            if data.reference is not None:
-                raise ConflictError(
-                    f"An assignment with reference {data.reference} already exists."
-                ) from error
-    raise ConflictError("No free reference could be drawn for the assignment; try again.")
 
 
 def update_assignment(
@@ -320,7 +294,7 @@ def apply_seed_entry(session: Session, *, reference: str, data: AssignmentCreate
     assignment = session.scalar(select(Assignment).where(Assignment.reference == reference))
     if assignment is None:
         assignment = Assignment(
-            reference=reference,
+            reference=claim_reference(session, reference),
             document=_referenced(session, SourceDocument, data.document_id, "document_id"),
             version=1,
         )

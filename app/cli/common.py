@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, NoReturn, TypeAlias
 
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from app.settings import Settings, get_settings
 
@@ -71,6 +72,10 @@ def load_settings() -> Settings:
             for item in error.errors()
         ]
         raise OperatorError("invalid setting " + "; ".join(problems)) from None
+    except SettingsError as error:  # a value pydantic-settings could not decode before validating it
+        raise OperatorError(f"invalid setting: {error}") from None
+    except UnicodeDecodeError as error:
+        raise OperatorError(f"cannot read the settings in .env: not UTF-8 (byte {error.start + 1})") from None
 
 
 @contextmanager
