@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from app.access import Role
+from tests.bad_files import BROKEN_WORKBOOKS
 from tests.conftest import Backend, Clients
 from tests.helpers import assignment_by_reference, database_state, fill_in_form
 from tests.people import add_person, form_value, signed_in_client
@@ -238,6 +239,14 @@ def test_a_refused_excel_row_is_said_in_swedish_and_nothing_can_be_written(
     )
     assert not_a_form.status_code == 422
     assert 'id="file-error">Filen kunde inte läsas som enhetens formulär' in not_a_form.text
+    for name, (broken, _words) in BROKEN_WORKBOOKS.items():
+        refused = eva.post(
+            f"{PART}/excel",
+            data={"csrf_token": _token(eva)},
+            files={"file": ("slk.xlsx", broken(), "application/octet-stream")},
+        )
+        assert refused.status_code == 422, name
+        assert 'id="file-error">Filen kunde inte läsas som enhetens formulär' in refused.text
     missing = eva.post(f"{PART}/excel", data={"csrf_token": _token(eva)})
     assert missing.status_code == 422 and 'id="file-error">Välj en fil att ladda upp.</p>' in missing.text
     assert database_state(session) == before

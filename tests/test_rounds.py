@@ -18,6 +18,7 @@ from app.access import Role
 from app.assignments.models import StatusUpdate
 from app.rounds.reminders import raise_round_reminders
 from app.webhooks.models import OutboxEvent
+from tests.bad_files import BROKEN_WORKBOOKS
 from tests.conftest import Clients
 from tests.helpers import (
     assert_problem,
@@ -298,6 +299,8 @@ def test_an_import_refuses_what_is_wrong_and_writes_nothing(
     assert_problem(_import(slk, "SLK", "Namn;Värde\r\nx;1\r\n".encode()), 422, "file")
     assert_problem(_import(slk, "SLK", b""), 422, "file")
     assert_problem(_import(slk, "SLK", b"x" * (2 * 1024 * 1024)), 413)
+    for name, (broken, words) in BROKEN_WORKBOOKS.items():
+        assert words in assert_problem(_import(slk, "SLK", broken()), 422, "file")["detail"], name
     rows = _csv_form(slk, "SLK")
     rows[0].remove("Version")
     missing = assert_problem(_import(slk, "SLK", _csv_bytes(rows)), 422, "file")

@@ -12,8 +12,10 @@ already says is unchanged, so uploading the same file again writes nothing new.
 
 import csv
 import io
+import itertools
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -21,7 +23,6 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy.orm import Session
 
 from app.access import Principal
@@ -38,6 +39,7 @@ from app.rounds.vocabulary import LOCKED_STATES
 
 MAX_FILE_BYTES = 1024 * 1024  # a unit's form of a thousand assignments is about 100 kB
 MAX_ROWS = 20_000  # far more than a unit's part; a file with more is not a form of ours
+MAX_UNPACKED_BYTES = 16 * 1024 * 1024  # what a form of 1 MB (MAX_FILE_BYTES) unpacks to, with room
 HEADER_SEARCH_ROWS = 40
 REQUIRED = ("reference", "version", *(column.key for column in FORM_COLUMNS))
 XLSX_MAGIC = b"PK\x03\x04"
@@ -88,16 +90,43 @@ class Sheet:
     facts: dict[str, str]
 
 
-def _xlsx_rows(content: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
+@contextmanager
+def _readable_workbook() -> Iterator[None]:
+    """Whatever reading a broken workbook raises (openpyxl's, lxml's and ElementTree's own types,
+    or an index or key a crafted file lacks) as a 422 naming the file."""
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+        yield
+    except Exception as error:
         raise InvalidInputError("file", "is not a readable XLSX workbook") from error
-    sheet = book.worksheets[0]
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if number > MAX_ROWS:
-            raise InvalidInputError("file", f"has more than {MAX_ROWS} rows")
-        yield number, row
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    """Refuse from the ZIP directory alone a workbook that would unpack to more than a form can be
+    (a small upload can hold a hundred megabytes of XML). The sizes it declares bound what is read:
+    an entry that unpacks to more than its declared size fails its check."""
+    with _readable_workbook(), zipfile.ZipFile(io.BytesIO(content)) as archive:
+        unpacked = sum(entry.file_size for entry in archive.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise InvalidInputError(
+            "file",
+            f"would unpack to {unpacked} bytes, more than the {MAX_UNPACKED_BYTES} of any form of a round",
+        )
+
+
+def _xlsx_rows(content: bytes) -> list[tuple[int, Sequence[Any]]]:
+    """The first sheet's rows. openpyxl reads lazily, so a broken sheet fails while its rows are
+    read, not when the workbook opens: both are refused alike."""
+    _check_unpacked_size(content)
+    with _readable_workbook():
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    if not book.worksheets:
+        raise InvalidInputError("file", "is an XLSX workbook without a sheet")
+    with _readable_workbook():
+        numbered = enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)
+        rows: list[tuple[int, Sequence[Any]]] = list(itertools.islice(numbered, MAX_ROWS + 1))
+    if len(rows) > MAX_ROWS:
+        raise InvalidInputError("file", f"has more than {MAX_ROWS} rows")
+    return rows
 
 
 def _csv_rows(content: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
@@ -116,7 +145,7 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
         raise InvalidInputError("file", f"is not a readable CSV file: {error}") from error
 
 
-def _rows_of(content: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
+def _rows_of(content: bytes) -> Iterable[tuple[int, Sequence[Any]]]:
     if not content:
         raise InvalidInputError("file", "is empty")
     return _xlsx_rows(content) if content.startswith(XLSX_MAGIC) else _csv_rows(content)
