@@ -232,6 +232,13 @@ def test_a_refused_excel_row_is_said_in_swedish_and_nothing_can_be_written(
     assert "Ny framdrift måste vara ett heltal från 0 till 100." in preview.text
     assert "Okänt värde i kolumnen Ny status. Välj ett av alternativen i listan." in preview.text
     assert 'id="write-import"' not in preview.text and 'id="dry-run-refused"' in preview.text
+    too_long = fill_in_form(form, {FIRST: {"Kommentar": "å" * 10_001}})
+    preview = eva.post(
+        f"{PART}/excel",
+        data={"csrf_token": _token(eva)},
+        files={"file": ("slk.xlsx", too_long, "text/plain")},
+    )
+    assert "Kommentaren får vara högst 10 000 tecken" in preview.text
     not_a_form = eva.post(
         f"{PART}/excel",
         data={"csrf_token": _token(eva)},

@@ -308,6 +308,16 @@ def test_an_import_refuses_what_is_wrong_and_writes_nothing(
     rows = _csv_form(slk, "SLK")
     rows.append(["KS-2015-003", *[""] * (len(rows[0]) - 6), "Pågår", "", "", "", ""])  # not SLK's
     assert _json(_import(slk, "SLK", _csv_bytes(rows)))["rows"][-1]["field"] == "reference"
+    rows = _csv_form(slk, "SLK")
+    rows[1][-1] = "å" * 10_001  # longer than a status update's comment may be
+    rows[2][-1] = "Klart\x00"  # text neither database can store
+    rows.append(["KS-" + "9" * 50_000, *rows[2][1:]])
+    answer = _json(_import(slk, "SLK", _csv_bytes(rows)))
+    assert [(row["result"], row["field"]) for row in answer["rows"]] == [
+        ("refused", "new_comment"), ("refused", "new_comment"), ("refused", "reference")
+    ]  # fmt: skip
+    assert "10000 characters" in answer["rows"][0]["reason"]
+    assert len(answer["rows"][2]["reference"]) == 60 and len(answer["rows"][2]["reason"]) < 200
     assert_problem(slk.post(f"{ROUND}/units/SLK/import"), 422)  # no file at all
     assert database_state(session) == before
 
