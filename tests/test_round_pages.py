@@ -5,6 +5,7 @@ a Swedish message and nothing written, refused without its CSRF token, refused f
 person's."""
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import httpx
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.access import Role
 from tests.bad_files import BROKEN_WORKBOOKS
-from tests.conftest import Backend, Clients
+from tests.conftest import Backend, Clients, clients_on
 from tests.helpers import assignment_by_reference, database_state, fill_in_form
 from tests.people import add_person, form_value, signed_in_client
 
@@ -257,6 +258,29 @@ def test_a_refused_excel_row_is_said_in_swedish_and_nothing_can_be_written(
     missing = eva.post(f"{PART}/excel", data={"csrf_token": _token(eva)})
     assert missing.status_code == 422 and 'id="file-error">Välj en fil att ladda upp.</p>' in missing.text
     assert database_state(session) == before
+
+
+def test_a_round_that_has_not_begun_takes_no_excel_form(
+    eva: httpx.Client, backend: Backend, session: Session
+) -> None:
+    """On 1 March 2015 T2 has not begun: its page offers no forms, and a form sent anyway is refused
+    on the page in Swedish, writing nothing."""
+    next_part = "/rapportering/2015/T2/SLK"
+    with clients_on(date(2015, 3, 1), backend) as early:
+        early_eva = signed_in_client(backend, early.base_url, "eva.ek@stockholm.se")
+        form = early_eva.get("/api/v1/rounds/2015/T2/units/SLK?format=xlsx").content
+        page = early_eva.get(next_part).text
+        assert 'id="not-open"' in page and 'id="preview"' not in page
+        before = database_state(session)
+        refused = early_eva.post(
+            f"{next_part}/excel",
+            data={"csrf_token": form_value(page, "csrf_token")},
+            files={"file": ("slk.xlsx", fill_in_form(form, {FIRST: {"Ny framdrift (%)": 40}}))},
+        )
+        assert refused.status_code == 409
+        assert "Perioden har inte börjat; det går inte att rapportera eller lämna in ännu." in refused.text
+        assert database_state(session) == before
+        early_eva.close()
 
 
 FORMS = [

@@ -19,7 +19,7 @@ from app.assignments.models import StatusUpdate
 from app.rounds.reminders import raise_round_reminders
 from app.webhooks.models import OutboxEvent
 from tests.bad_files import BROKEN_WORKBOOKS
-from tests.conftest import Clients
+from tests.conftest import Backend, Clients, clients_on
 from tests.helpers import (
     assert_problem,
     assignment_by_reference,
@@ -320,6 +320,24 @@ def test_an_import_refuses_what_is_wrong_and_writes_nothing(
     assert len(answer["rows"][2]["reference"]) == 60 and len(answer["rows"][2]["reason"]) < 200
     assert_problem(slk.post(f"{ROUND}/units/SLK/import"), 422)  # no file at all
     assert database_state(session) == before
+
+
+def test_a_round_that_has_not_begun_takes_no_reports(backend: Backend, session: Session) -> None:
+    """On 1 March 2015 T1 runs and T2 has not begun: confirming, importing (a dry run too) and
+    submitting in T2 are refused with 409 and write nothing (they would take effect in T1)."""
+    next_round = "/api/v1/rounds/2015/T2/units/SLK"
+    with clients_on(date(2015, 3, 1), backend) as early:
+        slk = early.as_role(Role.EDITOR, "SLK")
+        form = slk.get(next_round, params={"format": "xlsx"})
+        assert form.status_code == 200, form.text
+        filled = {"file": ("slk.xlsx", fill_in_form(form.content, {"KS-2015-001": {"Ny framdrift (%)": 40}}))}
+        before = database_state(session)
+        for dry_run in ("true", "false"):
+            refused = slk.post(f"{next_round}/import", files=filled, params={"dry_run": dry_run})
+            assert "has not begun" in assert_problem(refused, 409)["detail"]
+        assert_problem(slk.post(f"{next_round}/confirm", json={"references": ["KS-2015-001"]}), 409)
+        assert_problem(slk.post(f"{next_round}/submit"), 409)
+        assert database_state(session) == before
 
 
 def test_who_may_do_what_and_bad_addresses(api: httpx.Client, clients: Clients, session: Session) -> None:
