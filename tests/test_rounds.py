@@ -15,7 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.access import Role
+from app.assignments.finished_spans import finished_on
 from app.assignments.models import StatusUpdate
+from app.assignments.status_updates import states_on_day
+from app.assignments.vocabulary import FINISHED_STATUSES
 from app.rounds.reminders import raise_round_reminders
 from app.webhooks.models import OutboxEvent
 from tests.bad_files import BROKEN_WORKBOOKS
@@ -420,6 +423,48 @@ def test_the_rounds_files_and_page(api: httpx.Client, clients: Clients) -> None:
     assert "Bekräftad oförändrad" in part_page and "KS-2015-002" in part_page
     feed = api.get("/api/v1/calendar.ics").text
     assert "Rapportering T1 2015" not in feed  # due 2015: not within a month of today
+
+
+def _finished_on(session: Session, day: date) -> set[int]:
+    session.expire_all()
+    finished = set(session.scalars(finished_on(day)))
+    session.rollback()
+    return finished
+
+
+def test_a_round_leaves_out_what_was_finished_before_it_began(api: httpx.Client, session: Session) -> None:
+    """T2 2015 (from 1 May) leaves out an assignment finished on 30 April, whatever order its
+    updates came in: a later one the same day decides, a back-dated one before it changes nothing.
+    What is finished on a day (the finished spans) agrees with the history on every day."""
+    first = assignment_by_reference(api, "KS-2015-001")
+    second = assignment_by_reference(api, "KS-2015-002")
+
+    def expected(period: str) -> int:
+        units = {
+            unit["unit"]["key"]: unit for unit in _json(api.get(f"/api/v1/rounds/2015/{period}"))["units"]
+        }
+        return int(units["SLK"]["expected"])
+
+    assert (expected("T1"), expected("T2")) == (2, 2)
+    updates: list[tuple[dict[str, Any], dict[str, Any], int]] = [
+        (first, {"status": "completed", "effective_date": "2015-03-01"}, 1),
+        (first, {"status": "in_progress", "progress": 50, "effective_date": "2015-04-30"}, 2),
+        (first, {"status": "closed", "reason": "Ingår i budgeten.", "effective_date": "2015-04-30"}, 1),
+        (first, {"status": "in_progress", "progress": 10, "effective_date": "2015-02-01"}, 1),
+        (second, {"status": "cancelled", "reason": "Utgår.", "effective_date": "2015-05-02"}, 1),
+    ]
+    for assignment, body, in_t2 in updates:
+        assert post_update(api, assignment["id"], body).status_code == 201, body
+        assert (expected("T1"), expected("T2")) == (2, in_t2), body
+    ids = [first["id"], second["id"]]
+    for day in (date(2015, 1, 31), date(2015, 2, 1), date(2015, 3, 1), date(2015, 4, 30), date(2015, 5, 2)):
+        finished = {
+            assignment_id
+            for assignment_id, state in states_on_day(session, assignment_ids=ids, day=day).items()
+            if state.status in FINISHED_STATUSES
+        }
+        session.rollback()
+        assert _finished_on(session, day) == finished, day
 
 
 def test_the_reporting_unit_is_set_per_assignment_with_its_history(api: httpx.Client) -> None:
