@@ -419,8 +419,11 @@ def test_the_rounds_files_and_page(api: httpx.Client, clients: Clients) -> None:
     page = api.get(ROUND, params={"format": "html"})
     assert page.headers["content-type"].startswith("text/html")
     assert "1 av 3 enheter klara" in page.text and "Inlämnad" in page.text
+    assert "0 av 1 enhet klar" in page.text  # Servicenämnden on its own
     english = api.get(ROUND, params={"format": "html", "lang": "en"}).text
-    assert "1 of 3 units ready" in english and "Submitted" in english
+    assert "1 of 3 units ready" in english and "Submitted" in english and "0 of 1 unit ready" in english
+    personnel = api.get(f"{ROUND}/units/SLK_PERSONAL", params={"format": "html"}).text
+    assert "0 av 1 uppdrag rapporterat" in personnel
     part_page = api.get(f"{ROUND}/units/SLK", params={"format": "html"}).text
     assert "Bekräftad oförändrad" in part_page and "KS-2015-002" in part_page
     feed = api.get("/api/v1/calendar.ics").text
