@@ -165,10 +165,12 @@ def test_a_whole_round(api: httpx.Client, clients: Clients, session: Session) ->
     assert assert_problem(slk.post(f"{ROUND}/units/SLK/submit"), 422, "references")["missing"] == [
         "KS-2015-002"
     ]
+    changes_before = _events(session, "assignment.status_changed")
     confirmed = _json(
         slk.post(f"{ROUND}/units/SLK/confirm", json={"references": ["KS-2015-002", "KS-2015-001"]})
     )
     assert [result["result"] for result in confirmed["results"]] == ["confirmed", "already_updated"]
+    assert _events(session, "assignment.status_c") == [*changes_before, "assignment.status_confirmed"]
     second = assignment_by_reference(api, "KS-2015-002")
     latest = _json(api.get(f"/api/v1/assignments/{second['id']}/updates"))[-1]
     assert latest["confirmation"] is True and "Oförändrat" in latest["comment"]

@@ -188,7 +188,7 @@ def add_status_update(
     assignment.updated_at = update.recorded_at
     record_assignment_event(
         session,
-        EventType.ASSIGNMENT_STATUS_CHANGED,
+        EventType.ASSIGNMENT_STATUS_CONFIRMED if confirmation else EventType.ASSIGNMENT_STATUS_CHANGED,
         assignment,
         status_update=StatusUpdateRead.model_validate(update),
         previous_status=previous_status,
