@@ -2,11 +2,12 @@
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
+from pydantic_core import PydanticCustomError
 
 MAX_DB_ID = 2_147_483_647  # the largest INTEGER key both databases store
 MAX_SEK = 9_223_372_036_854_775_807  # BIGINT
@@ -21,8 +22,25 @@ LATEST_DATE = date(2199, 12, 31)
 DbId = Annotated[int, Strict(), Field(ge=1, le=MAX_DB_ID)]
 QueryDbId = Annotated[int, Field(ge=1, le=MAX_DB_ID)]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description="Items to skip.")]
+_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _a_day(value: Any) -> Any:
+    """A day written as one (2015-04-30), or a date: pydantic alone would also take a date-time at
+    midnight ("2015-04-30T00:00:00") and a Unix timestamp (1430352000) as that day."""
+    if isinstance(value, datetime) or not (
+        isinstance(value, date) or (isinstance(value, str) and _DAY.fullmatch(value))
+    ):
+        raise PydanticCustomError(
+            "date_parsing", "Input should be a day written as YYYY-MM-DD, such as 2015-04-30"
+        )
+    return value
+
+
 CalendarDate = Annotated[
-    date, Field(ge=EARLIEST_DATE, le=LATEST_DATE, description=f"A day from {EARLIEST_DATE} to {LATEST_DATE}.")
+    date,
+    BeforeValidator(_a_day),
+    Field(ge=EARLIEST_DATE, le=LATEST_DATE, description=f"A day from {EARLIEST_DATE} to {LATEST_DATE}."),
 ]
 
 # Text that neither database can store: NUL (PostgreSQL refuses it) and lone surrogates (not UTF-8).

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from app.documents.models import DocumentKind, Origin
-from app.inputs import StrictInput, refuse_cleared
+from app.inputs import CalendarDate, StrictInput, refuse_cleared
 from app.org.schemas import UnitRef
 
 Year = Annotated[int, Field(ge=1900, le=2100)]
@@ -95,8 +95,8 @@ class DocumentCreate(StrictInput):
     kind: DocumentKind = DocumentKind.DECISION
     issuer: UnitReference | None = None
     decided_by: UnitReference | None = None
-    decision_date: date | None = None
-    document_date: date | None = Field(
+    decision_date: CalendarDate | None = None
+    document_date: CalendarDate | None = Field(
         default=None, description="The document's own date, if not the decision's."
     )
     diarienummer: str | None = Field(default=None, max_length=60)
@@ -128,8 +128,8 @@ class DocumentUpdate(StrictInput):
     kind: DocumentKind | None = None
     issuer: UnitReference | None = None
     decided_by: UnitReference | None = None
-    decision_date: date | None = None
-    document_date: date | None = None
+    decision_date: CalendarDate | None = None
+    document_date: CalendarDate | None = None
     diarienummer: str | None = Field(default=None, max_length=60)
     paragraph: str | None = Field(default=None, max_length=30)
     plan_period: PlanPeriod | None = None
