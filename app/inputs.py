@@ -2,13 +2,14 @@
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import Path, Query
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PlainValidator,
@@ -43,8 +44,25 @@ def _each_once(ids: list[int]) -> list[int]:
 # A set of rows by id (an assignment's partners): an id given twice is a mistake, said as one.
 DistinctDbIds = Annotated[list[DbId], AfterValidator(_each_once)]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description="Items to skip.")]
+_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _a_day(value: Any) -> Any:
+    """A day written as one (2015-04-30), or a date: pydantic alone would also take a date-time at
+    midnight ("2015-04-30T00:00:00") and a Unix timestamp (1430352000) as that day."""
+    if isinstance(value, datetime) or not (
+        isinstance(value, date) or (isinstance(value, str) and _DAY.fullmatch(value))
+    ):
+        raise PydanticCustomError(
+            "date_parsing", "Input should be a day written as YYYY-MM-DD, such as 2015-04-30"
+        )
+    return value
+
+
 CalendarDate = Annotated[
-    date, Field(ge=EARLIEST_DATE, le=LATEST_DATE, description=f"A day from {EARLIEST_DATE} to {LATEST_DATE}.")
+    date,
+    BeforeValidator(_a_day),
+    Field(ge=EARLIEST_DATE, le=LATEST_DATE, description=f"A day from {EARLIEST_DATE} to {LATEST_DATE}."),
 ]
 
 MAX_KEY_LENGTH = 100

@@ -5,6 +5,7 @@ English. Plumbing: it knows no domain, so that every page — the dashboard and 
 the pages of app/web — is built on it.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlencode
@@ -13,6 +14,17 @@ from fastapi import Request
 from jinja2 import BaseLoader, ChoiceLoader, PackageLoader
 
 Lang = Literal["sv", "en"]
+
+
+def counted_phrase(
+    words: Mapping[str, str], key: str, counts: Mapping[str, str], values: Mapping[str, object]
+) -> str:
+    """The phrase `key` of `words` with its values, in the singular (its `_one` variant) when the value
+    it counts (named by `counts[key]`) is 1: "1 av 1 enhet klar", not "1 av 1 enheter klara"."""
+    if key in counts and values[counts[key]] == 1:
+        key = f"{key}_one"
+    return words[key].format(**values)
+
 
 SIGN_IN_PATH = "/logga-in"
 SIGN_OUT_PATH = "/logga-ut"

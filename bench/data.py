@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
+from app.assignments.finished_spans import rewrite_finished_spans
 from app.db import make_session_factory, unit_of_work
 from app.seeding.service import load_seeds
 
@@ -152,5 +153,7 @@ def build_register(engine: Engine, assignments: int, *, documents: bool = True, 
         connection.execute(_ASSIGNMENTS, {"count": assignments - seeded})
         connection.execute(_STATUS_UPDATES, {"per_assignment": UPDATES_PER_ASSIGNMENT})
         connection.execute(_CURRENT_STATE)
+    with unit_of_work(make_session_factory(engine)) as session:
+        rewrite_finished_spans(session)  # as the service derives them from each status update
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE"))

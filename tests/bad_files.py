@@ -1,9 +1,13 @@
 """Files that give no usable text, made for real (pypdf, fpdf2, Pillow, zipfile): for the extractor's
-tests and for uploads through the API, the command line and the pages."""
+tests and for uploads through the API, the command line and the pages. And workbooks broken inside
+(openpyxl, then zipfile): for a round's Excel import."""
 
 import io
+import re
 import zipfile
+from collections.abc import Callable
 
+import openpyxl
 import pypdf
 from fpdf import FPDF
 from PIL import Image
@@ -60,4 +64,63 @@ UNREADABLE_UPLOADS = {
     "pdf without text": (blank_pdf(), "no_text"),
     "scanned pdf": (scanned_pdf(), "scanned_pdf"),
     "zip bomb": (zip_bomb(), "zip_bomb"),
+}
+
+
+# --- broken workbooks ------------------------------------------------------------------------
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def workbook(rows: int = 200) -> bytes:
+    """A sound XLSX workbook of a sheet with a heading row and `rows` rows."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Referens", "Version", "Kommentar"])
+    for number in range(1, rows + 1):
+        sheet.append([f"KS-2015-{number:03}", 1, f"Rad {number}"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _changed(content: bytes, entry: str, change: Callable[[bytes], bytes]) -> bytes:
+    """The workbook with one of its ZIP entries changed."""
+    source = zipfile.ZipFile(io.BytesIO(content))
+    return zipped(
+        {info.filename: change(source.read(info)) if info.filename == entry else source.read(info)
+         for info in source.infolist()}
+    )  # fmt: skip
+
+
+def _unpacking_to(size: int) -> bytes:
+    """A workbook of a few kilobytes whose sheet unpacks to `size` bytes: a heading row and rows of
+    one long cell each, as XML."""
+    cell = "a" * 50_000
+    rows = "".join(
+        f'<row r="{number}"><c r="A{number}" t="inlineStr"><is><t>{cell}</t></is></c></row>'
+        for number in range(2, 2 + size // len(cell))
+    )
+    return _changed(
+        workbook(rows=0),
+        SHEET,
+        lambda sheet: sheet.replace(b"</sheetData>", rows.encode() + b"</sheetData>"),
+    )
+
+
+# A round's import refuses each with 422 naming the file; what its detail says.
+BROKEN_WORKBOOKS: dict[str, tuple[Callable[[], bytes], str]] = {
+    "broken workbook.xml": (
+        lambda: _changed(workbook(), "xl/workbook.xml", lambda _xml: b"<not xml"),
+        "readable",
+    ),
+    "no sheets": (
+        lambda: _changed(
+            workbook(), "xl/workbook.xml", lambda xml: re.sub(rb"<sheets>.*</sheets>", b"<sheets/>", xml)
+        ),
+        "without a sheet",
+    ),
+    "truncated sheet": (lambda: _changed(workbook(), SHEET, lambda xml: xml[: len(xml) // 2]), "readable"),
+    "unpacks to 20 MB": (lambda: _unpacking_to(20 * 1024 * 1024), "unpack"),
 }

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -28,6 +29,7 @@ from app.access import Role
 from app.auth.models import TokenKind
 from app.auth.service import create_token
 from app.db import make_engine, make_session_factory, unit_of_work
+from app.deps import get_today
 from app.main import create_app
 from app.models_registry import Base
 from app.schema_migrations import upgrade_to_head
@@ -213,11 +215,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(settings: Settings, port: int | None = None) -> Iterator[str]:
+def serve(settings: Settings, port: int | None = None, *, today: date | None = None) -> Iterator[str]:
     """Run the app with these settings in a real uvicorn server on loopback (a free port, unless
-    one is given)."""
+    one is given); with `today`, the app's today (app.deps.get_today) is that day, as if it ran then."""
     port = port or free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    app = create_app(settings)
+    if today is not None:
+        app.dependency_overrides[get_today] = lambda: today
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = _Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -273,6 +278,15 @@ def clients(backend: Backend, _servers: dict[str, str]) -> Iterator[Clients]:
     factory = Clients(backend, _servers[backend.name])
     yield factory
     factory.close()
+
+
+@contextmanager
+def clients_on(day: date, backend: Backend) -> Iterator[Clients]:
+    """Clients of a server of the backend whose today is `day`: for what depends on the date."""
+    with serve(backend.settings, today=day) as base_url:
+        factory = Clients(backend, base_url)
+        yield factory
+        factory.close()
 
 
 @pytest.fixture

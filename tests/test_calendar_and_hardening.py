@@ -14,7 +14,7 @@ from icalendar import Calendar
 from app.access import Role
 from app.auth.models import TokenKind
 from app.logs import JsonFormatter
-from tests.conftest import TEST_ORIGIN, Clients
+from tests.conftest import TEST_ORIGIN, Backend, Clients, clients_on
 from tests.helpers import assert_problem, assignment_by_reference, post_update
 
 pytestmark = pytest.mark.usefixtures("small_register")
@@ -62,21 +62,33 @@ def test_feed_filters(api: httpx.Client) -> None:
     assert set(_events(api.get("/api/v1/calendar.ics", params={"status": "in_progress"}))) == set()
 
 
-def test_feed_has_the_due_dates_of_units_reports_in_the_rounds(api: httpx.Client) -> None:
-    """Today is in the annual report's period of its year: the round is due a week after 31 December.
-    T1 and T2 of this year were due more than a month ago, and the next year has no rounds yet."""
-    year = date.today().year  # noqa: DTZ011 (the service's "today" is the machine's date here)
-    rounds = _round_events(api.get("/api/v1/calendar.ics"))
-    assert rounds == {
-        f"Rapportering Verksamhetsberättelse {year}: Stadsledningskontoret": date(year + 1, 1, 7)
-    }
-    feed = Calendar.from_ical(api.get("/api/v1/calendar.ics").content)
-    [event] = [event for event in feed.walk("VEVENT") if str(event["uid"]).startswith("round-")]
-    assert "Läge: Ej påbörjad" in str(event["description"])
-    assert set(_round_events(api.get("/api/v1/calendar.ics", params={"owner": "KS"}))) == set(rounds)
-    assert _round_events(api.get("/api/v1/calendar.ics", params={"owner": "SERVICEN"})) == {}
-    assert _round_events(api.get("/api/v1/calendar.ics", params={"rounds": "false"})) == {}
-    assert len(_events(api.get("/api/v1/calendar.ics", params={"rounds": "false"}))) == 3
+def _feed_rounds(clients: Clients, **params: str) -> dict[str, date]:
+    return _round_events(clients.as_role(Role.ADMIN).get("/api/v1/calendar.ics", params=params))
+
+
+def test_feed_has_the_due_dates_of_units_reports_in_the_rounds(backend: Backend) -> None:
+    """The rounds due from a month before today to a year after it, on days the service is pinned to
+    (so that the test passes whatever day it runs): in November only the annual report of the year is
+    (due a week after 31 December): T1 and T2 were due more than a month before, the next year has no
+    rounds yet. In March that year's tertial reports are too, and the annual report due in January not."""
+    annual = "Rapportering Verksamhetsberättelse 2030: Stadsledningskontoret"
+    with clients_on(date(2030, 11, 20), backend) as november:
+        rounds = _feed_rounds(november)
+        assert rounds == {annual: date(2031, 1, 7)}
+        feed = Calendar.from_ical(november.as_role(Role.ADMIN).get("/api/v1/calendar.ics").content)
+        [event] = [event for event in feed.walk("VEVENT") if str(event["uid"]).startswith("round-")]
+        assert "Läge: Ej påbörjad" in str(event["description"])
+        assert set(_feed_rounds(november, owner="KS")) == set(rounds)
+        assert _feed_rounds(november, owner="SERVICEN") == {}
+        assert _feed_rounds(november, rounds="false") == {}
+        api = november.as_role(Role.ADMIN)
+        assert len(_events(api.get("/api/v1/calendar.ics", params={"rounds": "false"}))) == 3
+    with clients_on(date(2030, 3, 1), backend) as march:
+        assert _feed_rounds(march) == {
+            "Rapportering Tertialrapport 1 2030: Stadsledningskontoret": date(2030, 5, 7),
+            "Rapportering Tertialrapport 2 2030: Stadsledningskontoret": date(2030, 9, 7),
+            annual: date(2031, 1, 7),
+        }
 
 
 def test_feed_token_in_the_url(anon: httpx.Client, clients: Clients) -> None:

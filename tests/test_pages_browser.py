@@ -408,7 +408,7 @@ def test_the_round_pages_show_who_has_reported(browser: Browser, site: str, back
     tab.goto(sign_in_link(backend, site, "eva.ek@stockholm.se"))
     tab.click("#use-link")
     tab.goto(f"{site}/?year=2015&period=T1")
-    assert "0 av 1 enheter klara" in tab.text("#round-progress")
+    assert "0 av 1 enhet klar" in tab.text("#round-progress")
     tab.click("#round-progress a")
     assert tab.url == f"{site}/api/v1/rounds/2015/T1?format=html"
     assert tab.text("[data-figure=ready]") == "0 / 1"
@@ -427,7 +427,7 @@ def test_the_round_pages_show_who_has_reported(browser: Browser, site: str, back
     tab.goto(f"{site}/api/v1/rounds/2015/T1?format=html")
     assert tab.text("[data-figure=ready]") == "1 / 1"
     assert tab.text("tr[data-unit=SLK] td[data-label=Läge]") == "Inlämnad"
-    assert "1 av 1 enheter klara" in tab.text("tr[data-unit=KF]")
+    assert "1 av 1 enhet klar" in tab.text("tr[data-unit=KF]")
     tab.click("tr[data-unit=SLK] a")
     assert tab.text("#part-state") == "Inlämnad"
     assert "Inlämnad" in tab.text("#part-history") and "Klart." in tab.text("#part-history")

@@ -5,6 +5,7 @@ a Swedish message and nothing written, refused without its CSRF token, refused f
 person's."""
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import httpx
@@ -12,7 +13,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from app.access import Role
-from tests.conftest import Backend, Clients
+from tests.bad_files import BROKEN_WORKBOOKS
+from tests.conftest import Backend, Clients, clients_on
 from tests.helpers import assignment_by_reference, database_state, fill_in_form
 from tests.people import add_person, form_value, signed_in_client
 
@@ -231,6 +233,13 @@ def test_a_refused_excel_row_is_said_in_swedish_and_nothing_can_be_written(
     assert "Ny framdrift måste vara ett heltal från 0 till 100." in preview.text
     assert "Okänt värde i kolumnen Ny status. Välj ett av alternativen i listan." in preview.text
     assert 'id="write-import"' not in preview.text and 'id="dry-run-refused"' in preview.text
+    too_long = fill_in_form(form, {FIRST: {"Kommentar": "å" * 10_001}})
+    preview = eva.post(
+        f"{PART}/excel",
+        data={"csrf_token": _token(eva)},
+        files={"file": ("slk.xlsx", too_long, "text/plain")},
+    )
+    assert "Kommentaren får vara högst 10 000 tecken" in preview.text
     not_a_form = eva.post(
         f"{PART}/excel",
         data={"csrf_token": _token(eva)},
@@ -238,9 +247,40 @@ def test_a_refused_excel_row_is_said_in_swedish_and_nothing_can_be_written(
     )
     assert not_a_form.status_code == 422
     assert 'id="file-error">Filen kunde inte läsas som enhetens formulär' in not_a_form.text
+    for name, (broken, _words) in BROKEN_WORKBOOKS.items():
+        refused = eva.post(
+            f"{PART}/excel",
+            data={"csrf_token": _token(eva)},
+            files={"file": ("slk.xlsx", broken(), "application/octet-stream")},
+        )
+        assert refused.status_code == 422, name
+        assert 'id="file-error">Filen kunde inte läsas som enhetens formulär' in refused.text
     missing = eva.post(f"{PART}/excel", data={"csrf_token": _token(eva)})
     assert missing.status_code == 422 and 'id="file-error">Välj en fil att ladda upp.</p>' in missing.text
     assert database_state(session) == before
+
+
+def test_a_round_that_has_not_begun_takes_no_excel_form(
+    eva: httpx.Client, backend: Backend, session: Session
+) -> None:
+    """On 1 March 2015 T2 has not begun: its page offers no forms, and a form sent anyway is refused
+    on the page in Swedish, writing nothing."""
+    next_part = "/rapportering/2015/T2/SLK"
+    with clients_on(date(2015, 3, 1), backend) as early:
+        early_eva = signed_in_client(backend, early.base_url, "eva.ek@stockholm.se")
+        form = early_eva.get("/api/v1/rounds/2015/T2/units/SLK?format=xlsx").content
+        page = early_eva.get(next_part).text
+        assert 'id="not-open"' in page and 'id="preview"' not in page
+        before = database_state(session)
+        refused = early_eva.post(
+            f"{next_part}/excel",
+            data={"csrf_token": form_value(page, "csrf_token")},
+            files={"file": ("slk.xlsx", fill_in_form(form, {FIRST: {"Ny framdrift (%)": 40}}))},
+        )
+        assert refused.status_code == 409
+        assert "Perioden har inte börjat; det går inte att rapportera eller lämna in ännu." in refused.text
+        assert database_state(session) == before
+        early_eva.close()
 
 
 FORMS = [

@@ -15,10 +15,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.access import Role
+from app.assignments.finished_spans import finished_on
 from app.assignments.models import StatusUpdate
+from app.assignments.status_updates import states_on_day
+from app.assignments.vocabulary import FINISHED_STATUSES
 from app.rounds.reminders import raise_round_reminders
 from app.webhooks.models import OutboxEvent
-from tests.conftest import Clients
+from tests.bad_files import BROKEN_WORKBOOKS
+from tests.conftest import Backend, Clients, clients_on
 from tests.helpers import (
     assert_problem,
     assignment_by_reference,
@@ -161,10 +165,12 @@ def test_a_whole_round(api: httpx.Client, clients: Clients, session: Session) ->
     assert assert_problem(slk.post(f"{ROUND}/units/SLK/submit"), 422, "references")["missing"] == [
         "KS-2015-002"
     ]
+    changes_before = _events(session, "assignment.status_changed")
     confirmed = _json(
         slk.post(f"{ROUND}/units/SLK/confirm", json={"references": ["KS-2015-002", "KS-2015-001"]})
     )
     assert [result["result"] for result in confirmed["results"]] == ["confirmed", "already_updated"]
+    assert _events(session, "assignment.status_c") == [*changes_before, "assignment.status_confirmed"]
     second = assignment_by_reference(api, "KS-2015-002")
     latest = _json(api.get(f"/api/v1/assignments/{second['id']}/updates"))[-1]
     assert latest["confirmation"] is True and "Oförändrat" in latest["comment"]
@@ -298,6 +304,8 @@ def test_an_import_refuses_what_is_wrong_and_writes_nothing(
     assert_problem(_import(slk, "SLK", "Namn;Värde\r\nx;1\r\n".encode()), 422, "file")
     assert_problem(_import(slk, "SLK", b""), 422, "file")
     assert_problem(_import(slk, "SLK", b"x" * (2 * 1024 * 1024)), 413)
+    for name, (broken, words) in BROKEN_WORKBOOKS.items():
+        assert words in assert_problem(_import(slk, "SLK", broken()), 422, "file")["detail"], name
     rows = _csv_form(slk, "SLK")
     rows[0].remove("Version")
     missing = assert_problem(_import(slk, "SLK", _csv_bytes(rows)), 422, "file")
@@ -305,8 +313,36 @@ def test_an_import_refuses_what_is_wrong_and_writes_nothing(
     rows = _csv_form(slk, "SLK")
     rows.append(["KS-2015-003", *[""] * (len(rows[0]) - 6), "Pågår", "", "", "", ""])  # not SLK's
     assert _json(_import(slk, "SLK", _csv_bytes(rows)))["rows"][-1]["field"] == "reference"
+    rows = _csv_form(slk, "SLK")
+    rows[1][-1] = "å" * 10_001  # longer than a status update's comment may be
+    rows[2][-1] = "Klart\x00"  # text neither database can store
+    rows.append(["KS-" + "9" * 50_000, *rows[2][1:]])
+    answer = _json(_import(slk, "SLK", _csv_bytes(rows)))
+    assert [(row["result"], row["field"]) for row in answer["rows"]] == [
+        ("refused", "new_comment"), ("refused", "new_comment"), ("refused", "reference")
+    ]  # fmt: skip
+    assert "10000 characters" in answer["rows"][0]["reason"]
+    assert len(answer["rows"][2]["reference"]) == 60 and len(answer["rows"][2]["reason"]) < 200
     assert_problem(slk.post(f"{ROUND}/units/SLK/import"), 422)  # no file at all
     assert database_state(session) == before
+
+
+def test_a_round_that_has_not_begun_takes_no_reports(backend: Backend, session: Session) -> None:
+    """On 1 March 2015 T1 runs and T2 has not begun: confirming, importing (a dry run too) and
+    submitting in T2 are refused with 409 and write nothing (they would take effect in T1)."""
+    next_round = "/api/v1/rounds/2015/T2/units/SLK"
+    with clients_on(date(2015, 3, 1), backend) as early:
+        slk = early.as_role(Role.EDITOR, "SLK")
+        form = slk.get(next_round, params={"format": "xlsx"})
+        assert form.status_code == 200, form.text
+        filled = {"file": ("slk.xlsx", fill_in_form(form.content, {"KS-2015-001": {"Ny framdrift (%)": 40}}))}
+        before = database_state(session)
+        for dry_run in ("true", "false"):
+            refused = slk.post(f"{next_round}/import", files=filled, params={"dry_run": dry_run})
+            assert "has not begun" in assert_problem(refused, 409)["detail"]
+        assert_problem(slk.post(f"{next_round}/confirm", json={"references": ["KS-2015-001"]}), 409)
+        assert_problem(slk.post(f"{next_round}/submit"), 409)
+        assert database_state(session) == before
 
 
 def test_who_may_do_what_and_bad_addresses(api: httpx.Client, clients: Clients, session: Session) -> None:
@@ -325,7 +361,9 @@ def test_who_may_do_what_and_bad_addresses(api: httpx.Client, clients: Clients, 
     assert_problem(slk.post(f"{ROUND}/units/SLK/confirm", json={"references": []}), 422, "references")
     assert_problem(api.get(f"{ROUND}/units/NOSUCH"), 404)
     assert_problem(api.get(f"{ROUND}/units/TN"), 404)  # reports nothing in the round
-    assert_problem(api.get("/api/v1/rounds/2015/T9"), 404)
+    assert assert_problem(api.get("/api/v1/rounds/2015/T9"), 404)["detail"].startswith(
+        "No round T9 2015: rounds"
+    )
     assert_problem(api.get("/api/v1/rounds/1800/T1"), 404)
     assert_problem(api.get(ROUND, params={"state": "done"}), 422, "state.0")
     assert_problem(api.get(ROUND, headers={"Accept": "image/png"}), 406)
@@ -383,12 +421,57 @@ def test_the_rounds_files_and_page(api: httpx.Client, clients: Clients) -> None:
     page = api.get(ROUND, params={"format": "html"})
     assert page.headers["content-type"].startswith("text/html")
     assert "1 av 3 enheter klara" in page.text and "Inlämnad" in page.text
+    assert "0 av 1 enhet klar" in page.text  # Servicenämnden on its own
     english = api.get(ROUND, params={"format": "html", "lang": "en"}).text
-    assert "1 of 3 units ready" in english and "Submitted" in english
+    assert "1 of 3 units ready" in english and "Submitted" in english and "0 of 1 unit ready" in english
+    personnel = api.get(f"{ROUND}/units/SLK_PERSONAL", params={"format": "html"}).text
+    assert "0 av 1 uppdrag rapporterat" in personnel
     part_page = api.get(f"{ROUND}/units/SLK", params={"format": "html"}).text
     assert "Bekräftad oförändrad" in part_page and "KS-2015-002" in part_page
     feed = api.get("/api/v1/calendar.ics").text
     assert "Rapportering T1 2015" not in feed  # due 2015: not within a month of today
+
+
+def _finished_on(session: Session, day: date) -> set[int]:
+    session.expire_all()
+    finished = set(session.scalars(finished_on(day)))
+    session.rollback()
+    return finished
+
+
+def test_a_round_leaves_out_what_was_finished_before_it_began(api: httpx.Client, session: Session) -> None:
+    """T2 2015 (from 1 May) leaves out an assignment finished on 30 April, whatever order its
+    updates came in: a later one the same day decides, a back-dated one before it changes nothing.
+    What is finished on a day (the finished spans) agrees with the history on every day."""
+    first = assignment_by_reference(api, "KS-2015-001")
+    second = assignment_by_reference(api, "KS-2015-002")
+
+    def expected(period: str) -> int:
+        units = {
+            unit["unit"]["key"]: unit for unit in _json(api.get(f"/api/v1/rounds/2015/{period}"))["units"]
+        }
+        return int(units["SLK"]["expected"])
+
+    assert (expected("T1"), expected("T2")) == (2, 2)
+    updates: list[tuple[dict[str, Any], dict[str, Any], int]] = [
+        (first, {"status": "completed", "effective_date": "2015-03-01"}, 1),
+        (first, {"status": "in_progress", "progress": 50, "effective_date": "2015-04-30"}, 2),
+        (first, {"status": "closed", "reason": "Ingår i budgeten.", "effective_date": "2015-04-30"}, 1),
+        (first, {"status": "in_progress", "progress": 10, "effective_date": "2015-02-01"}, 1),
+        (second, {"status": "cancelled", "reason": "Utgår.", "effective_date": "2015-05-02"}, 1),
+    ]
+    for assignment, body, in_t2 in updates:
+        assert post_update(api, assignment["id"], body).status_code == 201, body
+        assert (expected("T1"), expected("T2")) == (2, in_t2), body
+    ids = [first["id"], second["id"]]
+    for day in (date(2015, 1, 31), date(2015, 2, 1), date(2015, 3, 1), date(2015, 4, 30), date(2015, 5, 2)):
+        finished = {
+            assignment_id
+            for assignment_id, state in states_on_day(session, assignment_ids=ids, day=day).items()
+            if state.status in FINISHED_STATUSES
+        }
+        session.rollback()
+        assert _finished_on(session, day) == finished, day
 
 
 def test_the_reporting_unit_is_set_per_assignment_with_its_history(api: httpx.Client) -> None:

@@ -28,6 +28,8 @@ DRAFT = "/api/v1/documents/{drafts_document}/drafts/{draft}"  # a draft of an up
 # (method, path, body, field the problem must name); {id} is an existing assignment, {KS} a unit id.
 BAD_WRITES: list[tuple[str, str, Any, str]] = [
     ("PATCH", "/api/v1/rounds/{year}/{period}", {"due": "2015-13-01", "version": 1}, "due"),
+    ("PATCH", "/api/v1/rounds/{year}/{period}", {"due": "2016-05-12T00:00:00", "version": 1}, "due"),
+    ("PATCH", "/api/v1/rounds/{year}/{period}", {"due": 1463011200, "version": 1}, "due"),
     ("PATCH", "/api/v1/rounds/{year}/{period}", {"due": "2015-05-20", "late": True}, "late"),
     ("POST", "/api/v1/rounds/{year}/{period}/units/{unit}/confirm", {"references": []}, "references"),
     (
@@ -132,6 +134,12 @@ BAD_WRITES: list[tuple[str, str, Any, str]] = [
         {"comment": "x", "effective_date": "2015-02-30"},
         "effective_date",
     ),
+    (
+        "POST",
+        "/api/v1/assignments/{id}/updates",
+        {"comment": "x", "effective_date": "2015-02-01T00:00:00Z"},
+        "effective_date",
+    ),
     ("POST", "/api/v1/assignments/{id}/updates", {"status": "cancelled"}, "reason"),
     ("POST", "/api/v1/assignments/{id}/updates", {"comment": "x", "recorded_by": "me"}, "recorded_by"),
     ("POST", "/api/v1/assignments/updates:batch", {"items": []}, "items"),
@@ -216,6 +224,7 @@ BAD_WRITES: list[tuple[str, str, Any, str]] = [
     ("POST", "/api/v1/documents", {"decision_date": "2016-03-14"}, "title"),
     ("POST", "/api/v1/documents", {"title": "Beslut"}, "decision_date"),  # neither date
     ("POST", "/api/v1/documents", {**GOOD_DOCUMENT, "kind": "wish"}, "kind"),
+    ("POST", "/api/v1/documents", {**GOOD_DOCUMENT, "decision_date": "2016-03-14T00:00"}, "decision_date"),
     ("POST", "/api/v1/documents", {**GOOD_DOCUMENT, "decided_by": "NOPE"}, "decided_by"),
     ("POST", "/api/v1/documents", {**GOOD_DOCUMENT, "issuer": 987654}, "issuer"),
     (

@@ -246,6 +246,26 @@ Index(
 )
 
 
+class FinishedSpan(Base):
+    """Days on which an assignment's reported state was finished (completed, closed or cancelled):
+    from an effective day whose last status update is finished up to, not including, its next
+    effective day (none: still finished). Derived from status_updates and rewritten with each status
+    update of the assignment (app/assignments/finished_spans.py), so that which assignments were
+    finished on a day is one indexed read rather than a look into every assignment's history."""
+
+    __tablename__ = "finished_spans"
+    __table_args__ = (
+        # Both ways round, with the assignment, so that either bound of the day is read from an index
+        # alone: `finished_from` for early days, `finished_until` for late ones.
+        Index("ix_finished_spans_from", "finished_from", "finished_until", "assignment_id"),
+        Index("ix_finished_spans_until", "finished_until", "finished_from", "assignment_id"),
+    )
+
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), primary_key=True)
+    finished_from: Mapped[date] = mapped_column(Date, primary_key=True)
+    finished_until: Mapped[date | None] = mapped_column(Date)
+
+
 class ReportingLock(Base):
     """Status updates effective from `first_day` to `last_day` for the assignments a unit reports
     are refused while the lock holds (`lifted_at` is null): the unit has submitted its report for

@@ -2,7 +2,8 @@
 
 Each update is a complete state (status, progress, assessment, traffic light); fields a reporter
 leaves out are filled from the state on the update's effective date. The assignment's own status
-columns are a cache of the state today, brought in line in the same transaction.
+columns are a cache of the state today, and its finished spans (app/assignments/finished_spans.py)
+are derived from its history: both are brought in line in the same transaction.
 """
 
 import logging
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.access import Principal
 from app.assignments.as_of import NEWEST_FIRST, state_on
 from app.assignments.events import record_assignment_event
+from app.assignments.finished_spans import rewrite_finished_spans
 from app.assignments.guards import lock_for_write
 from app.assignments.models import Assignment, StatusUpdate
 from app.assignments.queries import get_assignment
@@ -177,6 +179,7 @@ def add_status_update(
     )
     session.add(update)
     session.flush()
+    rewrite_finished_spans(session, assignment_id)
     previous_status = assignment.status
     current = state_as_of(session, assignment_id, day=date.max)
     for name in STATE_FIELDS:
@@ -185,7 +188,7 @@ def add_status_update(
     assignment.updated_at = update.recorded_at
     record_assignment_event(
         session,
-        EventType.ASSIGNMENT_STATUS_CHANGED,
+        EventType.ASSIGNMENT_STATUS_CONFIRMED if confirmation else EventType.ASSIGNMENT_STATUS_CHANGED,
         assignment,
         status_update=StatusUpdateRead.model_validate(update),
         previous_status=previous_status,

@@ -77,13 +77,14 @@ class Calendar:
             periods.append(ReportingPeriod(cutoff.year, entry.key, entry.name_sv, entry.name_en, window))
         return periods
 
-    def find(self, year: int, key: str) -> ReportingPeriod:
+    def find(self, year: int, key: str, *, subject: str = "report") -> ReportingPeriod:
+        """The period of `key` in `year`; a 404 naming the `subject` asked for (a report, a round)."""
         for period in self.periods():
             if (period.year, period.key) == (year, key):
                 return period
         known = ", ".join(entry.key for entry in self.entries)
         raise NotFoundError(
-            f"No report {key} {year}: reports exist for {self.first_year}–{self.last_year}, "
+            f"No {subject} {key} {year}: {subject}s exist for {self.first_year}–{self.last_year}, "
             f"and the reporting calendar has {known}."
         )
 

@@ -12,8 +12,10 @@ already says is unchanged, so uploading the same file again writes nothing new.
 
 import csv
 import io
+import itertools
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -21,7 +23,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from app.access import Principal
@@ -38,7 +40,9 @@ from app.rounds.vocabulary import LOCKED_STATES
 
 MAX_FILE_BYTES = 1024 * 1024  # a unit's form of a thousand assignments is about 100 kB
 MAX_ROWS = 20_000  # far more than a unit's part; a file with more is not a form of ours
+MAX_UNPACKED_BYTES = 16 * 1024 * 1024  # what a form of 1 MB (MAX_FILE_BYTES) unpacks to, with room
 HEADER_SEARCH_ROWS = 40
+SHOWN_LENGTH = 60  # the most of a cell's text an answer repeats (a reference is at most 40)
 REQUIRED = ("reference", "version", *(column.key for column in FORM_COLUMNS))
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -88,16 +92,43 @@ class Sheet:
     facts: dict[str, str]
 
 
-def _xlsx_rows(content: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
+@contextmanager
+def _readable_workbook() -> Iterator[None]:
+    """Whatever reading a broken workbook raises (openpyxl's, lxml's and ElementTree's own types,
+    or an index or key a crafted file lacks) as a 422 naming the file."""
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+        yield
+    except Exception as error:
         raise InvalidInputError("file", "is not a readable XLSX workbook") from error
-    sheet = book.worksheets[0]
-    for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if number > MAX_ROWS:
-            raise InvalidInputError("file", f"has more than {MAX_ROWS} rows")
-        yield number, row
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    """Refuse from the ZIP directory alone a workbook that would unpack to more than a form can be
+    (a small upload can hold a hundred megabytes of XML). The sizes it declares bound what is read:
+    an entry that unpacks to more than its declared size fails its check."""
+    with _readable_workbook(), zipfile.ZipFile(io.BytesIO(content)) as archive:
+        unpacked = sum(entry.file_size for entry in archive.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise InvalidInputError(
+            "file",
+            f"would unpack to {unpacked} bytes, more than the {MAX_UNPACKED_BYTES} of any form of a round",
+        )
+
+
+def _xlsx_rows(content: bytes) -> list[tuple[int, Sequence[Any]]]:
+    """The first sheet's rows. openpyxl reads lazily, so a broken sheet fails while its rows are
+    read, not when the workbook opens: both are refused alike."""
+    _check_unpacked_size(content)
+    with _readable_workbook():
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    if not book.worksheets:
+        raise InvalidInputError("file", "is an XLSX workbook without a sheet")
+    with _readable_workbook():
+        numbered = enumerate(book.worksheets[0].iter_rows(values_only=True), start=1)
+        rows: list[tuple[int, Sequence[Any]]] = list(itertools.islice(numbered, MAX_ROWS + 1))
+    if len(rows) > MAX_ROWS:
+        raise InvalidInputError("file", f"has more than {MAX_ROWS} rows")
+    return rows
 
 
 def _csv_rows(content: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
@@ -116,7 +147,7 @@ def _csv_rows(content: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
         raise InvalidInputError("file", f"is not a readable CSV file: {error}") from error
 
 
-def _rows_of(content: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
+def _rows_of(content: bytes) -> Iterable[tuple[int, Sequence[Any]]]:
     if not content:
         raise InvalidInputError("file", "is empty")
     return _xlsx_rows(content) if content.startswith(XLSX_MAGIC) else _csv_rows(content)
@@ -172,13 +203,19 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _shown(value: Any) -> str:
+    """A cell's text as an answer repeats it: cut short, so that a huge cell is not sent back whole."""
+    text = str(value).strip()
+    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
+
+
 def _choice(key: str, value: Any) -> StrEnum | None:
     if _blank(value):
         return None
     found = CHOICES[key].get(_folded(value))
     if found is None:
         labels = ", ".join(sorted({LABELS["sv"][choice] for choice in CHOICES[key].values()}))
-        raise RowRefusedError(f"unknown value {str(value).strip()!r}; one of {labels}", key)
+        raise RowRefusedError(f"unknown value {_shown(value)!r}; one of {labels}", key)
     return found
 
 
@@ -189,11 +226,9 @@ def _progress(value: Any) -> int | None:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise RowRefusedError(
-            f"{str(value).strip()!r} is not a number from 0 to 100", "new_progress"
-        ) from None
+        raise RowRefusedError(f"{_shown(value)!r} is not a number from 0 to 100", "new_progress") from None
     if number != number.to_integral_value() or not 0 <= number <= 100:
-        raise RowRefusedError(f"{str(value).strip()!r} is not a whole number from 0 to 100", "new_progress")
+        raise RowRefusedError(f"{_shown(value)!r} is not a whole number from 0 to 100", "new_progress")
     return int(number)
 
 
@@ -218,7 +253,8 @@ class _Row:
     column: str | None = None  # the column a refusal is about
     assignment: PartAssignment | None = None
     version: int = 0
-    report: dict[str, Any] = field(default_factory=dict)  # the reported fields, for StatusUpdateCreate
+    report: dict[str, Any] = field(default_factory=dict)  # the reported fields, as the answer shows them
+    update: StatusUpdateCreate | None = None  # what an accepted row writes
 
     def refuse(self, reason: str, column: str | None = None) -> None:
         self.result, self.reason, self.column = "refused", reason, column
@@ -264,18 +300,30 @@ def _says_nothing_new(reported: dict[str, Any], assignment: PartAssignment) -> b
     return all(current[name] == value for name, value in reported.items())
 
 
+def _validated(report: dict[str, Any], *, day: date) -> StatusUpdateCreate:
+    """The row's report as the API's model of a status update; what the model refuses (a comment
+    too long, text that cannot be stored) refuses the row, naming its column."""
+    try:
+        return StatusUpdateCreate.model_validate({**report, "effective_date": day})
+    except ValidationError as error:
+        first = error.errors()[0]
+        # Without a location the model refused text that cannot be stored: the comment is the only text.
+        name = str(first["loc"][0]) if first["loc"] else "comment"
+        raise RowRefusedError(f"the {name} is refused: {first['msg']}", f"new_{name}") from None
+
+
 def _read_row(
     number: int, cells: Sequence[Any], columns: dict[str, int], part: UnitPart, seen: set[str]
 ) -> _Row:
     raw_reference = cells[columns["reference"]] if columns["reference"] < len(cells) else None
     reference = None if _blank(raw_reference) else str(raw_reference).strip()
-    row = _Row(number, reference)
+    row = _Row(number, None if reference is None else _shown(reference))
     by_reference = {assignment.reference: assignment for assignment in part.assignments}
     try:
         if reference is None:
             raise RowRefusedError("the reference is missing", "reference")
         if reference in seen:
-            raise RowRefusedError(f"{reference} is on more than one row", "reference")
+            raise RowRefusedError(f"{_shown(reference)} is on more than one row", "reference")
         seen.add(reference)
         row.assignment = by_reference.get(reference)
         if row.assignment is None:
@@ -284,10 +332,11 @@ def _read_row(
         if not row.report or _says_nothing_new(row.report, row.assignment):
             row.result = "unchanged"
             return row
+        row.update = _validated(row.report, day=part.context.days.reporting_day(part.context.today))
         row.version = _version(cells[columns["version"]] if columns["version"] < len(cells) else None)
         if row.version != row.assignment.version:
             raise RowRefusedError(
-                f"stale version: the row has version {row.version}, the assignment is at "
+                f"stale version: the row has version {_shown(row.version)}, the assignment is at "
                 f"{row.assignment.version} (it changed since the form was downloaded)",
                 "version",
             )
@@ -306,18 +355,18 @@ def _is_empty(cells: Sequence[Any]) -> bool:
 # --- the import -------------------------------------------------------------------------------
 
 
-def _write(session: Session, rows: list[_Row], *, day: date, actor: Principal, today: date) -> None:
+def _write(session: Session, rows: list[_Row], *, actor: Principal, today: date) -> None:
     """Write the accepted rows, each in a savepoint of its own; a row the write refuses (the status
     rule, say) is marked refused with the problem's words."""
     for row in rows:
-        if row.result != "accepted" or row.assignment is None:
+        if row.result != "accepted" or row.assignment is None or row.update is None:
             continue
         try:
             with session.begin_nested():
                 add_status_update(
                     session,
                     row.assignment.id,
-                    data=StatusUpdateCreate(effective_date=day, **row.report),
+                    data=row.update,
                     actor=actor,
                     today=today,
                     expected_version=row.version,
@@ -355,7 +404,7 @@ def import_form(
         if not _is_empty(cells)
     ]
     savepoint = session.begin_nested()
-    _write(session, rows, day=context.days.reporting_day(today), actor=actor, today=today)
+    _write(session, rows, actor=actor, today=today)
     refused = sum(row.result == "refused" for row in rows)
     written = not dry_run and refused == 0
     if not written:

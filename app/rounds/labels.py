@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from app.assignments.vocabulary import LABELS
-from app.page_frame import Lang
+from app.page_frame import Lang, counted_phrase
 from app.rounds.schemas import RoundRef
 from app.rounds.vocabulary import PartAction, PartState
 from app.spreadsheets import local_moment
@@ -29,8 +29,9 @@ ROUND_LABELS: dict[Lang, dict[str, str]] = {
         "late": "Försenad",
         "rollup": "Sammanräknat med underliggande enheter",
         "ready_of": "{ready} av {units} enheter klara",
-        "approved_of": "{approved} av {units} godkända",
+        "ready_of_one": "{ready} av {units} enhet klar",
         "updated_of": "{updated} av {expected} uppdrag rapporterade",
+        "updated_of_one": "{updated} av {expected} uppdrag rapporterat",
         "units": "Enheter",
         "ready": "Klara",
         "approved": "Godkända",
@@ -113,8 +114,9 @@ ROUND_LABELS: dict[Lang, dict[str, str]] = {
         "late": "Late",
         "rollup": "With the units below",
         "ready_of": "{ready} of {units} units ready",
-        "approved_of": "{approved} of {units} approved",
+        "ready_of_one": "{ready} of {units} unit ready",
         "updated_of": "{updated} of {expected} assignments reported",
+        "updated_of_one": "{updated} of {expected} assignment reported",
         "units": "Units",
         "ready": "Ready",
         "approved": "Approved",
@@ -206,6 +208,10 @@ STATE_LABELS: dict[Lang, dict[str, str]] = {
 }
 
 
+# Phrases said in the singular (their `_one` variant) when the value named here is 1.
+COUNTS = {"ready_of": "units", "updated_of": "expected"}
+
+
 class RoundLabels:
     """A round's words in one language."""
 
@@ -216,7 +222,7 @@ class RoundLabels:
         self._values = {**LABELS[lang], **STATE_LABELS[lang]}
 
     def __call__(self, key: str, **values: object) -> str:
-        return self._words[key].format(**values)
+        return counted_phrase(self._words, key, COUNTS, values)
 
     def value(self, value: str | None) -> str:
         """The label of a vocabulary value: a state, status, assessment or traffic light."""

@@ -1,7 +1,8 @@
 """What the units' parts of a round hold, read from the register in set-based queries.
 
 A round's assignments: the adopted ones followed up by the cut-off (app/assignments/as_of.py), not
-archived by then and not finished before the period began. Each belongs to the part of the unit
+archived by then and not finished before the period began (finished at the previous cut-off:
+app/assignments/finished_spans.py). Each belongs to the part of the unit
 that reports it (its reporting unit, else executor, else owner), followed to its successor at the
 cut-off when that unit has since been renamed or merged. An assignment is updated in the round when
 it has a status update effective in the period: after the previous cut-off, up to and including the
@@ -15,14 +16,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, Select, exists, func, select
 from sqlalchemy.orm import Session
 
-from app.assignments.as_of import (
-    AsOfState,
-    adopted_by_the_city,
-    archived_by,
-    followed_up_by,
-    latest_comment,
-    state_on,
-)
+from app.assignments.as_of import adopted_by_the_city, archived_by, followed_up_by, latest_comment, state_on
+from app.assignments.finished_spans import finished_on
 from app.assignments.models import Assignment, StatusUpdate
 from app.assignments.reporting import reporting_unit_id_column
 from app.clock import day_end
@@ -68,21 +63,19 @@ def _updated_in(days: RoundDays, *, confirmation: bool | None = None) -> ColumnE
 
 @dataclass(frozen=True)
 class RoundState:
-    """What a query over assignments joins to read a round: each assignment's state at the previous
-    cut-off (`before`, to leave out what was finished before the period began), whether it was
-    updated in the period, and the conditions of the round's assignments.
+    """What a query over assignments reads of a round: whether each assignment was updated in the
+    period, and the conditions of the round's assignments.
 
-    `updated` is a hashed semi-join: the period's updates are read once by effective date
-    (ix_status_updates_effective_date), not probed per assignment.
+    Both are hashed (anti-)semi-joins, read once rather than probed per assignment: `updated` the
+    period's updates by effective date (ix_status_updates_effective_date), the conditions what was
+    finished at the previous cut-off, from the finished spans (app/assignments/finished_spans.py).
     """
 
-    before: AsOfState
     updated: ColumnElement[bool]
     clauses: list[ColumnElement[bool]]
 
 
-def _round_state(session: Session, days: RoundDays, timezone: str) -> RoundState:
-    before = state_on(days.previous_cutoff, session.get_bind().dialect.name, "state_before_round")
+def _round_state(days: RoundDays, timezone: str) -> RoundState:
     in_period = select(StatusUpdate.assignment_id).where(
         StatusUpdate.effective_date > days.previous_cutoff, StatusUpdate.effective_date <= days.cutoff
     )
@@ -91,9 +84,9 @@ def _round_state(session: Session, days: RoundDays, timezone: str) -> RoundState
         adopted_by_the_city(),
         followed_up_by(days.cutoff, cutoff_end),
         ~archived_by(cutoff_end),
-        before.state.unfinished,
+        Assignment.id.not_in(finished_on(days.previous_cutoff)),
     ]
-    return RoundState(before, Assignment.id.in_(in_period), clauses)
+    return RoundState(Assignment.id.in_(in_period), clauses)
 
 
 def units_at(session: Session, day: date) -> dict[int, OrgUnit]:
@@ -103,14 +96,12 @@ def units_at(session: Session, day: date) -> dict[int, OrgUnit]:
 
 def part_counts(session: Session, days: RoundDays, *, timezone: str) -> dict[int, PartCount]:
     """Each reporting unit's expected and updated assignments, by unit id (successors at the cut-off)."""
-    round_state = _round_state(session, days, timezone)
+    round_state = _round_state(days, timezone)
     reporting_unit = reporting_unit_id_column()
-    query = round_state.before.join_to(
-        select(
-            reporting_unit.label("unit_id"),
-            func.count().label("expected"),
-            func.count().filter(round_state.updated).label("updated"),
-        )
+    query = select(
+        reporting_unit.label("unit_id"),
+        func.count().label("expected"),
+        func.count().filter(round_state.updated).label("updated"),
     ).where(*round_state.clauses)
     units = units_at(session, days.cutoff)
     counts: dict[int, PartCount] = {}
@@ -124,7 +115,7 @@ def part_counts(session: Session, days: RoundDays, *, timezone: str) -> dict[int
 def part_assignments(session: Session, days: RoundDays, *, unit_id: int, timezone: str) -> list[Row[Any]]:
     """The assignments of one unit's part with their state at the cut-off, by reference."""
     dialect = session.get_bind().dialect.name
-    round_state = _round_state(session, days, timezone)
+    round_state = _round_state(days, timezone)
     now = state_on(days.cutoff, dialect, "state_at_cutoff")
     comment = latest_comment(days.cutoff, dialect)
     reported_by = [
@@ -147,7 +138,7 @@ def part_assignments(session: Session, days: RoundDays, *, unit_id: int, timezon
         _updated_in(days, confirmation=False).label("reported"),
         _updated_in(days, confirmation=True).label("confirmed"),
     )
-    query = comment.join_to(now.join_to(round_state.before.join_to(query)))
+    query = comment.join_to(now.join_to(query))
     query = query.where(*round_state.clauses, reporting_unit_id_column().in_(reported_by))
     query = query.order_by(Assignment.reference)
     return list(session.execute(query).all())

@@ -43,7 +43,6 @@ from app.rounds.schemas import (
 
 router = APIRouter(prefix="/api/v1/rounds", tags=["rounds"])
 
-PeriodPath = Annotated[str, "the period's key in the city's calendar: T1, T2, ÅR"]
 FORMATS: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "In the format asked for by `format` or Accept.",

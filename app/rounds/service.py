@@ -91,7 +91,7 @@ class RoundContext:
 
 def find_round(session: Session, *, year: int, period: str, today: date) -> RoundContext:
     """The round of a period of the city's calendar (404 for a period there is none of)."""
-    found = load_calendar(session, today=today).find(year, period)
+    found = load_calendar(session, today=today).find(year, period, subject="round")
     row = session.scalar(select(Round).where(Round.year == found.year, Round.period == found.key))
     return RoundContext(found, row, today)
 

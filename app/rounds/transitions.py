@@ -44,9 +44,16 @@ CONFIRMATION_COMMENT = "Oförändrat sedan föregående rapport: bekräftat i ra
 
 
 def check_may_report(actor: Principal, part: UnitPart) -> None:
+    """The actor may report the part now (confirm, import, submit): an editor of its unit (or an
+    admin, else 403), in a round whose period has begun (else 409: what it wrote would take effect
+    in an earlier period)."""
     if not actor.may_write_for(part.unit.id):
         raise ForbiddenError(
             f"Only an editor of {part.unit.name} (or an admin) reports its part of the round."
+        )
+    if not part.context.open:
+        raise ConflictError(
+            f"The round {part.context.name} has not begun: its period starts {part.context.days.first_day}."
         )
 
 
@@ -55,13 +62,6 @@ def _check_coordinator(actor: Principal, part: UnitPart) -> None:
         raise ForbiddenError(
             f"Only a coordinator of {part.unit.name} (or of a unit above it) or an admin returns or approves "
             "its part of the round."
-        )
-
-
-def _check_open(context: RoundContext) -> None:
-    if not context.open:
-        raise ConflictError(
-            f"The round {context.name} has not begun: its period starts {context.days.first_day}."
         )
 
 
@@ -144,7 +144,6 @@ def submit_part(
     period: report it, or confirm it unchanged."""
     part = _part_for(session, year=year, period=period, unit=unit, today=today, timezone=timezone)
     check_may_report(actor, part)
-    _check_open(part.context)
     part = _locked_part(session, part)
     _check_move(part, PartAction.SUBMIT)
     if part.missing:
@@ -258,7 +257,6 @@ def confirm_unchanged(
     period is left as it is. A reference not in the part is a 422 and nothing is written."""
     part = _part_for(session, year=year, period=period, unit=unit, today=today, timezone=timezone)
     check_may_report(actor, part)
-    _check_open(part.context)
     by_reference = {assignment.reference: assignment for assignment in part.assignments}
     unknown = [reference for reference in references if reference not in by_reference]
     if unknown:

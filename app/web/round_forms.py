@@ -318,6 +318,8 @@ def preview_import(
     except (InvalidInputError, PayloadTooLargeError) as error:
         message = "file_too_large" if isinstance(error, PayloadTooLargeError) else "file_refused"
         return page.again(PartPageState(move="excel", field_errors={"file": page.t(message)}), 422)
+    except ConflictError as error:  # the round has not begun
+        return page.refused("excel", error)
     key = None
     if answer.accepted and not answer.refused:
         key = pending_uploads.keep_upload(

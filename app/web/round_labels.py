@@ -93,6 +93,7 @@ REPORTING_LABELS: dict[str, dict[str, str]] = {
         "refusal_version": "Uppdraget har ändrats sedan filen laddades ner. Ladda ner formuläret igen.",
         "refusal_version_missing": "Versionen saknas eller är inte ett tal. Ladda ner formuläret igen.",
         "refusal_locked": "Rapporteringen är inlämnad och låst.",
+        "refusal_comment": "Kommentaren får vara högst 10 000 tecken och får inte innehålla NUL-tecken.",
         "refusal_update": "Rapporten godtas inte ({column}): {reason}",
     },
     "en": {
@@ -183,6 +184,7 @@ REPORTING_LABELS: dict[str, dict[str, str]] = {
         "refusal_version": "The assignment changed since the file was downloaded. Download the form again.",
         "refusal_version_missing": "The version is missing or not a number. Download the form again.",
         "refusal_locked": "The reporting is submitted and locked.",
+        "refusal_comment": "The comment may be at most 10,000 characters and must not contain NUL characters.",
         "refusal_update": "The report is refused ({column}): {reason}",
     },
 }
@@ -194,6 +196,7 @@ _REFUSALS_BY_START = {
     ("version", "stale version"): "refusal_version",
     ("version", "the version is missing"): "refusal_version_missing",
     ("new_progress", ""): "refusal_progress",
+    ("new_comment", ""): "refusal_comment",
 }
 _CHOICE_COLUMNS = ("new_status", "new_assessment", "new_traffic_light")
 

@@ -7,6 +7,8 @@ class EventType(StrEnum):
     ASSIGNMENT_CREATED = "assignment.created"
     ASSIGNMENT_UPDATED = "assignment.updated"
     ASSIGNMENT_STATUS_CHANGED = "assignment.status_changed"
+    # A unit confirmed the state unchanged in a reporting round (a status update repeating it).
+    ASSIGNMENT_STATUS_CONFIRMED = "assignment.status_confirmed"
     ASSIGNMENT_DUE_SOON = "assignment.due_soon"  # raised by the worker before the latest deadline
     ASSIGNMENT_OVERDUE = "assignment.overdue"  # raised by the worker after the latest deadline
     REPORT_PUBLISHED = "report.published"

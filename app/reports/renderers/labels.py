@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from app.assignments.vocabulary import LABELS, LinkKind
 from app.documents.models import Origin
 from app.documents.schemas import DecisionRef, DocumentRef
+from app.page_frame import counted_phrase
 from app.reports.schemas import NO_ASSESSMENT, Lang, PeriodRef
 
 REPORT_LABELS: dict[str, dict[str, str]] = {
@@ -157,8 +158,10 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "decided_before": "Beslutat före",
         "round": "Rapporteringsomgång",
         "round_progress": "{ready} av {units} enheter klara, {approved} godkända",
+        "round_progress_one": "{ready} av {units} enhet klar, {approved} godkänd",
         "round_at_publication": "Rapporteringen vid publiceringen",
         "approved_at_publication": "{approved} av {units} enheters rapportering godkänd",
+        "approved_at_publication_one": "{approved} av {units} enhets rapportering godkänd",
         "see_round": "Se omgången",
     },
     "en": {
@@ -301,8 +304,10 @@ REPORT_LABELS: dict[str, dict[str, str]] = {
         "decided_before": "Decided before",
         "round": "Reporting round",
         "round_progress": "{ready} of {units} units ready, {approved} approved",
+        "round_progress_one": "{ready} of {units} unit ready, {approved} approved",
         "round_at_publication": "Reporting when published",
         "approved_at_publication": "{approved} of {units} units' reporting approved",
+        "approved_at_publication_one": "{approved} of {units} unit's reporting approved",
         "see_round": "See the round",
     },
 }
@@ -342,6 +347,10 @@ ORIGIN_LABELS: dict[str, dict[str, str]] = {
 }
 
 
+# Phrases said in the singular (their `_one` variant) when the value named here is 1.
+COUNTS = {"round_progress": "units", "approved_at_publication": "units"}
+
+
 class Labels:
     """Headings and value labels in one language, as used by every renderer."""
 
@@ -353,7 +362,7 @@ class Labels:
         self._values = {**LABELS[lang], **ORIGIN_LABELS[lang], NO_ASSESSMENT: self._headings[NO_ASSESSMENT]}
 
     def __call__(self, key: str, **values: object) -> str:
-        return self._headings[key].format(**values)
+        return counted_phrase(self._headings, key, COUNTS, values)
 
     def value(self, value: StrEnum | str | None) -> str:
         """The label of a vocabulary value (status, assessment, traffic light, kind, origin).
