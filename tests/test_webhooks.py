@@ -91,7 +91,7 @@ def subscribe(
 def record(session: Session, event_type: EventType, owner: str | None = None, **payload: Any) -> OutboxEvent:
     """Record an event as a change would, inside a transaction, then commit it."""
     event = record_event(
-        session, event_type, payload, owner_unit_id=unit_id(session, owner) if owner else None
+        session, event_type, payload=payload, owner_unit_id=unit_id(session, owner) if owner else None
     )
     session.commit()
     return event
@@ -117,7 +117,7 @@ def test_event_is_delivered_signed_as_standard_webhooks(
     event = record_event(
         session,
         EventType.ASSIGNMENT_CREATED,
-        {
+        payload={
             "reference": velo_city.reference,
             "deadline": date(2014, 12, 31),
             "title": "Velo-City 2017 – Stockholm",
@@ -150,7 +150,7 @@ def test_event_is_delivered_signed_as_standard_webhooks(
 
 def test_event_is_rolled_back_with_the_change(session: Session, receiver: Receiver) -> None:
     subscribe(session, receiver.url, ALL_TYPES)
-    record_event(session, EventType.ASSIGNMENT_UPDATED, {"id": 1})
+    record_event(session, EventType.ASSIGNMENT_UPDATED, payload={"id": 1})
     session.rollback()
     assert session.scalar(select(func.count()).select_from(OutboxEvent)) == 0
     assert deliveries(session) == []

@@ -32,7 +32,11 @@ def raise_deadline_events(session: Session, *, today: date, due_soon_days: int) 
             deadline = assignment.deadline_latest
             payload = {"assignment": assignment_event_payload(assignment), "deadline": deadline}
             record_event(
-                session, event_type, payload, assignment_id=assignment.id, owner_unit_id=assignment.owner_id
+                session,
+                event_type,
+                payload=payload,
+                assignment_id=assignment.id,
+                owner_unit_id=assignment.owner_id,
             )
             session.add(DeadlineNotice(assignment_id=assignment.id, event_type=event_type, deadline=deadline))
             raised += 1

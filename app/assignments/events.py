@@ -31,7 +31,7 @@ def record_assignment_event(
     record_event(
         session,
         event_type,
-        {"assignment": assignment_event_payload(assignment), **extra},
+        payload={"assignment": assignment_event_payload(assignment), **extra},
         assignment_id=assignment.id,
         owner_unit_id=assignment.owner_id,
     )

@@ -21,10 +21,10 @@ Decisions = dict[int, DecisionRef]
 def record_revision(
     session: Session,
     assignment: Assignment,
+    *,
     action: str,
     changes: dict[str, Any],
     actor: Principal,
-    *,
     decision_id: int | None = None,
 ) -> None:
     """Append a revision at the assignment's current version (the caller has moved it on)."""

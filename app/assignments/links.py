@@ -80,7 +80,14 @@ def _record_on_both(
     for assignment in (source, target):
         assignment.version += 1
         assignment.updated_at = utcnow()
-        record_revision(session, assignment, action, change, actor, decision_id=link.decision_document_id)
+        record_revision(
+            session,
+            assignment,
+            action=action,
+            changes=change,
+            actor=actor,
+            decision_id=link.decision_document_id,
+        )
         record_assignment_event(session, EventType.ASSIGNMENT_UPDATED, assignment, changed_fields=["links"])
 
 

@@ -98,7 +98,7 @@ def _referenced(session: Session, model: type[ModelT], row_id: int | None, field
 
 
 def reading_context(
-    session: Session, decided_on: date, plan_years: tuple[int, int] | None
+    session: Session, *, decided_on: date, plan_years: tuple[int, int] | None
 ) -> tuple[date, PlanPeriod]:
     """The date and plan period a document's relative deadlines ("under planperioden", "nästa år")
     are read against: its own plan years, else the plan in force the year it was decided, else
@@ -123,11 +123,11 @@ def deadline_context(session: Session, document: SourceDocument | None) -> tuple
         if context.plan_start_year is not None and context.plan_end_year is not None
         else None
     )
-    return reading_context(session, context.decided_on, plan_years)
+    return reading_context(session, decided_on=context.decided_on, plan_years=plan_years)
 
 
 def interpret_deadline(
-    session: Session, deadline: DeadlineInput, document: SourceDocument | None
+    session: Session, *, deadline: DeadlineInput, document: SourceDocument | None
 ) -> tuple[date | None, date | None, str | None]:
     """Dates given explicitly win; otherwise the text is read against the document's plan period."""
     if deadline.earliest or deadline.latest:
@@ -144,7 +144,7 @@ def interpret_deadline(
 
 def _write_deadline(session: Session, assignment: Assignment, deadline: DeadlineInput | None) -> None:
     deadline = deadline or DeadlineInput()
-    earliest, latest, precision = interpret_deadline(session, deadline, assignment.document)
+    earliest, latest, precision = interpret_deadline(session, deadline=deadline, document=assignment.document)
     assignment.deadline_text = deadline.text
     assignment.deadline_earliest = earliest
     assignment.deadline_latest = latest
@@ -220,7 +220,9 @@ def create_assignment(
     _apply_fields(session, assignment, data, set(AssignmentCreate.model_fields))
     session.add(assignment)
     session.flush()
-    record_revision(session, assignment, "created", _diff({}, _snapshot(assignment)), actor)
+    record_revision(
+        session, assignment, action="created", changes=_diff({}, _snapshot(assignment)), actor=actor
+    )
     record_assignment_event(session, EventType.ASSIGNMENT_CREATED, assignment)
     return assignment
 
@@ -246,7 +248,12 @@ def update_assignment(
         assignment.version += 1
         assignment.updated_at = utcnow()
         record_revision(
-            session, assignment, "edited", changes, actor, decision_id=decision.id if decision else None
+            session,
+            assignment,
+            action="edited",
+            changes=changes,
+            actor=actor,
+            decision_id=decision.id if decision else None,
         )
         record_assignment_event(
             session, EventType.ASSIGNMENT_UPDATED, assignment, changed_fields=list(changes)
@@ -277,7 +284,13 @@ def archive_assignment(
     assignment.archived_at = utcnow()
     assignment.updated_at = assignment.archived_at
     assignment.version += 1
-    record_revision(session, assignment, "archived", {"archived": {"old": None, "new": reason or ""}}, actor)
+    record_revision(
+        session,
+        assignment,
+        action="archived",
+        changes={"archived": {"old": None, "new": reason or ""}},
+        actor=actor,
+    )
     record_assignment_event(session, EventType.ASSIGNMENT_UPDATED, assignment, changed_fields=["archived"])
     session.flush()
     return assignment
@@ -302,7 +315,9 @@ def apply_seed_entry(session: Session, *, reference: str, data: AssignmentCreate
         assignment.seeded_values = seeded
         session.add(assignment)
         session.flush()
-        record_revision(session, assignment, "created", _diff({}, _snapshot(assignment)), actor)
+        record_revision(
+            session, assignment, action="created", changes=_diff({}, _snapshot(assignment)), actor=actor
+        )
         return "created"
     previously_seeded = assignment.seeded_values or {}
     if previously_seeded == seeded:
@@ -316,5 +331,5 @@ def apply_seed_entry(session: Session, *, reference: str, data: AssignmentCreate
         return "unchanged"
     assignment.version += 1
     assignment.updated_at = utcnow()
-    record_revision(session, assignment, "seed_updated", changes, actor)
+    record_revision(session, assignment, action="seed_updated", changes=changes, actor=actor)
     return "updated"

@@ -171,7 +171,7 @@ def _snapshot(document: SourceDocument) -> dict[str, Any]:
 
 
 def _record_revision(
-    session: Session, document: SourceDocument, action: str, changes: dict[str, Any], actor: Principal
+    session: Session, document: SourceDocument, *, action: str, changes: dict[str, Any], actor: Principal
 ) -> None:
     session.add(
         DocumentRevision(
@@ -231,7 +231,9 @@ def register_document(session: Session, *, data: DocumentCreate, actor: Principa
     document.update_follow_up_start()
     session.add(document)
     session.flush()
-    _record_revision(session, document, "registered", _diff({}, _snapshot(document)), actor)
+    _record_revision(
+        session, document, action="registered", changes=_diff({}, _snapshot(document)), actor=actor
+    )
     session.flush()
     return document
 
@@ -291,7 +293,7 @@ def update_document(
     changes = _diff(before, _snapshot(document))
     if changes:
         document.version += 1
-        _record_revision(session, document, "edited", changes, actor)
+        _record_revision(session, document, action="edited", changes=changes, actor=actor)
         session.flush()
     return document
 

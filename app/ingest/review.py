@@ -168,7 +168,7 @@ def _write_deadline(
     session: Session, draft: Draft, deadline: DeadlineInput | None, document: SourceDocument
 ) -> None:
     deadline = deadline or DeadlineInput()
-    earliest, latest, precision = interpret_deadline(session, deadline, document)
+    earliest, latest, precision = interpret_deadline(session, deadline=deadline, document=document)
     draft.deadline_text = deadline.text
     draft.deadline_earliest, draft.deadline_latest, draft.deadline_precision = earliest, latest, precision
 
@@ -247,7 +247,7 @@ def _deadline_input(session: Session, draft: Draft, document: SourceDocument) ->
     if draft.deadline_text is None and draft.deadline_latest is None and draft.deadline_earliest is None:
         return None
     as_written = DeadlineInput(text=draft.deadline_text)
-    read = interpret_deadline(session, as_written, document)[:2]
+    read = interpret_deadline(session, deadline=as_written, document=document)[:2]
     if read == (draft.deadline_earliest, draft.deadline_latest):
         return as_written
     return DeadlineInput(

@@ -113,7 +113,7 @@ def ingest_document(
     document.file_name = (upload.file_name or "")[:255] or None
     document.file_format = extracted.format.value
     document.file_size = len(upload.data)
-    store_drafts(session, document, result.drafts, units)
+    store_drafts(session, document, proposals=result.drafts, units=units)
     session.flush()
     return IngestOutcome(document, True, draft_counts(session, document.id))
 
@@ -129,7 +129,7 @@ def _engine_context(
     assert decided_on is not None  # DocumentCreate requires one of them
     plan = metadata.plan_period
     document_date, plan_period = reading_context(
-        session, decided_on, (plan.start_year, plan.end_year) if plan else None
+        session, decided_on=decided_on, plan_years=(plan.start_year, plan.end_year) if plan else None
     )
     return DocumentContext(
         document_date=document_date,
@@ -230,7 +230,11 @@ def _draft(
 
 
 def store_drafts(
-    session: Session, document: SourceDocument, proposals: Sequence[DraftProposal], units: Sequence[OrgUnit]
+    session: Session,
+    document: SourceDocument,
+    *,
+    proposals: Sequence[DraftProposal],
+    units: Sequence[OrgUnit],
 ) -> list[Draft]:
     """Store the engine's drafts for the document, each with the earlier assignment it continues."""
     text = normalise_source_text(document.full_text)
@@ -374,7 +378,7 @@ def draft_history(session: Session, draft_id: int) -> list[DraftReviewRead]:
     return [DraftReviewRead.model_validate(review) for review in reviews]
 
 
-def draft_detail(session: Session, draft: Draft, text: str | None = None) -> DraftDetail:
+def draft_detail(session: Session, draft: Draft, *, text: str | None = None) -> DraftDetail:
     text = text if text is not None else document_text(session, draft.document_id)
     return DraftDetail(
         **draft_read(draft).model_dump(),
@@ -390,7 +394,7 @@ def reading_context_of(session: Session, document: SourceDocument) -> tuple[date
     return context
 
 
-def neighbours(session: Session, draft: Draft, count: int = 3) -> list[Draft]:
+def neighbours(session: Session, draft: Draft, *, count: int = 3) -> list[Draft]:
     """The proposed drafts nearest before and after this one in the text (to merge it with)."""
     proposed = select(Draft).where(
         Draft.document_id == draft.document_id, Draft.state == DraftState.PROPOSED, Draft.id != draft.id

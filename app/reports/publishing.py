@@ -141,7 +141,7 @@ def _live_compared(session: Session, window: ReportWindow, timezone: str) -> dic
     return lines
 
 
-def frozen_diff(session: Session, frozen: FrozenLines, window: ReportWindow, timezone: str) -> ReportDiff:
+def frozen_diff(session: Session, frozen: FrozenLines, *, window: ReportWindow, timezone: str) -> ReportDiff:
     """How live data differs from a published report (as `diff_reports`): lines whose compared
     fields have the digest they had when published are equal; only the others are parsed."""
     live = _live_compared(session, window, timezone)
@@ -185,7 +185,7 @@ def _record_publication(session: Session, published: PublishedReport) -> None:
     record_event(
         session,
         EventType.REPORT_PUBLISHED,
-        {
+        payload={
             "year": published.year,
             "period": published.period,
             "published_at": published.published_at,

@@ -91,7 +91,9 @@ def _period_report(
         )
         return report_response(live, published), lines
     report, frozen = frozen_report(session, published)
-    return report_response(report, published, frozen_diff(session, frozen, period.window, timezone)), frozen
+    return report_response(
+        report, published, frozen_diff(session, frozen, window=period.window, timezone=timezone)
+    ), frozen
 
 
 def period_report(

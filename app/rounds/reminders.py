@@ -69,7 +69,7 @@ def _remind(
         "expected": count.expected,
         "updated": count.updated,
     }
-    record_event(session, event_type, payload, owner_unit_id=unit.id)
+    record_event(session, event_type, payload=payload, owner_unit_id=unit.id)
     return True
 
 

@@ -120,7 +120,7 @@ def _move(
         "expected": len(part.assignments),
         "due": part.context.due,
     }
-    record_event(session, EVENTS[action], payload, owner_unit_id=part.unit.id)
+    record_event(session, EVENTS[action], payload=payload, owner_unit_id=part.unit.id)
     return row
 
 

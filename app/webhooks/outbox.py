@@ -20,8 +20,8 @@ from app.webhooks.vocabulary import DeliveryStatus, EventType
 def record_event(
     session: Session,
     event_type: EventType,
-    payload: dict[str, Any],
     *,
+    payload: dict[str, Any],
     assignment_id: int | None = None,
     owner_unit_id: int | None = None,
 ) -> OutboxEvent:
