@@ -7,7 +7,7 @@ from datetime import timedelta
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from app.access import Principal
+from app.access import FEED_TOKEN_PARAMETER, Principal
 from app.auth.models import TokenKind
 from app.auth.people import principal_for_person
 from app.auth.service import find_active_token, principal_for
@@ -16,8 +16,6 @@ from app.deps import READ_METHODS
 from app.errors import UnauthorizedError
 from app.page_frame import SignedIn
 from app.settings import Settings
-
-FEED_TOKEN_PARAMETER = "token"
 
 
 def bearer_secret(request: Request) -> str | None:
