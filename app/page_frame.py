@@ -65,10 +65,12 @@ OTHER_LANGUAGE: dict[Lang, Lang] = {"sv": "en", "en": "sv"}
 
 @dataclass(frozen=True)
 class SignedIn:
-    """The person signed in with this browser: their name, and the CSRF token their forms carry."""
+    """The person signed in with this browser: their name, the CSRF token their forms carry, and
+    whether they hold any grant (a person without one is signed in but may open nothing)."""
 
     name: str
     csrf_token: str
+    has_grants: bool
 
 
 @dataclass(frozen=True)

@@ -258,7 +258,9 @@ def test_a_signed_in_person_without_grants_is_told_to_ask_an_admin(
     client = signed_in_client(backend, clients.base_url, "ny@stockholm.se")
     page = client.get("/uppdrag")
     client.close()
-    assert page.status_code == 401 and "Be en administratör" in page.text and "Ny Person" in page.text
+    text = assert_problem_page(page, 401, "Ditt konto har ingen roll ännu")
+    assert "Be en administratör" in text and "Ny Person" in text
+    assert "uppdrag user link" not in text  # signed in: not told how to sign in
 
 
 # --- the status form --------------------------------------------------------------------------
@@ -334,7 +336,7 @@ def test_the_form_needs_its_csrf_token_and_a_unit_in_scope(eva: httpx.Client, se
     forged = eva.post(
         "/uppdrag/KS-2015-001/status", data={"version": fields["version"], "status": "in_progress"}
     )
-    assert_problem_page(forged, 403, "Formuläret kunde inte skickas")
+    assert "ingen roll" not in assert_problem_page(forged, 403, "Formuläret kunde inte skickas")
     wrong = eva.post(
         "/uppdrag/KS-2015-001/status", data={**fields, "csrf_token": "x" * 43, "status": "in_progress"}
     )
@@ -342,7 +344,9 @@ def test_the_form_needs_its_csrf_token_and_a_unit_in_scope(eva: httpx.Client, se
     servicen = eva.get("/uppdrag/KS-2015-004").text  # owned by Servicenämnden: not Eva's
     assert "Du kan läsa uppdraget men inte rapportera" in servicen and 'id="send-report"' not in servicen
     outside = eva.post("/uppdrag/KS-2015-004/status", data={**fields, "status": "in_progress"})
-    assert_problem_page(outside, 403, "Du har inte behörighet")
+    assert "ingen roll" not in assert_problem_page(outside, 403, "Du har inte behörighet")
+    upload = assert_problem_page(eva.get("/underlag/ladda-upp"), 403, "Du har inte behörighet")
+    assert "ingen roll" not in upload and "Logga in" not in upload.split("<main")[1]
     assert database_state(session) == before
 
 

@@ -44,8 +44,11 @@ def _session_caller(request: Request, session: Session) -> Principal | None:
     )
     if found is None:
         return None
-    request.state.signed_in = SignedIn(name=found.person.name, csrf_token=found.csrf_token)
-    return principal_for_person(session, found.person, session_csrf=found.csrf_token)
+    principal = principal_for_person(session, found.person, session_csrf=found.csrf_token)
+    request.state.signed_in = SignedIn(
+        name=found.person.name, csrf_token=found.csrf_token, has_grants=principal is not None
+    )
+    return principal
 
 
 def identify_caller(request: Request, session: Session) -> Principal | None:

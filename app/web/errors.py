@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import Request, Response
 
-from app.page_frame import signed_in_of
+from app.page_frame import SignedIn, signed_in_of
 from app.settings import Settings
 from app.web.rendering import render_page
 
@@ -24,6 +24,7 @@ PAGES_BY_STATUS = {
     404: ("not_found_title", "not_found_lead"),
     405: ("not_found_title", "not_found_lead"),
 }
+NO_GRANTS = ("no_grants_title", "no_grants_lead")
 
 
 def wants_page(request: Request) -> bool:
@@ -32,14 +33,23 @@ def wants_page(request: Request) -> bool:
     return "text/html" in request.headers.get("accept", "")
 
 
+def _page_words(status: int, problem_type: str, signed_in: SignedIn | None) -> tuple[str, str | None]:
+    """The page's heading and lead: by the problem's type, else by who is asking and the status. A
+    signed-in person is never asked to sign in; one without any grant is told so."""
+    if problem_type in PAGES_BY_TYPE:
+        return PAGES_BY_TYPE[problem_type]
+    if signed_in is not None and status in (401, 403):
+        return ("forbidden_title", "forbidden_lead") if signed_in.has_grants else NO_GRANTS
+    return PAGES_BY_STATUS.get(status, ("error_title", "error_lead"))
+
+
 def error_page(request: Request, problem: dict[str, Any]) -> Response | None:
     if not wants_page(request):
         return None
     status = int(problem["status"])
     problem_type = str(problem.get("type", "")).rsplit("/", 1)[-1]
-    title, lead = PAGES_BY_TYPE.get(problem_type) or PAGES_BY_STATUS.get(
-        status, ("error_title", "error_lead")
-    )
+    signed_in = signed_in_of(request)
+    title, lead = _page_words(status, problem_type, signed_in)
     settings: Settings = request.app.state.settings
     return render_page(
         request,
@@ -52,7 +62,6 @@ def error_page(request: Request, problem: dict[str, Any]) -> Response | None:
         if status in PAGES_BY_STATUS or (problem_type in PAGES_BY_TYPE and lead)
         else problem.get("detail"),
         errors=problem.get("errors", []),
-        sign_in=status == 401,
-        no_grants=status in (401, 403) and signed_in_of(request) is not None,
+        sign_in=status == 401 and signed_in is None,
         provider_enabled=settings.oidc_enabled,
     )
