@@ -169,7 +169,9 @@ def test_a_sign_in_link_works_once_and_the_cookie_is_guarded(backend: Backend, c
         assert all(flag in cookie.lower() for flag in ("httponly", "samesite=lax", "secure", "path=/"))
         page = browser.get(link)
         again = browser.post(link, data={"form_token": form_value(page.text, "form_token")})
-        assert_problem_page(again, 400, "Inloggningen misslyckades")
+        refused = assert_problem_page(again, 400, "Inloggningen misslyckades")
+        assert "Inloggningslänken är okänd, redan använd eller för gammal." in refused
+        assert "used already" not in refused  # the API's English stays in the problem document
 
 
 def test_an_expired_link_is_refused(backend: Backend, clients: Clients) -> None:
@@ -303,6 +305,10 @@ def test_the_status_form_says_what_is_wrong_in_swedish_and_writes_nothing(
     assert database_state(session) == before
     refused = _report(eva, "KS-2015-001", progress="hundra", effective_date="2999-01-01")
     assert 'id="progress-error">Måste vara ett heltal.</p>' in refused.text
+    refused = _report(eva, "KS-2015-001", progress="-5")
+    assert 'id="progress-error">Måste vara minst 0.</p>' in refused.text
+    refused = _report(eva, "KS-2015-001", progress="105")
+    assert 'id="progress-error">Får vara högst 100.</p>' in refused.text
     refused = _report(eva, "KS-2015-001", status="cancelled")
     assert 'id="reason-error">Krävs när status är Utgår.</p>' in refused.text
     refused = _report(eva, "KS-2015-001", effective_date="2150-01-01")
@@ -420,7 +426,38 @@ def test_the_list_filters_and_links_every_reference(eva: httpx.Client, api: http
     ]
     assert re.findall(r'class="reference" href="/uppdrag/(KS-2015-\d+)"', overdue) == expected != []
     unknown = eva.get("/uppdrag", params={"owner": "FINNS_INTE"})
-    assert unknown.status_code == 200 and "unknown organisational unit" in unknown.text
+    assert unknown.status_code == 200 and "Ansvarig: Det finns ingen enhet med den nyckeln." in unknown.text
+    assert "unknown organisational unit" not in unknown.text  # the API's English, not the page's
+    english = eva.get("/uppdrag", params={"owner": "FINNS_INTE", "lang": "en"})
+    assert "Owner: There is no unit with that key." in english.text
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "message"),
+    [
+        ("/?year=abc", "År", "Måste vara ett heltal."),
+        ("/rapportering/abc/T1/SLK", "År", "Måste vara ett heltal."),
+        ("/uppdrag?page=-1", "Sida", "Måste vara minst 1."),
+        ("/uppdrag?status=bogus", "Status", "Välj ett av alternativen."),
+        (
+            "/api/v1/reports/2015/T1?format=html&owner=XYZ",
+            "Ansvarig",
+            "Det finns ingen enhet med den nyckeln",
+        ),
+    ],
+)
+def test_a_page_says_what_is_wrong_with_its_address_in_swedish(
+    eva: httpx.Client, api: httpx.Client, path: str, field: str, message: str
+) -> None:
+    page = assert_problem_page(eva.get(path), 422, "Ett värde går inte att använda")
+    assert f"<strong>{field}</strong>: {message}" in page
+    assert "Input should" not in page and "unknown organisational unit" not in page
+    english = eva.get(path + ("&" if "?" in path else "?") + "lang=en")
+    assert english.status_code == 422 and "<h1>A value cannot be used</h1>" in english.text
+    problem = api.get(path, headers={"Accept": "application/json"})  # the API's problem: English
+    if path.startswith("/api/"):
+        assert_problem(problem, 422)
+        assert "unknown organisational unit" in problem.json()["detail"]
 
 
 # --- today's pages ------------------------------------------------------------------------------

@@ -129,6 +129,8 @@ def test_a_refused_card_says_why_in_swedish_next_to_the_field_and_writes_nothing
     assert f'id="{FIRST}-reason-error">Krävs när status är Utgår.</p>' in refused.text
     refused = _card(eva, FIRST, progress="hundra")
     assert f'id="{FIRST}-progress-error">Måste vara ett heltal.</p>' in refused.text
+    refused = _card(eva, FIRST, progress="-5")
+    assert f'id="{FIRST}-progress-error">Måste vara minst 0.</p>' in refused.text
     assert database_state(session) == before
 
 

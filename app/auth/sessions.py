@@ -7,6 +7,7 @@ the browser holds only its secret, in an HttpOnly cookie. It ends when the perso
 
 import secrets
 from datetime import timedelta
+from enum import StrEnum
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -20,11 +21,24 @@ SESSION_COOKIE = "uppdrag_session"
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 
 
+class SignInCause(StrEnum):
+    """Why a sign-in was refused, in a word a page can say in Swedish (the problem's `cause`)."""
+
+    LINK = "link"  # unknown, used already or expired
+    EXPIRED = "expired"  # started in another browser, or took too long
+    PROVIDER_REFUSED = "provider-refused"  # the person cancelled, or the provider said no
+    PROVIDER_ANSWER = "provider-answer"  # the provider's answer cannot be accepted
+    EMAIL_UNVERIFIED = "email-unverified"  # the provider has not verified the email address
+
+
 class SignInRefusedError(ProblemError):
-    """A sign-in link or a provider's answer that cannot sign anyone in."""
+    """A sign-in link or a provider's answer that cannot sign anyone in; `cause` says why."""
 
     status = 400
     problem_type = "sign-in-refused"
+
+    def __init__(self, detail: str, *, cause: SignInCause) -> None:
+        super().__init__(detail, cause=cause.value)
 
 
 def start_session(session: Session, person: Person, *, lifetime: timedelta) -> tuple[BrowserSession, str]:
@@ -81,7 +95,9 @@ def use_sign_in_link(session: Session, secret: str) -> Person:
     link = session.scalar(select(SignInLink).where(SignInLink.secret_hash == hash_token(secret)))
     now = utcnow()
     if link is None or link.used_at is not None or link.expires_at <= now:
-        raise SignInRefusedError("The sign-in link is unknown, used already or expired; ask for a new one.")
+        raise SignInRefusedError(
+            "The sign-in link is unknown, used already or expired; ask for a new one.", cause=SignInCause.LINK
+        )
     link.used_at = now
     person = session.get(Person, link.person_id)
     assert person is not None  # a link belongs to a person (foreign key)
@@ -110,7 +126,9 @@ def take_provider_sign_in(session: Session, state: str) -> ProviderSignIn:
     """The sign-in under way with this state, used up; refused when unknown or too old."""
     found = session.scalar(select(ProviderSignIn).where(ProviderSignIn.state_hash == hash_token(state)))
     if found is None or found.expires_at <= utcnow():
-        raise SignInRefusedError("The sign-in was not started here or took too long; start again.")
+        raise SignInRefusedError(
+            "The sign-in was not started here or took too long; start again.", cause=SignInCause.EXPIRED
+        )
     session.delete(found)
     session.flush()
     return found

@@ -6,6 +6,7 @@ reporting status needs an editor whose unit owns or executes the assignment (che
 service, as in the API), and the form's CSRF token.
 """
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any
 
@@ -24,6 +25,7 @@ from app.errors import InvalidInputError, PreconditionFailedError
 from app.org.service import children_by_parent, list_units
 from app.page_frame import ASSIGNMENTS_PATH, CSRF_FIELD
 from app.reports.renderers.tables import change_value
+from app.web.input_messages import service_refusals, validation_refusals
 from app.web.labels import PageLabels
 from app.web.list_query import ListQuery
 from app.web.rendering import check_form_token, page_lang, render_page
@@ -56,12 +58,16 @@ def assignment_list(
     timezone: TimezoneDep,
     query: Annotated[ListQuery, Query()],
 ) -> Response:
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []  # a field, and what is wrong with it
+    items: Sequence[Assignment] = ()
+    total = 0
     try:
         filters = query.filters(limit=PAGE_SIZE)
         items, total = queries.list_assignments(session, filters=filters, today=today, timezone=timezone)
-    except (ValidationError, InvalidInputError) as error:
-        problems, items, total = [str(error).splitlines()[-1]], [], 0
+    except ValidationError as error:
+        problems = validation_refusals(page_lang(request), error.errors())
+    except InvalidInputError as error:
+        problems = service_refusals(page_lang(request), [item.as_dict() for item in error.errors])
     reads = [assignment_read(item, overdue=queries.is_overdue(item, today)) for item in items]
     return render_page(
         request,
