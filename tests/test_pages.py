@@ -380,9 +380,19 @@ def test_the_page_shows_a_link_and_its_history_from_each_end(eva: httpx.Client, 
     )
     assert linked.status_code == 201, linked.text
     assert "Koppling lades till" in _history_text(eva, "KS-2015-002")
-    assert "Kopplade uppdrag: Ersätter KS-2015-001" in _history_text(eva, "KS-2015-002")
-    assert "Kopplade uppdrag: Ersätts av KS-2015-002" in _history_text(eva, "KS-2015-001")
-    assert "Linked assignments: Replaced by KS-2015-002" in _history_text(eva, "KS-2015-001", "en")
+    # the other end is a link to its page (class "reference": never broken inside)
+    assert (
+        'Kopplade uppdrag: Ersätter <a class="reference" href="/uppdrag/KS-2015-001">KS-2015-001</a>'
+        in _history_text(eva, "KS-2015-002")
+    )
+    assert (
+        'Kopplade uppdrag: Ersätts av <a class="reference" href="/uppdrag/KS-2015-002">KS-2015-002</a>'
+        in _history_text(eva, "KS-2015-001")
+    )
+    assert (
+        'Linked assignments: Replaced by <a class="reference" href="/uppdrag/KS-2015-002?lang=en">'
+        "KS-2015-002</a>" in _history_text(eva, "KS-2015-001", "en")
+    )
     [link] = linked.json()["links"]
     decision = api.post(
         "/api/v1/documents",

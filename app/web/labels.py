@@ -2,6 +2,8 @@
 from the reports' labels (app/reports/renderers/labels.py), so that a page and a report name things
 alike."""
 
+from markupsafe import Markup, escape
+
 from app.reports.renderers.labels import Labels
 from app.reports.schemas import Lang
 from app.web.draft_labels import CUE_LABELS, DRAFT_LABELS
@@ -240,6 +242,10 @@ class PageLabels(Labels):
             **DRAFT_LABELS[lang],
             **REPORTING_LABELS[lang],
         }
+
+    def markup(self, key: str, **values: str | Markup) -> Markup:
+        """A sentence with values that may be HTML (a link): plain values are escaped, Markup kept."""
+        return Markup(escape(self._headings[key])).format(**values)
 
     def field_name(self, name: str) -> str:
         """A field's name as people read it (the field's own name where none is known)."""
