@@ -347,6 +347,8 @@ def test_the_form_needs_its_csrf_token_and_a_unit_in_scope(eva: httpx.Client, se
         "/uppdrag/KS-2015-001/status", data={**fields, "csrf_token": "x" * 43, "status": "in_progress"}
     )
     assert_problem_page(wrong, 403, "Formuläret kunde inte skickas")
+    forged = eva.post("/uppdrag/KS-2015-001/status", data={**fields, "csrf_token": "förfalskad"})
+    assert_problem_page(forged, 403, "Formuläret kunde inte skickas")  # not a 500
     servicen = eva.get("/uppdrag/KS-2015-004").text  # owned by Servicenämnden: not Eva's
     assert "Du kan läsa uppdraget men inte rapportera" in servicen and 'id="send-report"' not in servicen
     outside = eva.post("/uppdrag/KS-2015-004/status", data={**fields, "status": "in_progress"})

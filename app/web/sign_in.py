@@ -155,7 +155,7 @@ def finish_provider_sign_in(
             cause=SignInCause.PROVIDER_REFUSED,
         )
     started = request.cookies.get(SIGN_IN_COOKIE)
-    if not started or not secrets.compare_digest(started, state):
+    if not started or not secrets.compare_digest(started.encode(), state.encode()):  # any characters
         raise SignInRefusedError(
             "The sign-in was started in another browser or has expired; start again.",
             cause=SignInCause.EXPIRED,
