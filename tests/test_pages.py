@@ -522,6 +522,8 @@ def test_the_api_docs_are_served_by_the_service_with_a_bearer_scheme(anon: httpx
     assert openapi["paths"]["/api/v1/assignments"]["get"]["security"] == [{"bearerAuth": []}]
     page = anon.get("/tillganglighet")
     assert page.status_code == 200 and "Tillgänglighetsredogörelse" in page.text
+    # The law asks the statement to say when the service was assessed (DIGG's model statement).
+    assert re.search(r'<p id="assessed">Tjänsten bedömdes senast den \d+ \w+ 20\d\d', page.text)
     assert (
         "content-security-policy" in page.headers
         and "script-src" not in page.headers["content-security-policy"]
