@@ -56,6 +56,15 @@ def bo(backend: Backend, clients: Clients) -> Iterator[httpx.Client]:
     )
 
 
+def test_a_card_says_its_state_is_the_one_at_the_cut_off(eva: httpx.Client) -> None:
+    """The cards show each assignment as it stood at the cut-off (what the round reports), not as it
+    stands today: a round whose period has ended says so."""
+    page = eva.get(PART).text
+    assert '<p class="now">Vid brytdatum 2015-04-30: Ej påbörjad' in page
+    assert "Nu:" not in page
+    assert '<p class="now">At the cut-off 2015-04-30: Not started' in eva.get(PART + "?lang=en").text
+
+
 def _token(client: httpx.Client, path: str = PART) -> str:
     return form_value(client.get(path).text, "csrf_token")
 
