@@ -128,8 +128,9 @@ def test_user_command(
                 uppdrag(argv)
             assert done.value.code == 0, argv
         printed = capsys.readouterr().out
-        assert "Bo Berg\tbo.berg@stockholm.se\tcoordinator of unit" in printed
-        assert "editor of unit" not in printed.split("Bo Berg\t")[1]
+        assert "created person" in printed and "editor of SLK (admin)" in printed  # units by their key
+        assert "Bo Berg\tbo.berg@stockholm.se\tcoordinator of KS (admin)\t" in printed
+        assert "editor of" not in printed.split("Bo Berg\t")[1]
         assert re.search(
             r"valid for 3 minutes and one use:\nhttps://uppdrag\.example\.se/logga-in/lank/\S+\n", printed
         )
