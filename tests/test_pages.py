@@ -8,14 +8,15 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.access import Role
-from app.auth.models import BrowserSession
+from app.auth.models import BrowserSession, SignInLink
 from app.auth.sessions import SESSION_COOKIE
 from app.cli import main as uppdrag
 from app.db import utcnow
+from app.settings import get_settings
 from tests.conftest import Backend, Clients
 from tests.helpers import assert_problem, assignment_by_reference, current_etag, database_state, post_update
 from tests.people import add_person, form_value, sign_in_link, signed_in_client
@@ -219,6 +220,40 @@ def test_the_absolute_timeout_and_sign_out(backend: Backend, clients: Clients, s
     assert signed_out.status_code == 303 and signed_out.headers["location"] == "/logga-in?utloggad=1"
     assert "Du är utloggad." in second.get("/logga-in?utloggad=1").text
     assert_problem_page(second.get("/uppdrag"), 401, "Logga in för att fortsätta")
+
+
+def test_the_worker_forgets_sessions_and_links_that_can_sign_no_one_in(
+    backend: Backend, clients: Clients, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Signed out, past the absolute timeout, idle too long; links used or expired: deleted by the
+    worker's round. A session in use and a link not yet used stay."""
+    add_person(backend, "eva.ek@stockholm.se", "Eva Ek", (Role.READER, None))
+    signed_out, timed_out, idle, active = (
+        signed_in_client(backend, clients.base_url, "eva.ek@stockholm.se") for _ in range(4)
+    )
+    page = signed_out.get("/uppdrag")
+    assert signed_out.post("/logga-ut", data={"csrf_token": form_value(page.text, "csrf_token")}).is_redirect
+    sessions = session.scalars(select(BrowserSession).order_by(BrowserSession.id)).all()
+    sessions[1].expires_at = utcnow() - timedelta(seconds=1)
+    sessions[2].last_seen_at = utcnow() - timedelta(minutes=61)
+    session.commit()
+    sign_in_link(backend, clients.base_url, "eva.ek@stockholm.se", minutes=-1)  # expired
+    sign_in_link(backend, clients.base_url, "eva.ek@stockholm.se")  # still valid
+    assert session.scalar(select(func.count()).select_from(SignInLink)) == 6  # four used
+    monkeypatch.setenv("DATABASE_URL", backend.settings.database_url)
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(SystemExit):  # the command's end; what the round did is asserted below
+            uppdrag(["worker", "--once"])
+    finally:
+        get_settings.cache_clear()
+    session.expire_all()
+    assert session.scalars(select(BrowserSession.id)).all() == [sessions[3].id]
+    [kept] = session.scalars(select(SignInLink)).all()
+    assert kept.used_at is None and kept.expires_at > utcnow()
+    assert "Eva Ek" in active.get("/uppdrag").text
+    for client in (signed_out, timed_out, idle, active):
+        client.close()
 
 
 def test_the_json_api_does_not_accept_a_session(

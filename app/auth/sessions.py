@@ -80,6 +80,26 @@ def end_session(session: Session, secret: str) -> None:
         found.ended_at = utcnow()
 
 
+def purge_unusable(session: Session, *, idle_timeout: timedelta) -> int:
+    """Forget what can sign no one in any more: sessions signed out, past their absolute timeout or
+    left idle too long, sign-in links used or expired, provider sign-ins never finished. Returns how
+    many. (A session is not history: what a person did is recorded under their name elsewhere.)"""
+    now = utcnow()
+    statements = (
+        delete(BrowserSession).where(
+            BrowserSession.ended_at.is_not(None)
+            | (BrowserSession.expires_at <= now)
+            | (BrowserSession.last_seen_at <= now - idle_timeout)
+        ),
+        delete(SignInLink).where(SignInLink.used_at.is_not(None) | (SignInLink.expires_at <= now)),
+        delete(ProviderSignIn).where(ProviderSignIn.expires_at <= now),
+    )
+    purged = 0
+    for statement in statements:
+        purged += int(session.execute(statement).rowcount or 0)  # type: ignore[attr-defined]
+    return purged
+
+
 def create_sign_in_link(session: Session, person: Person, *, valid_for: timedelta) -> str:
     """A one-time sign-in secret for the person, valid for `valid_for`; only its hash is stored."""
     secret = secrets.token_urlsafe(32)
