@@ -161,6 +161,27 @@ def test_sign_in_through_the_identity_provider_report_status_and_read_the_histor
     assert "av Anna Andersson" in reader.text("#history")
 
 
+def test_a_provider_sign_in_takes_over_an_admin_made_person_only_with_a_verified_email(
+    browser: Browser, site: str, backend: Backend
+) -> None:
+    """An admin made people (with grants) before they first signed in; the provider's sign-in is
+    matched to them by email only where the provider says the address is verified: else anyone whose
+    provider account claims that address would get their grants."""
+    add_person(backend, "cecilia.ceder@stockholm.se", "Cecilia", (Role.EDITOR, "SLK"))
+    add_person(backend, "dora.dahl@stockholm.se", "Dora", (Role.EDITOR, "SLK"))
+    verified = browser.new_tab()
+    verified.goto(f"{site}/logga-in/oidc?next=/uppdrag/KS-2015-001")
+    _sign_in_at_the_provider(verified, "cecilia")
+    assert "Inloggad som Cecilia Ceder" in verified.text("header")
+    assert verified.evaluate("!!document.querySelector('#send-report')")  # the admin's grant: editor
+    unverified = browser.new_tab()
+    unverified.goto(f"{site}/logga-in/oidc?next=/uppdrag/KS-2015-001")
+    _sign_in_at_the_provider(unverified, "dora")
+    assert unverified.text("h1") == "Inloggningen misslyckades"
+    assert "har inte bekräftat din e-postadress" in unverified.text("#problem-detail")
+    assert "Inloggad som" not in unverified.text("header")
+
+
 def test_sign_in_with_a_link_expire_and_sign_out(
     browser: Browser, site: str, backend: Backend, session: Session
 ) -> None:

@@ -107,7 +107,7 @@ class IdentityProvider:
         metadata = self.metadata()
         token = self._token(metadata["token_endpoint"], redirect_uri, code, code_verifier)
         claims = self._id_token_claims(token.get("id_token"), nonce)
-        if not all(claims.get(name) for name in ("email", "name", self._groups_claim)):
+        if not all(claims.get(name) for name in ("email", "email_verified", "name", self._groups_claim)):
             claims = {**self._userinfo(metadata, str(token.get("access_token", ""))), **claims}
         return self._identity(claims)
 
@@ -196,6 +196,7 @@ class IdentityProvider:
             issuer=self.issuer,
             subject=str(claims["sub"]),
             email=email,
+            email_verified=claims.get("email_verified") in (True, "true"),  # some providers send a string
             name=str(claims.get("name") or email),
             groups=frozenset([groups] if isinstance(groups, str) else [str(group) for group in groups]),
         )
