@@ -49,9 +49,9 @@ def round_path(round_: RoundRef) -> str:
     return f"{ROUNDS_PATH}/{round_.year}/{round_.period}"
 
 
-def round_page(year: int, period: str) -> str:
-    """The overview page of a period's round (for links from other pages)."""
-    return f"{ROUNDS_PATH}/{year}/{period}?format=html"
+def round_page(year: int, period: str, format_: Format = Format.HTML) -> str:
+    """The overview page of a period's round, or its PDF (for links from other pages)."""
+    return f"{ROUNDS_PATH}/{year}/{period}?format={format_}"
 
 
 def part_path(round_: RoundRef, unit_key: str) -> str:
