@@ -86,6 +86,8 @@ def _any_in(units: frozenset[int], unit_ids: tuple[int | None, ...]) -> bool:
     return any(unit_id in units for unit_id in unit_ids if unit_id is not None)
 
 
+# The query parameter a feed token travels in.
+FEED_TOKEN_PARAMETER = "token"
 ANONYMOUS_READER = Principal(name="anonymous", role=Role.READER)
 # How a request names its caller (None: nobody); raises UnauthorizedError for a bad credential.
 IdentifyCaller = Callable[[Request, Session], Principal | None]

@@ -117,7 +117,7 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
 
 
-def _field_path(location: Sequence[str | int]) -> str:
+def field_path(location: Sequence[str | int]) -> str:
     """Turn pydantic's ('body', 'progress') into 'progress' and ('query', 'limit') into 'limit'."""
     parts = list(location)
     if parts and parts[0] in {"body", "query", "path", "header"}:
@@ -131,7 +131,7 @@ async def _handle_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     if any(error["type"] == "json_invalid" for error in exc.errors()):
         return unreadable_body_response(request.url.path)
-    errors = [FieldError(_field_path(error["loc"]), error["msg"]) for error in exc.errors()]
+    errors = [FieldError(field_path(error["loc"]), error["msg"]) for error in exc.errors()]
     detail = "; ".join(f"{error.field}: {error.message}" for error in errors)
     return problem_response(
         422, detail, problem_type="validation-error", instance=request.url.path, errors=errors
@@ -256,8 +256,9 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 
 # A page for a problem, where the request came from a person's browser asking for a page (installed
-# by app/web); None: the problem document itself.
-ErrorPage = Callable[[Request, dict[str, Any]], Response | None]
+# by app/web): made from the problem document and the exception behind it (whose pydantic errors say
+# their type, for a page's own words); None: the problem document itself.
+ErrorPage = Callable[[Request, dict[str, Any], Exception | None], Response | None]
 _Handler = Callable[[Request, Exception], Awaitable[JSONResponse]]
 
 
@@ -266,7 +267,7 @@ def _with_page(
 ) -> Callable[[Request, Exception], Awaitable[Response]]:
     async def handle(request: Request, exc: Exception) -> Response:
         problem = await handler(request, exc)
-        page = error_page(request, json.loads(bytes(problem.body))) if error_page else None
+        page = error_page(request, json.loads(bytes(problem.body)), exc) if error_page else None
         return page or problem
 
     return handle

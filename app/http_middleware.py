@@ -179,7 +179,11 @@ class RequestContextMiddleware:
         problem = problem_response(
             413, f"The request body is larger than {limit} bytes.", problem_type="payload-too-large"
         )
-        page = self.error_page(Request(scope), json.loads(bytes(problem.body))) if self.error_page else None
+        page = (
+            self.error_page(Request(scope), json.loads(bytes(problem.body)), None)
+            if self.error_page
+            else None
+        )
         return page or problem
 
     @staticmethod

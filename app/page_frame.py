@@ -13,6 +13,9 @@ from urllib.parse import urlencode
 from fastapi import Request
 from jinja2 import BaseLoader, ChoiceLoader, PackageLoader
 
+from app.access import FEED_TOKEN_PARAMETER, Principal
+from app.formats import Format
+
 Lang = Literal["sv", "en"]
 
 
@@ -73,26 +76,51 @@ OTHER_LANGUAGE: dict[Lang, Lang] = {"sv": "en", "en": "sv"}
 
 @dataclass(frozen=True)
 class SignedIn:
-    """The person signed in with this browser: their name, and the CSRF token their forms carry."""
+    """The person signed in with this browser: their name, the CSRF token their forms carry, and
+    whether they hold any grant (a person without one is signed in but may open nothing)."""
 
     name: str
     csrf_token: str
+    has_grants: bool
 
 
 @dataclass(frozen=True)
 class PageFrame:
+    """A page's frame. `feed_token`: the feed token the page was opened with, which links to what it
+    opens carry on (app/access.py); `opens_json`: the caller can open the JSON API (a Bearer token,
+    or anyone where reads are public), which a feed token or a person's session cannot."""
+
     lang: Lang
     path: str
     query: tuple[tuple[str, str], ...]  # the page's query without `lang`
     signed_in: SignedIn | None
+    feed_token: str | None = None
+    opens_json: bool = False
 
     @property
     def words(self) -> dict[str, str]:
         return FRAME_LABELS[self.lang]
 
-    def href(self, path: str) -> str:
-        """A link to another page in this page's language."""
-        return f"{path}?lang=en" if self.lang == "en" else path
+    def href(self, path: str, *, feed: bool = False) -> str:
+        """A link to another page in this page's language. `feed`: a page a feed token opens (the
+        dashboard, report and round pages and their downloads); the link carries the page's feed
+        token on. Links to other pages do not: a feed token cannot open them, and a secret in a URL
+        goes nowhere it is not needed."""
+        carried = [("lang", "en")] if self.lang == "en" else []
+        if feed and self.feed_token:
+            carried.append((FEED_TOKEN_PARAMETER, self.feed_token))
+        if not carried:
+            return path
+        return f"{path}{'&' if '?' in path else '?'}{urlencode(carried)}"
+
+    def format_links(self, links: Mapping[Format, str]) -> dict[Format, str]:
+        """A page's links to itself in other formats, those the caller can open: JSON only for a
+        caller of the API (a feed token and a session get a 401 there)."""
+        return {
+            format_: self.href(href, feed=True)
+            for format_, href in links.items()
+            if format_ is not Format.JSON or self.opens_json
+        }
 
     @property
     def other_language_href(self) -> str:
@@ -103,7 +131,9 @@ class PageFrame:
 
     @property
     def sign_in_href(self) -> str:
-        here = f"{self.path}?{urlencode(self.query)}" if self.query else self.path
+        """Signing in, and back here after it (without a feed token: the person's session reads it)."""
+        query = [(name, value) for name, value in self.query if name != FEED_TOKEN_PARAMETER]
+        here = f"{self.path}?{urlencode(query)}" if query else self.path
         return f"{SIGN_IN_PATH}?{urlencode({'next': here, **({'lang': 'en'} if self.lang == 'en' else {})})}"
 
 
@@ -113,9 +143,19 @@ def signed_in_of(request: Request) -> SignedIn | None:
     return signed_in
 
 
-def frame_for(request: Request, lang: Lang) -> PageFrame:
+def frame_for(request: Request, lang: Lang, *, caller: Principal | None = None) -> PageFrame:
+    """The frame of a page shown to `caller` (None: the pages of app/web, which show no JSON links
+    and which a feed token does not open)."""
     query = tuple((name, value) for name, value in request.query_params.multi_items() if name != "lang")
-    return PageFrame(lang=lang, path=request.url.path, query=query, signed_in=signed_in_of(request))
+    from_feed = caller is not None and caller.from_feed_token
+    return PageFrame(
+        lang=lang,
+        path=request.url.path,
+        query=query,
+        signed_in=signed_in_of(request),
+        feed_token=request.query_params.get(FEED_TOKEN_PARAMETER) if from_feed else None,
+        opens_json=caller is not None and not from_feed and not caller.from_session,
+    )
 
 
 def layout_loader(package: str) -> BaseLoader:

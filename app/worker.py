@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.assignments.deadline_events import raise_deadline_events
+from app.auth.sessions import purge_unusable
 from app.clock import local_today
 from app.db import unit_of_work, utcnow
 from app.errors import ConflictError
@@ -22,7 +23,7 @@ logger = logging.getLogger("uppdrag.worker")
 
 def run_round(session_factory: sessionmaker[Session], settings: Settings) -> int:
     """One round: raise deadline events and round reminders, deliver what is due, forget old
-    idempotency keys.
+    idempotency keys and the sessions and sign-in links that can sign no one in any more.
 
     Returns the deliveries attempted.
     """
@@ -32,6 +33,7 @@ def run_round(session_factory: sessionmaker[Session], settings: Settings) -> int
     attempted = deliver_due(session_factory, settings)
     with unit_of_work(session_factory) as session:
         purge_expired(session, older_than=utcnow() - timedelta(hours=settings.idempotency_retention_hours))
+        purge_unusable(session, idle_timeout=timedelta(minutes=settings.session_idle_minutes))
     if raised or attempted:
         logger.info("raised %d deadline events and reminders, attempted %d deliveries", raised, attempted)
     return attempted

@@ -220,12 +220,15 @@ class Tab:
                 found.append(f"{entry.get('text')} ({entry.get('url', '')})")
         return found
 
-    def axe_violations(self) -> list[str]:
-        """axe-core's WCAG 2.1 AA violations on the page as shown, one line each."""
+    def axe_violations(self, *, except_rules: tuple[str, ...] = ()) -> list[str]:
+        """axe-core's WCAG 2.1 AA violations on the page as shown, one line each; `except_rules`:
+        rules not checked (only for what the service cannot change, each with its reason)."""
         if not self.evaluate("typeof axe !== 'undefined'"):
             self.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
+        rules = {rule: {"enabled": False} for rule in except_rules}
         results = self.evaluate(
-            f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(AXE_TAGS)}}}}})"
+            f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(AXE_TAGS)}}},"
+            f" rules: {json.dumps(rules)}}})"
             ".then(r => r.violations.map(v => v.id + ': ' + v.help + ' — '"
             " + v.nodes.map(n => n.target.join(' ')).slice(0, 5).join(', ')))",
             awaited=True,

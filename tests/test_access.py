@@ -4,6 +4,7 @@ import html
 import re
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
@@ -30,6 +31,7 @@ from tests.helpers import (
     unit_ids,
     write_routes,
 )
+from tests.people import add_person, signed_in_client
 from tests.test_write_validation import BAD_WRITES
 from tests.uploads import PLATFORM, STRATEGY, draft_with, upload
 
@@ -338,6 +340,76 @@ def test_a_browser_reads_the_dashboard_and_reports_with_a_feed_token(
     assert report_page.status_code == 200
     assert "lang=en&amp;token=" in report_page.text  # its own links carry the token on
     assert_problem(anon.post("/api/v1/reports/2015/T1/publish", params={"token": feed}), 401)
+
+
+# The pages a feed token opens, as a manager's browser asks for them.
+FEED_PAGES = (
+    "/",
+    "/api/v1/reports/2015/T1?format=html",
+    "/api/v1/reports/unexecuted?format=html",
+    "/api/v1/rounds/2015/T1?format=html",
+    "/api/v1/rounds/2015/T1/units/SLK?format=html",
+)
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def _page_links(client: httpx.Client, path: str, **query: str) -> set[str]:
+    """The links on a page (what its `href`s say, unescaped)."""
+    separator = "&" if "?" in path else "?"
+    page = client.get(f"{path}{separator}{urlencode(query)}" if query else path, headers=BROWSER)
+    assert page.status_code == 200, f"{path}: {page.text[:300]}"
+    return {html.unescape(link) for link in re.findall(r'href="([^"]+)"', page.text)}
+
+
+def _shape(link: str) -> tuple[str, ...]:
+    """What a link opens, up to the period it names: one link per route, format and language stands
+    for the dashboard's links to each period (a dozen years of them, PDFs too)."""
+    parts = urlsplit(link)
+    query = parse_qs(parts.query)
+    return (
+        re.sub(r"/\d{4}/[^/]+", "/{year}/{period}", parts.path),
+        *sorted(query),
+        *query.get("format", []),
+        *query.get("lang", []),
+    )
+
+
+def test_every_link_that_carries_a_feed_token_opens(anon: httpx.Client, clients: Clients) -> None:
+    """A page opened with a feed token gives the token on to every link to what it opens (the
+    dashboard in the menu too), and each of those links opens; it offers no JSON, which refuses a
+    feed token. Links to the other pages go without the secret, to a page that says what to do."""
+    feed = clients.token(Role.READER, kind=TokenKind.FEED)
+    carrying: set[str] = set()
+    for lang in ("sv", "en"):
+        for path in FEED_PAGES:
+            links = _page_links(anon, path, token=feed, lang=lang)
+            assert not [link for link in links if "format=json" in link], path
+            passed_on = {link for link in links if f"token={feed}" in link}
+            assert any(urlsplit(link).path == "/" for link in passed_on), f"{path}: the menu drops the token"
+            others = links - passed_on
+            assert all(not urlsplit(link).path.startswith("/api/") for link in others), (path, others)
+            carrying |= passed_on
+    assert any("format=pdf" in link for link in carrying) and any("/units/" in link for link in carrying)
+    for link in sorted({_shape(link): link for link in sorted(carrying)}.values()):
+        assert anon.get(link, headers=BROWSER).status_code == 200, link
+    page = anon.get("/uppdrag/KS-2015-001", headers=BROWSER)  # a reference on the dashboard
+    assert page.status_code == 401 and "läsnyckel" in page.text
+
+
+def test_pages_offer_their_json_only_to_a_caller_of_the_api(
+    backend: Backend, clients: Clients, api: httpx.Client
+) -> None:
+    """The JSON API takes Bearer tokens only: a signed-in person's pages do not link to it."""
+    add_person(backend, "eva.ek@stockholm.se", "Eva Ek", (Role.READER, None))
+    person = signed_in_client(backend, clients.base_url, "eva.ek@stockholm.se")
+    try:
+        for path in FEED_PAGES:
+            links = _page_links(person, path)
+            assert not [link for link in links if "format=json" in link], path
+            assert any("format=csv" in link for link in links), path
+    finally:
+        person.close()
+    assert any("format=json" in link for link in _page_links(api, FEED_PAGES[1]))
 
 
 def read_routes() -> list[str]:

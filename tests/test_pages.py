@@ -8,14 +8,15 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.access import Role
-from app.auth.models import BrowserSession
+from app.auth.models import BrowserSession, SignInLink
 from app.auth.sessions import SESSION_COOKIE
 from app.cli import main as uppdrag
 from app.db import utcnow
+from app.settings import get_settings
 from tests.conftest import Backend, Clients
 from tests.helpers import assert_problem, assignment_by_reference, current_etag, database_state, post_update
 from tests.people import add_person, form_value, sign_in_link, signed_in_client
@@ -128,8 +129,9 @@ def test_user_command(
                 uppdrag(argv)
             assert done.value.code == 0, argv
         printed = capsys.readouterr().out
-        assert "Bo Berg\tbo.berg@stockholm.se\tcoordinator of unit" in printed
-        assert "editor of unit" not in printed.split("Bo Berg\t")[1]
+        assert "created person" in printed and "editor of SLK (admin)" in printed  # units by their key
+        assert "Bo Berg\tbo.berg@stockholm.se\tcoordinator of KS (admin)\t" in printed
+        assert "editor of" not in printed.split("Bo Berg\t")[1]
         assert re.search(
             r"valid for 3 minutes and one use:\nhttps://uppdrag\.example\.se/logga-in/lank/\S+\n", printed
         )
@@ -169,7 +171,9 @@ def test_a_sign_in_link_works_once_and_the_cookie_is_guarded(backend: Backend, c
         assert all(flag in cookie.lower() for flag in ("httponly", "samesite=lax", "secure", "path=/"))
         page = browser.get(link)
         again = browser.post(link, data={"form_token": form_value(page.text, "form_token")})
-        assert_problem_page(again, 400, "Inloggningen misslyckades")
+        refused = assert_problem_page(again, 400, "Inloggningen misslyckades")
+        assert "Inloggningslänken är okänd, redan använd eller för gammal." in refused
+        assert "used already" not in refused  # the API's English stays in the problem document
 
 
 def test_an_expired_link_is_refused(backend: Backend, clients: Clients) -> None:
@@ -218,6 +222,40 @@ def test_the_absolute_timeout_and_sign_out(backend: Backend, clients: Clients, s
     assert_problem_page(second.get("/uppdrag"), 401, "Logga in för att fortsätta")
 
 
+def test_the_worker_forgets_sessions_and_links_that_can_sign_no_one_in(
+    backend: Backend, clients: Clients, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Signed out, past the absolute timeout, idle too long; links used or expired: deleted by the
+    worker's round. A session in use and a link not yet used stay."""
+    add_person(backend, "eva.ek@stockholm.se", "Eva Ek", (Role.READER, None))
+    signed_out, timed_out, idle, active = (
+        signed_in_client(backend, clients.base_url, "eva.ek@stockholm.se") for _ in range(4)
+    )
+    page = signed_out.get("/uppdrag")
+    assert signed_out.post("/logga-ut", data={"csrf_token": form_value(page.text, "csrf_token")}).is_redirect
+    sessions = session.scalars(select(BrowserSession).order_by(BrowserSession.id)).all()
+    sessions[1].expires_at = utcnow() - timedelta(seconds=1)
+    sessions[2].last_seen_at = utcnow() - timedelta(minutes=61)
+    session.commit()
+    sign_in_link(backend, clients.base_url, "eva.ek@stockholm.se", minutes=-1)  # expired
+    sign_in_link(backend, clients.base_url, "eva.ek@stockholm.se")  # still valid
+    assert session.scalar(select(func.count()).select_from(SignInLink)) == 6  # four used
+    monkeypatch.setenv("DATABASE_URL", backend.settings.database_url)
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(SystemExit):  # the command's end; what the round did is asserted below
+            uppdrag(["worker", "--once"])
+    finally:
+        get_settings.cache_clear()
+    session.expire_all()
+    assert session.scalars(select(BrowserSession.id)).all() == [sessions[3].id]
+    [kept] = session.scalars(select(SignInLink)).all()
+    assert kept.used_at is None and kept.expires_at > utcnow()
+    assert "Eva Ek" in active.get("/uppdrag").text
+    for client in (signed_out, timed_out, idle, active):
+        client.close()
+
+
 def test_the_json_api_does_not_accept_a_session(
     eva: httpx.Client, api: httpx.Client, session: Session
 ) -> None:
@@ -258,7 +296,9 @@ def test_a_signed_in_person_without_grants_is_told_to_ask_an_admin(
     client = signed_in_client(backend, clients.base_url, "ny@stockholm.se")
     page = client.get("/uppdrag")
     client.close()
-    assert page.status_code == 401 and "Be en administratör" in page.text and "Ny Person" in page.text
+    text = assert_problem_page(page, 401, "Ditt konto har ingen roll ännu")
+    assert "Be en administratör" in text and "Ny Person" in text
+    assert "uppdrag user link" not in text  # signed in: not told how to sign in
 
 
 # --- the status form --------------------------------------------------------------------------
@@ -301,6 +341,10 @@ def test_the_status_form_says_what_is_wrong_in_swedish_and_writes_nothing(
     assert database_state(session) == before
     refused = _report(eva, "KS-2015-001", progress="hundra", effective_date="2999-01-01")
     assert 'id="progress-error">Måste vara ett heltal.</p>' in refused.text
+    refused = _report(eva, "KS-2015-001", progress="-5")
+    assert 'id="progress-error">Måste vara minst 0.</p>' in refused.text
+    refused = _report(eva, "KS-2015-001", progress="105")
+    assert 'id="progress-error">Får vara högst 100.</p>' in refused.text
     refused = _report(eva, "KS-2015-001", status="cancelled")
     assert 'id="reason-error">Krävs när status är Utgår.</p>' in refused.text
     refused = _report(eva, "KS-2015-001", effective_date="2150-01-01")
@@ -334,15 +378,19 @@ def test_the_form_needs_its_csrf_token_and_a_unit_in_scope(eva: httpx.Client, se
     forged = eva.post(
         "/uppdrag/KS-2015-001/status", data={"version": fields["version"], "status": "in_progress"}
     )
-    assert_problem_page(forged, 403, "Formuläret kunde inte skickas")
+    assert "ingen roll" not in assert_problem_page(forged, 403, "Formuläret kunde inte skickas")
     wrong = eva.post(
         "/uppdrag/KS-2015-001/status", data={**fields, "csrf_token": "x" * 43, "status": "in_progress"}
     )
     assert_problem_page(wrong, 403, "Formuläret kunde inte skickas")
+    forged = eva.post("/uppdrag/KS-2015-001/status", data={**fields, "csrf_token": "förfalskad"})
+    assert_problem_page(forged, 403, "Formuläret kunde inte skickas")  # not a 500
     servicen = eva.get("/uppdrag/KS-2015-004").text  # owned by Servicenämnden: not Eva's
     assert "Du kan läsa uppdraget men inte rapportera" in servicen and 'id="send-report"' not in servicen
     outside = eva.post("/uppdrag/KS-2015-004/status", data={**fields, "status": "in_progress"})
-    assert_problem_page(outside, 403, "Du har inte behörighet")
+    assert "ingen roll" not in assert_problem_page(outside, 403, "Du har inte behörighet")
+    upload = assert_problem_page(eva.get("/underlag/ladda-upp"), 403, "Du har inte behörighet")
+    assert "ingen roll" not in upload and "Logga in" not in upload.split("<main")[1]
     assert database_state(session) == before
 
 
@@ -370,9 +418,19 @@ def test_the_page_shows_a_link_and_its_history_from_each_end(eva: httpx.Client, 
     )
     assert linked.status_code == 201, linked.text
     assert "Koppling lades till" in _history_text(eva, "KS-2015-002")
-    assert "Kopplade uppdrag: Ersätter KS-2015-001" in _history_text(eva, "KS-2015-002")
-    assert "Kopplade uppdrag: Ersätts av KS-2015-002" in _history_text(eva, "KS-2015-001")
-    assert "Linked assignments: Replaced by KS-2015-002" in _history_text(eva, "KS-2015-001", "en")
+    # the other end is a link to its page (class "reference": never broken inside)
+    assert (
+        'Kopplade uppdrag: Ersätter <a class="reference" href="/uppdrag/KS-2015-001">KS-2015-001</a>'
+        in _history_text(eva, "KS-2015-002")
+    )
+    assert (
+        'Kopplade uppdrag: Ersätts av <a class="reference" href="/uppdrag/KS-2015-002">KS-2015-002</a>'
+        in _history_text(eva, "KS-2015-001")
+    )
+    assert (
+        'Linked assignments: Replaced by <a class="reference" href="/uppdrag/KS-2015-002?lang=en">'
+        "KS-2015-002</a>" in _history_text(eva, "KS-2015-001", "en")
+    )
     [link] = linked.json()["links"]
     decision = api.post(
         "/api/v1/documents",
@@ -416,7 +474,38 @@ def test_the_list_filters_and_links_every_reference(eva: httpx.Client, api: http
     ]
     assert re.findall(r'class="reference" href="/uppdrag/(KS-2015-\d+)"', overdue) == expected != []
     unknown = eva.get("/uppdrag", params={"owner": "FINNS_INTE"})
-    assert unknown.status_code == 200 and "unknown organisational unit" in unknown.text
+    assert unknown.status_code == 200 and "Ansvarig: Det finns ingen enhet med den nyckeln." in unknown.text
+    assert "unknown organisational unit" not in unknown.text  # the API's English, not the page's
+    english = eva.get("/uppdrag", params={"owner": "FINNS_INTE", "lang": "en"})
+    assert "Owner: There is no unit with that key." in english.text
+
+
+@pytest.mark.parametrize(
+    ("path", "field", "message"),
+    [
+        ("/?year=abc", "År", "Måste vara ett heltal."),
+        ("/rapportering/abc/T1/SLK", "År", "Måste vara ett heltal."),
+        ("/uppdrag?page=-1", "Sida", "Måste vara minst 1."),
+        ("/uppdrag?status=bogus", "Status", "Välj ett av alternativen."),
+        (
+            "/api/v1/reports/2015/T1?format=html&owner=XYZ",
+            "Ansvarig",
+            "Det finns ingen enhet med den nyckeln",
+        ),
+    ],
+)
+def test_a_page_says_what_is_wrong_with_its_address_in_swedish(
+    eva: httpx.Client, api: httpx.Client, path: str, field: str, message: str
+) -> None:
+    page = assert_problem_page(eva.get(path), 422, "Ett värde går inte att använda")
+    assert f"<strong>{field}</strong>: {message}" in page
+    assert "Input should" not in page and "unknown organisational unit" not in page
+    english = eva.get(path + ("&" if "?" in path else "?") + "lang=en")
+    assert english.status_code == 422 and "<h1>A value cannot be used</h1>" in english.text
+    problem = api.get(path, headers={"Accept": "application/json"})  # the API's problem: English
+    if path.startswith("/api/"):
+        assert_problem(problem, 422)
+        assert "unknown organisational unit" in problem.json()["detail"]
 
 
 # --- today's pages ------------------------------------------------------------------------------
@@ -469,6 +558,8 @@ def test_the_api_docs_are_served_by_the_service_with_a_bearer_scheme(anon: httpx
     assert openapi["paths"]["/api/v1/assignments"]["get"]["security"] == [{"bearerAuth": []}]
     page = anon.get("/tillganglighet")
     assert page.status_code == 200 and "Tillgänglighetsredogörelse" in page.text
+    # The law asks the statement to say when the service was assessed (DIGG's model statement).
+    assert re.search(r'<p id="assessed">Tjänsten bedömdes senast den \d+ \w+ 20\d\d', page.text)
     assert (
         "content-security-policy" in page.headers
         and "script-src" not in page.headers["content-security-policy"]

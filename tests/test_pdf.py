@@ -3,6 +3,7 @@ WeasyPrint from the pages' HTML), the line limit, the fetcher that fetches nothi
 roll-ups and the trend over the plan's periods."""
 
 import io
+import itertools
 import re
 import threading
 from collections.abc import Iterator
@@ -207,6 +208,22 @@ def _point(year: int, key: str, counts: tuple[int, int, int] | None) -> Trajecto
     return TrajectoryPoint(
         period=period, source="live", assignments=assignments, completed=completed, overdue=overdue
     )
+
+
+def test_the_timeline_labels_only_as_many_years_as_fit_side_by_side(api: httpx.Client) -> None:
+    """The seeds' deadlines span 2014 to 2030: 17 year labels 33 units apart ran together in the PDF
+    (which no stylesheet thins, as it does for a phone). Every year keeps its tick; every other year
+    is labelled, and a phone shows every other label of those."""
+    page = api.get(REPORT, params={"format": "html"}).text
+    chart = page[page.index('id="timeline-chart"') :]
+    chart = chart[: chart.index("</svg>")]
+    labels = re.findall(r'<text x="([\d.]+)" y="\d+"( class="minor")?>(\d{4})</text>', chart)
+    years = [int(year) for _x, _minor, year in labels]
+    assert years == list(range(2014, 2031, 2))
+    positions = [float(x) for x, _minor, _year in labels]
+    assert min(b - a for a, b in itertools.pairwise(positions)) > 60  # "2014" is ~30 units wide
+    assert [year for _x, minor, year in labels if not minor] == ["2014", "2018", "2022", "2026", "2030"]
+    assert chart.count('y2="155" stroke="#374151"/>') == 2030 - 2014 + 1  # a tick at every year
 
 
 def test_the_trend_chart_stacks_completed_overdue_and_the_rest_on_one_scale() -> None:

@@ -4,6 +4,8 @@ the same file), submit, and the coordinator's return and approve. For each form:
 a Swedish message and nothing written, refused without its CSRF token, refused for a unit not the
 person's."""
 
+import html
+import re
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -56,6 +58,25 @@ def bo(backend: Backend, clients: Clients) -> Iterator[httpx.Client]:
         (Role.EDITOR, "SERVICEN"),
         (Role.COORDINATOR, "SERVICEN"),
     )
+
+
+def test_a_card_says_its_state_is_the_one_at_the_cut_off(eva: httpx.Client) -> None:
+    """The cards show each assignment as it stood at the cut-off (what the round reports), not as it
+    stands today: a round whose period has ended says so."""
+    page = eva.get(PART).text
+    assert '<p class="now">Vid brytdatum 2015-04-30: Ej påbörjad' in page
+    assert "Nu:" not in page
+    assert '<p class="now">At the cut-off 2015-04-30: Not started' in eva.get(PART + "?lang=en").text
+
+
+def test_the_reporting_pages_link_their_pdfs_for_the_records(eva: httpx.Client) -> None:
+    part = re.search(r'<a href="([^"]+)" id="download-pdf">', eva.get(PART).text)
+    overview = re.search(r'<a href="([^"]+)" id="round-pdf">', eva.get("/rapportering?omgang=2015-T1").text)
+    assert part and overview
+    for link in (part.group(1), overview.group(1)):
+        pdf = eva.get(html.unescape(link))
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf", link
+    assert part.group(1) == "/api/v1/rounds/2015/T1/units/SLK?format=pdf"
 
 
 def _token(client: httpx.Client, path: str = PART) -> str:
@@ -131,6 +152,8 @@ def test_a_refused_card_says_why_in_swedish_next_to_the_field_and_writes_nothing
     assert f'id="{FIRST}-reason-error">Krävs när status är Utgår.</p>' in refused.text
     refused = _card(eva, FIRST, progress="hundra")
     assert f'id="{FIRST}-progress-error">Måste vara ett heltal.</p>' in refused.text
+    refused = _card(eva, FIRST, progress="-5")
+    assert f'id="{FIRST}-progress-error">Måste vara minst 0.</p>' in refused.text
     assert database_state(session) == before
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from app.access import Principal
+from app.access import FEED_TOKEN_PARAMETER, Principal
 from app.auth.models import TokenKind
 from app.auth.people import principal_for_person
 from app.auth.service import find_active_token, principal_for
@@ -16,8 +16,6 @@ from app.deps import READ_METHODS
 from app.errors import UnauthorizedError
 from app.page_frame import SignedIn
 from app.settings import Settings
-
-FEED_TOKEN_PARAMETER = "token"
 
 
 def bearer_secret(request: Request) -> str | None:
@@ -46,8 +44,11 @@ def _session_caller(request: Request, session: Session) -> Principal | None:
     )
     if found is None:
         return None
-    request.state.signed_in = SignedIn(name=found.person.name, csrf_token=found.csrf_token)
-    return principal_for_person(session, found.person, session_csrf=found.csrf_token)
+    principal = principal_for_person(session, found.person, session_csrf=found.csrf_token)
+    request.state.signed_in = SignedIn(
+        name=found.person.name, csrf_token=found.csrf_token, has_grants=principal is not None
+    )
+    return principal
 
 
 def identify_caller(request: Request, session: Session) -> Principal | None:

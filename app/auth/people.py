@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.access import ROLE_RANK, UNIT_ROLES, Principal, Role
 from app.auth.models import GrantSource, Person, PersonGrant
+from app.auth.sessions import SignInCause, SignInRefusedError
 from app.db import get_or_404, utcnow
 from app.errors import ConflictError, InvalidInputError, NotFoundError
 from app.org.service import resolve_unit_reference, units_with_descendant_ids
@@ -148,13 +149,15 @@ class ProviderIdentity:
     issuer: str
     subject: str
     email: str
+    email_verified: bool  # the provider says the address is the person's (the `email_verified` claim)
     name: str
     groups: frozenset[str]
 
 
 def _provider_person(session: Session, identity: ProviderIdentity) -> Person:
     """The person with this subject at this issuer; else the one an admin made with this email
-    (linked to the subject now); else a new person."""
+    (linked to the subject now), if the provider has verified the address: an unverified one could
+    be anyone's, and would take over that person's grants; else a new person."""
     person = session.scalar(
         select(Person).where(Person.issuer == identity.issuer, Person.subject == identity.subject)
     )
@@ -163,6 +166,12 @@ def _provider_person(session: Session, identity: ProviderIdentity) -> Person:
         person = _find_by_email(session, address)
         if person is not None and person.subject is not None:
             raise ConflictError(f"The email {address} belongs to another person at the identity provider.")
+        if person is not None and not identity.email_verified:
+            raise SignInRefusedError(
+                f"The identity provider has not verified the email {address}; it is not matched to the "
+                "person an administrator made with it.",
+                cause=SignInCause.EMAIL_UNVERIFIED,
+            )
     if person is None:
         person = Person(name=_checked_name(identity.name or address), email=address)
         session.add(person)

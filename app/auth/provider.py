@@ -19,7 +19,7 @@ from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
 
 from app.auth.people import ProviderIdentity
-from app.auth.sessions import SignInRefusedError
+from app.auth.sessions import SignInCause, SignInRefusedError
 from app.errors import ProblemError
 from app.settings import Settings
 
@@ -107,7 +107,7 @@ class IdentityProvider:
         metadata = self.metadata()
         token = self._token(metadata["token_endpoint"], redirect_uri, code, code_verifier)
         claims = self._id_token_claims(token.get("id_token"), nonce)
-        if not all(claims.get(name) for name in ("email", "name", self._groups_claim)):
+        if not all(claims.get(name) for name in ("email", "email_verified", "name", self._groups_claim)):
             claims = {**self._userinfo(metadata, str(token.get("access_token", ""))), **claims}
         return self._identity(claims)
 
@@ -131,7 +131,9 @@ class IdentityProvider:
             ) from error
         if response.status_code != httpx.codes.OK or "error" in answer:
             reason = answer.get("error", response.status_code)
-            raise SignInRefusedError(f"The identity provider refused the sign-in: {reason}.")
+            raise SignInRefusedError(
+                f"The identity provider refused the sign-in: {reason}.", cause=SignInCause.PROVIDER_REFUSED
+            )
         return answer
 
     def _userinfo(self, metadata: dict[str, Any], access_token: str) -> dict[str, Any]:
@@ -162,7 +164,9 @@ class IdentityProvider:
 
     def _id_token_claims(self, id_token: str | None, nonce: str) -> dict[str, Any]:
         if not id_token:
-            raise SignInRefusedError("The identity provider sent no ID token.")
+            raise SignInRefusedError(
+                "The identity provider sent no ID token.", cause=SignInCause.PROVIDER_ANSWER
+            )
         expected = jwt.JWTClaimsRegistry(
             leeway=CLOCK_LEEWAY_SECONDS,
             iss={"essential": True, "value": self.issuer},
@@ -175,18 +179,24 @@ class IdentityProvider:
             token = self._decoded(id_token)
             expected.validate(token.claims)
         except (JoseError, ValueError) as error:
-            raise SignInRefusedError("The identity provider's ID token did not pass its checks.") from error
+            raise SignInRefusedError(
+                "The identity provider's ID token did not pass its checks.", cause=SignInCause.PROVIDER_ANSWER
+            ) from error
         return dict(token.claims)
 
     def _identity(self, claims: dict[str, Any]) -> ProviderIdentity:
         email = claims.get("email")
         if not isinstance(email, str) or not email:
-            raise SignInRefusedError("The identity provider did not say the person's email address.")
+            raise SignInRefusedError(
+                "The identity provider did not say the person's email address.",
+                cause=SignInCause.PROVIDER_ANSWER,
+            )
         groups = claims.get(self._groups_claim) or []
         return ProviderIdentity(
             issuer=self.issuer,
             subject=str(claims["sub"]),
             email=email,
+            email_verified=claims.get("email_verified") in (True, "true"),  # some providers send a string
             name=str(claims.get("name") or email),
             groups=frozenset([groups] if isinstance(groups, str) else [str(group) for group in groups]),
         )

@@ -7,6 +7,7 @@ the browser holds only its secret, in an HttpOnly cookie. It ends when the perso
 
 import secrets
 from datetime import timedelta
+from enum import StrEnum
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -20,11 +21,24 @@ SESSION_COOKIE = "uppdrag_session"
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 
 
+class SignInCause(StrEnum):
+    """Why a sign-in was refused, in a word a page can say in Swedish (the problem's `cause`)."""
+
+    LINK = "link"  # unknown, used already or expired
+    EXPIRED = "expired"  # started in another browser, or took too long
+    PROVIDER_REFUSED = "provider-refused"  # the person cancelled, or the provider said no
+    PROVIDER_ANSWER = "provider-answer"  # the provider's answer cannot be accepted
+    EMAIL_UNVERIFIED = "email-unverified"  # the provider has not verified the email address
+
+
 class SignInRefusedError(ProblemError):
-    """A sign-in link or a provider's answer that cannot sign anyone in."""
+    """A sign-in link or a provider's answer that cannot sign anyone in; `cause` says why."""
 
     status = 400
     problem_type = "sign-in-refused"
+
+    def __init__(self, detail: str, *, cause: SignInCause) -> None:
+        super().__init__(detail, cause=cause.value)
 
 
 def start_session(session: Session, person: Person, *, lifetime: timedelta) -> tuple[BrowserSession, str]:
@@ -66,6 +80,26 @@ def end_session(session: Session, secret: str) -> None:
         found.ended_at = utcnow()
 
 
+def purge_unusable(session: Session, *, idle_timeout: timedelta) -> int:
+    """Forget what can sign no one in any more: sessions signed out, past their absolute timeout or
+    left idle too long, sign-in links used or expired, provider sign-ins never finished. Returns how
+    many. (A session is not history: what a person did is recorded under their name elsewhere.)"""
+    now = utcnow()
+    statements = (
+        delete(BrowserSession).where(
+            BrowserSession.ended_at.is_not(None)
+            | (BrowserSession.expires_at <= now)
+            | (BrowserSession.last_seen_at <= now - idle_timeout)
+        ),
+        delete(SignInLink).where(SignInLink.used_at.is_not(None) | (SignInLink.expires_at <= now)),
+        delete(ProviderSignIn).where(ProviderSignIn.expires_at <= now),
+    )
+    purged = 0
+    for statement in statements:
+        purged += int(session.execute(statement).rowcount or 0)  # type: ignore[attr-defined]
+    return purged
+
+
 def create_sign_in_link(session: Session, person: Person, *, valid_for: timedelta) -> str:
     """A one-time sign-in secret for the person, valid for `valid_for`; only its hash is stored."""
     secret = secrets.token_urlsafe(32)
@@ -81,7 +115,9 @@ def use_sign_in_link(session: Session, secret: str) -> Person:
     link = session.scalar(select(SignInLink).where(SignInLink.secret_hash == hash_token(secret)))
     now = utcnow()
     if link is None or link.used_at is not None or link.expires_at <= now:
-        raise SignInRefusedError("The sign-in link is unknown, used already or expired; ask for a new one.")
+        raise SignInRefusedError(
+            "The sign-in link is unknown, used already or expired; ask for a new one.", cause=SignInCause.LINK
+        )
     link.used_at = now
     person = session.get(Person, link.person_id)
     assert person is not None  # a link belongs to a person (foreign key)
@@ -110,7 +146,9 @@ def take_provider_sign_in(session: Session, state: str) -> ProviderSignIn:
     """The sign-in under way with this state, used up; refused when unknown or too old."""
     found = session.scalar(select(ProviderSignIn).where(ProviderSignIn.state_hash == hash_token(state)))
     if found is None or found.expires_at <= utcnow():
-        raise SignInRefusedError("The sign-in was not started here or took too long; start again.")
+        raise SignInRefusedError(
+            "The sign-in was not started here or took too long; start again.", cause=SignInCause.EXPIRED
+        )
     session.delete(found)
     session.flush()
     return found

@@ -8,6 +8,8 @@ from app.access import Role
 from app.cli.common import Subcommands, add_command, command_session, load_settings, positive_int
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from app.auth.models import Person
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000"  # `make run`'s address, where PUBLIC_BASE_URL is not set
@@ -16,14 +18,23 @@ UNIT_HELP = "unit key or id; required for editor and coordinator (default: no un
 MAX_LINK_MINUTES = 24 * 60  # a sign-in link is for now, not a standing key
 
 
-def _grants_text(person: "Person") -> str:
+def _grants_text(person: "Person", unit_keys: dict[int, str]) -> str:
+    """ "editor of SLK (admin), coordinator of KS (provider)": each grant with its unit's key."""
     return (
         ", ".join(
-            f"{grant.role}" + (f" of unit {grant.unit_id}" if grant.unit_id else "") + f" ({grant.source})"
+            f"{grant.role}"
+            + (f" of {unit_keys[grant.unit_id]}" if grant.unit_id else "")
+            + f" ({grant.source})"
             for grant in person.grants
         )
         or "no grants"
     )
+
+
+def _unit_keys(session: "Session") -> dict[int, str]:
+    from app.org.service import list_units
+
+    return {unit.id: unit.key for unit in list_units(session)}
 
 
 def user_create(args: argparse.Namespace) -> None:
@@ -33,7 +44,7 @@ def user_create(args: argparse.Namespace) -> None:
         person = people.create_person(session, name=args.name, email=args.email)
         if args.role:
             people.grant_role(session, person.id, role=Role(args.role), unit=args.unit)
-        grants = _grants_text(person)
+        grants = _grants_text(person, _unit_keys(session))
     print(f"created person {person.id} <{person.email}> {grants}")
 
 
@@ -41,11 +52,11 @@ def user_list(_args: argparse.Namespace) -> None:
     from app.auth import people
 
     with command_session(load_settings()) as session:
+        unit_keys = _unit_keys(session)
         for person in people.list_people(session):
             signed_in = person.last_signed_in_at.isoformat() if person.last_signed_in_at else "never"
-            print(
-                f"{person.id}\t{person.name}\t{person.email}\t{_grants_text(person)}\tlast_sign_in={signed_in}"
-            )
+            grants = _grants_text(person, unit_keys)
+            print(f"{person.id}\t{person.name}\t{person.email}\t{grants}\tlast_sign_in={signed_in}")
 
 
 def user_grant(args: argparse.Namespace) -> None:
@@ -54,7 +65,7 @@ def user_grant(args: argparse.Namespace) -> None:
     with command_session(load_settings()) as session:
         person = people.person_by_email(session, args.email)
         people.grant_role(session, person.id, role=Role(args.role), unit=args.unit)
-        print(f"{person.email}: {_grants_text(person)}")
+        print(f"{person.email}: {_grants_text(person, _unit_keys(session))}")
 
 
 def user_revoke(args: argparse.Namespace) -> None:
@@ -63,7 +74,7 @@ def user_revoke(args: argparse.Namespace) -> None:
     with command_session(load_settings()) as session:
         person = people.person_by_email(session, args.email)
         people.revoke_role(session, person.id, role=Role(args.role), unit=args.unit)
-        print(f"{person.email}: {_grants_text(person)}")
+        print(f"{person.email}: {_grants_text(person, _unit_keys(session))}")
 
 
 def user_link(args: argparse.Namespace) -> None:

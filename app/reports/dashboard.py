@@ -36,7 +36,7 @@ OLDEST_SHOWN = 5
 def dashboard(
     request: Request,
     session: SessionDep,
-    _reader: FeedReaderDep,
+    reader: FeedReaderDep,
     timezone: TimezoneDep,
     today: TodayDep,
     year: Annotated[
@@ -53,9 +53,9 @@ def dashboard(
     page = render_dashboard(
         view.report,
         view.periods,
-        Labels(lang, timezone, token),
+        Labels(lang, timezone),
         today,
-        frame_for(request, lang),
+        frame_for(request, lang, caller=reader),
         shown=period_ref(view.period),
         trend=service.plan_trend(session, view.period.year, timezone=timezone, today=today),
         reason=view.reason,

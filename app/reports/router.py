@@ -114,8 +114,8 @@ def unexecuted(
     listing = unexecuted_list(session, filters=filters, today=today, timezone=timezone)
     if format_ is Format.PDF:
         refuse_large_pdf(listing.count, pdf_max_lines)
-    labels = Labels(query.lang, timezone, query.token)
-    frame = frame_for(request, query.lang)
+    labels = Labels(query.lang, timezone)
+    frame = frame_for(request, query.lang, caller=reader)
     return render_unexecuted(listing, format_, labels, _filter_query(request), frame)
 
 
@@ -150,10 +150,10 @@ def get_report(
     )
     if format_ is Format.PDF:
         refuse_large_pdf(len(report.assignments), pdf_max_lines)
-    labels = Labels(query.lang, timezone, query.token)
+    labels = Labels(query.lang, timezone)
     page = format_ in (Format.HTML, Format.PDF)
     trend = service.plan_trend(session, year, timezone=timezone, today=today) if page else None
-    return render(report, format_, labels, today, frame_for(request, query.lang), trend)
+    return render(report, format_, labels, today, frame_for(request, query.lang, caller=reader), trend)
 
 
 @router.post(

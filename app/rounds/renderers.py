@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.access import FEED_TOKEN_PARAMETER
 from app.assignments.vocabulary import Assessment, Status, TrafficLight
 from app.formats import Format, file_response
 from app.page_frame import PageFrame, layout_loader
@@ -48,9 +49,9 @@ def round_path(round_: RoundRef) -> str:
     return f"{ROUNDS_PATH}/{round_.year}/{round_.period}"
 
 
-def round_page(year: int, period: str) -> str:
-    """The overview page of a period's round (for links from other pages)."""
-    return f"{ROUNDS_PATH}/{year}/{period}?format=html"
+def round_page(year: int, period: str, format_: Format = Format.HTML) -> str:
+    """The overview page of a period's round, or its PDF (for links from other pages)."""
+    return f"{ROUNDS_PATH}/{year}/{period}?format={format_}"
 
 
 def part_path(round_: RoundRef, unit_key: str) -> str:
@@ -121,16 +122,10 @@ def _format_links(path: str, query: list[tuple[str, str]]) -> dict[Format, str]:
     return {format_: f"{path}?{urlencode([*query, ('format', format_.value)])}" for format_ in Format}
 
 
-def _kept_query(frame: PageFrame) -> list[tuple[str, str]]:
-    """The page's query (its filters, a feed token) without the format, for links to other formats."""
-    return [(name, value) for name, value in frame.query if name != "format"]
-
-
-def _carried(frame: PageFrame) -> str:
-    """What a link to another round page carries on: the page's language and feed token."""
-    carried = [(name, value) for name, value in frame.query if name == "token"]
-    carried += [("lang", "en")] if frame.lang == "en" else []
-    return f"?{urlencode(carried)}" if carried else ""
+def _filters(frame: PageFrame) -> list[tuple[str, str]]:
+    """The page's filters, for links to the same page in other formats (which carry the language
+    and a feed token on: `PageFrame.format_links`)."""
+    return [(name, value) for name, value in frame.query if name not in ("format", FEED_TOKEN_PARAMETER)]
 
 
 def render_overview(overview: RoundOverview, format_: Format, t: RoundLabels, frame: PageFrame) -> Response:
@@ -148,8 +143,8 @@ def render_overview(overview: RoundOverview, format_: Format, t: RoundLabels, fr
             overview=overview,
             states=list(PartState),
             chosen={value for name, value in frame.query if name == "state"},
-            links=_format_links(path, _kept_query(frame)),
-            part_href=lambda key: f"{part_path(overview.round, key)}{_carried(frame)}",
+            links=_format_links(path, _filters(frame)),
+            part_href=lambda key: frame.href(part_path(overview.round, key), feed=True),
             rollup=lambda unit: rollup_text(unit, t),
             transition=lambda transition: transition_text(transition, t),
         )
@@ -223,8 +218,8 @@ def render_part(part: PartRead, format_: Format, t: RoundLabels, frame: PageFram
             t,
             frame,
             part=part,
-            links=_format_links(part_path(part.round, part.unit.key), _kept_query(frame)),
-            round_href=f"{round_path(part.round)}{_carried(frame)}",
+            links=_format_links(part_path(part.round, part.unit.key), _filters(frame)),
+            round_href=frame.href(round_path(part.round), feed=True),
             transition=lambda transition: transition_text(transition, t),
         )
     return file_response(_printed(body, format_, t), format_, filename)

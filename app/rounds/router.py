@@ -97,7 +97,7 @@ def get_overview(
         response.headers["ETag"] = etag_for(overview.round.version)  # of the round's settings
         return response
     return render_overview(
-        overview, format_, RoundLabels(query.lang, timezone), frame_for(request, query.lang)
+        overview, format_, RoundLabels(query.lang, timezone), frame_for(request, query.lang, caller=reader)
     )
 
 
@@ -157,7 +157,7 @@ def get_part(
         refuse_browser_credential(reader)
         return json_response(part.model_dump_json().encode())
     labels = RoundLabels(query.lang, timezone)
-    return render_part(part, format_, labels, frame_for(request, query.lang))
+    return render_part(part, format_, labels, frame_for(request, query.lang, caller=reader))
 
 
 @router.post(

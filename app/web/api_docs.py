@@ -24,6 +24,7 @@ DOCS_PAGE = """<!doctype html>
 <title>{title} – API</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="{static}/swagger-ui/swagger-ui.css">
+<link rel="stylesheet" href="{static}/api-docs.css">
 </head>
 <body>
 <main id="swagger-ui" data-openapi-url="{openapi_url}"></main>

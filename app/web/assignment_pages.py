@@ -6,11 +6,14 @@ reporting status needs an editor whose unit owns or executes the assignment (che
 service, as in the API), and the form's CSRF token.
 """
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
+from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.access import PAGE_READERS, PageEditorDep, PageReaderDep, Principal
@@ -24,6 +27,7 @@ from app.errors import InvalidInputError, PreconditionFailedError
 from app.org.service import children_by_parent, list_units
 from app.page_frame import ASSIGNMENTS_PATH, CSRF_FIELD
 from app.reports.renderers.tables import change_value
+from app.web.input_messages import service_refusals, validation_refusals
 from app.web.labels import PageLabels
 from app.web.list_query import ListQuery
 from app.web.rendering import check_form_token, page_lang, render_page
@@ -56,12 +60,16 @@ def assignment_list(
     timezone: TimezoneDep,
     query: Annotated[ListQuery, Query()],
 ) -> Response:
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []  # a field, and what is wrong with it
+    items: Sequence[Assignment] = ()
+    total = 0
     try:
         filters = query.filters(limit=PAGE_SIZE)
         items, total = queries.list_assignments(session, filters=filters, today=today, timezone=timezone)
-    except (ValidationError, InvalidInputError) as error:
-        problems, items, total = [str(error).splitlines()[-1]], [], 0
+    except ValidationError as error:
+        problems = validation_refusals(page_lang(request), error.errors())
+    except InvalidInputError as error:
+        problems = service_refusals(page_lang(request), [item.as_dict() for item in error.errors])
     reads = [assignment_read(item, overdue=queries.is_overdue(item, today)) for item in items]
     return render_page(
         request,
@@ -103,15 +111,18 @@ def _history_items(session: SessionDep, assignment: Assignment, t: PageLabels) -
     return items
 
 
-def _change_lines(entry: HistoryEntry, reference: str, t: PageLabels) -> list[str]:
-    """What an entry changed, one line a field; a link as it reads from this assignment's end."""
+def _change_lines(entry: HistoryEntry, reference: str, t: PageLabels) -> list[Markup]:
+    """What an entry changed, one line a field; a link as it reads from this assignment's end, its
+    other end a link to that assignment's page."""
     if entry.type in ("linked", "unlinked"):
         change = entry.changes["links"]
         return [
-            t("set_to", field=t.field_name("links"), new=_link_text(change.new or change.old, reference, t))
+            t.markup(
+                "set_to", field=t.field_name("links"), new=_link_text(change.new or change.old, reference, t)
+            )
         ]
     return [
-        t(
+        t.markup(
             "changed_to" if change.old not in (None, "", []) else "set_to",
             field=t.field_name(name),
             old=_value_text(name, change.old, t, reference),
@@ -122,17 +133,24 @@ def _change_lines(entry: HistoryEntry, reference: str, t: PageLabels) -> list[st
     ]
 
 
-def _link_text(link: dict[str, Any], reference: str, t: PageLabels) -> str:
+def _link_text(link: dict[str, Any], reference: str, t: PageLabels) -> Markup:
     """A link recorded in history (`{kind, source, target}`): "Fortsätter KS-2015-012" on the
     assignment that continues, "Fortsätts av KS-2016-004" on the one continued."""
-    if link["source"] == reference:
-        return t.link(link["kind"], "outgoing", link["target"])
-    return t.link(link["kind"], "incoming", link["source"])
+    outgoing = link["source"] == reference
+    other = link["target"] if outgoing else link["source"]
+    label = t.link(link["kind"], "outgoing" if outgoing else "incoming", "").strip()
+    return Markup("{} {}").format(label, _reference_link(other, t))
 
 
-def _value_text(name: str, value: Any, t: PageLabels, reference: str) -> str:
+def _reference_link(reference: str, t: PageLabels) -> Markup:
+    """An assignment's reference as a link to its page (in the page's language), never broken inside."""
+    href = f"{ASSIGNMENTS_PATH}/{quote(reference, safe='')}" + ("?lang=en" if t.lang == "en" else "")
+    return Markup('<a class="reference" href="{}">{}</a>').format(href, reference)
+
+
+def _value_text(name: str, value: Any, t: PageLabels, reference: str) -> Markup | str:
     if isinstance(value, list):
-        return ", ".join(_value_text(name, item, t, reference) for item in value) or t("empty")
+        return Markup(", ").join(_value_text(name, item, t, reference) for item in value) or t("empty")
     if name == "links" and isinstance(value, dict):
         return _link_text(value, reference, t)
     return change_value(name, value, t)

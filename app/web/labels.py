@@ -2,6 +2,8 @@
 from the reports' labels (app/reports/renderers/labels.py), so that a page and a report name things
 alike."""
 
+from markupsafe import Markup, escape
+
 from app.reports.renderers.labels import Labels
 from app.reports.schemas import Lang
 from app.web.draft_labels import CUE_LABELS, DRAFT_LABELS
@@ -83,9 +85,11 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
         "signed_out": "Du är utloggad.",
         "no_access_title": "Logga in för att fortsätta",
         "no_access_lead": "Den här sidan visar uppdragsuppföljningen för inloggade medarbetare.",
+        "no_access_feed": "Kom du hit från en länk med läsnyckel? En sådan länk öppnar bara översikten, rapporterna och rapporteringsomgångarnas sidor. För uppdrag, underlag och din rapportering behöver du logga in.",
         "forbidden_title": "Du har inte behörighet",
         "forbidden_lead": "Du är inloggad men har inte behörighet till det här.",
-        "forbidden_no_grants": "Ditt konto har ännu ingen roll i tjänsten. Be en administratör om läs- eller rapporträtt för din enhet.",
+        "no_grants_title": "Ditt konto har ingen roll ännu",
+        "no_grants_lead": "Du är inloggad, men ditt konto har ännu ingen roll i tjänsten. Be en administratör om läs- eller rapporträtt för din enhet.",
         "not_found_title": "Sidan finns inte",
         "not_found_lead": "Det finns ingen sida eller inget uppdrag på den adressen.",
         "error_title": "Något gick fel",
@@ -97,6 +101,21 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
         "csrf_title": "Formuläret kunde inte skickas",
         "csrf_lead": "Formuläret saknade sin säkerhetskod eller kom från en annan webbplats. Ladda om sidan och försök igen.",
         "sign_in_refused_title": "Inloggningen misslyckades",
+        "provider_unavailable_title": "Inloggningstjänsten svarar inte",
+        "provider_unavailable_lead": "Stadens inloggningstjänst svarade inte som den skulle. Försök igen om en stund.",
+        "conflict_title": "Det gick inte att genomföra",
+        "conflict_lead": "Det du ville göra går inte ihop med hur det ser ut just nu, till exempel för att någon annan hann före. Ladda om sidan och försök igen.",
+        "invalid_title": "Ett värde går inte att använda",
+        "invalid_lead": "Rätta det som står nedan, i adressfältet eller i formuläret du kom från, och försök igen.",
+        "page": "Sida",
+        "q": "Sök",
+        "unit": "Enhet",
+        "lang": "Språk",
+        "format": "Format",
+        "omgang": "Omgång",
+        "body": "Formuläret",
+        "draft_id": "Utkast",
+        "document_id": "Underlag",
         "to_dashboard": "Till översikten",
         "accessibility_title": "Tillgänglighetsredogörelse",
     },
@@ -175,9 +194,11 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
         "signed_out": "You are signed out.",
         "no_access_title": "Sign in to continue",
         "no_access_lead": "This page shows the assignment follow-up to signed-in staff.",
+        "no_access_feed": "Did you come here from a link holding a feed token? Such a link opens only the overview, the reports and the reporting rounds' pages. Assignments, documents and your reporting need you to sign in.",
         "forbidden_title": "You do not have access",
         "forbidden_lead": "You are signed in but do not have access to this.",
-        "forbidden_no_grants": "Your account has no role in the service yet. Ask an administrator for read or report access for your unit.",
+        "no_grants_title": "Your account has no role yet",
+        "no_grants_lead": "You are signed in, but your account has no role in the service yet. Ask an administrator for read or report access for your unit.",
         "not_found_title": "Page not found",
         "not_found_lead": "There is no page or assignment at that address.",
         "error_title": "Something went wrong",
@@ -189,6 +210,21 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
         "csrf_title": "The form could not be sent",
         "csrf_lead": "The form lacked its security code or came from another site. Reload the page and try again.",
         "sign_in_refused_title": "Signing in failed",
+        "provider_unavailable_title": "The sign-in service does not answer",
+        "provider_unavailable_lead": "The city's sign-in service did not answer as it should. Try again in a while.",
+        "conflict_title": "That could not be done",
+        "conflict_lead": "What you wanted to do does not fit how things stand now, for example because someone else got there first. Reload the page and try again.",
+        "invalid_title": "A value cannot be used",
+        "invalid_lead": "Correct what is said below, in the address bar or in the form you came from, and try again.",
+        "page": "Page",
+        "q": "Search",
+        "unit": "Unit",
+        "lang": "Language",
+        "format": "Format",
+        "omgang": "Round",
+        "body": "The form",
+        "draft_id": "Draft",
+        "document_id": "Document",
         "to_dashboard": "To the overview",
         "accessibility_title": "Accessibility statement",
     },
@@ -206,6 +242,10 @@ class PageLabels(Labels):
             **DRAFT_LABELS[lang],
             **REPORTING_LABELS[lang],
         }
+
+    def markup(self, key: str, **values: str | Markup) -> Markup:
+        """A sentence with values that may be HTML (a link): plain values are escaped, Markup kept."""
+        return Markup(escape(self._headings[key])).format(**values)
 
     def field_name(self, name: str) -> str:
         """A field's name as people read it (the field's own name where none is known)."""

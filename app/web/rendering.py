@@ -44,7 +44,11 @@ def render_page(request: Request, template: str, *, status_code: int = 200, **co
 
 
 def _same(expected: str | None, submitted: str | None) -> bool:
-    return bool(expected and submitted) and hmac.compare_digest(str(expected), str(submitted))
+    """In constant time; as bytes, since a forged token may hold any character (compare_digest
+    refuses str with non-ASCII characters)."""
+    if not (expected and submitted):
+        return False
+    return hmac.compare_digest(expected.encode(), submitted.encode())
 
 
 def check_form_token(request: Request, principal: Principal | None, submitted: str | None) -> None:

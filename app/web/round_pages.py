@@ -16,7 +16,8 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.access import PAGE_READERS, PageReaderDep, Principal
 from app.deps import SessionDep, TimezoneDep, TodayDep
-from app.page_frame import ASSIGNMENTS_PATH, REPORTING_PATH
+from app.formats import Format
+from app.page_frame import ASSIGNMENTS_PATH, REPORTING_PATH, Lang
 from app.periods.service import ReportingPeriod, load_calendar
 from app.rounds import service
 from app.rounds.labels import RoundLabels
@@ -96,6 +97,7 @@ def reporting_page(
         shown=period,
         current=current,
         round_href=round_page(period.year, period.key) + ("&lang=en" if lang == "en" else ""),
+        round_pdf_href=round_page(period.year, period.key, Format.PDF) + ("&lang=en" if lang == "en" else ""),
         part_href=lambda key: part_href(period.year, period.key, key, lang),
     )
 
@@ -199,13 +201,18 @@ def part_page(
         page_error=_page_error(state, t),
         refusal_text=lambda row: _refusal_text(row, t, r),
         action=lambda name: f"{base}/{name}",
-        xlsx_href=f"{part_path(round_, part.unit.key)}?format=xlsx" + ("&lang=en" if lang == "en" else ""),
+        xlsx_href=_download(part_path(round_, part.unit.key), Format.XLSX, lang),
+        pdf_href=_download(part_path(round_, part.unit.key), Format.PDF, lang),
         back_href=reporting_href(round_.year, round_.period, lang),
         assignment_href=lambda reference: (
             f"{ASSIGNMENTS_PATH}/{reference}" + ("?lang=en" if lang == "en" else "")
         ),
         csrf_token=principal.session_csrf or "",
     )
+
+
+def _download(path: str, format_: Format, lang: Lang) -> str:
+    return f"{path}?format={format_}" + ("&lang=en" if lang == "en" else "")
 
 
 @router.get(REPORTING_PATH + "/{year}/{period}/{unit}")

@@ -21,6 +21,7 @@ from app.auth.provider import IdentityProvider
 from app.auth.sessions import (
     SESSION_COOKIE,
     SIGN_IN_LINK_PATH,
+    SignInCause,
     SignInRefusedError,
     end_session,
     remember_provider_sign_in,
@@ -149,10 +150,16 @@ def finish_provider_sign_in(
     browser started with."""
     provider = identity_provider(request)
     if error or not code or not state:
-        raise SignInRefusedError(f"The identity provider did not sign you in ({error or 'no code'}).")
+        raise SignInRefusedError(
+            f"The identity provider did not sign you in ({error or 'no code'}).",
+            cause=SignInCause.PROVIDER_REFUSED,
+        )
     started = request.cookies.get(SIGN_IN_COOKIE)
-    if not started or not secrets.compare_digest(started, state):
-        raise SignInRefusedError("The sign-in was started in another browser or has expired; start again.")
+    if not started or not secrets.compare_digest(started.encode(), state.encode()):  # any characters
+        raise SignInRefusedError(
+            "The sign-in was started in another browser or has expired; start again.",
+            cause=SignInCause.EXPIRED,
+        )
     pending = take_provider_sign_in(session, state)
     identity = provider.finish(
         redirect_uri=_base_url(request) + CALLBACK_PATH,

@@ -2,6 +2,7 @@
 the same model and service as the API (`StatusUpdateCreate`, `add_status_update`), with the API's
 messages said in Swedish (or English) next to the fields they concern."""
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -17,7 +18,9 @@ from app.assignments.status_updates import (
 )
 from app.assignments.vocabulary import STATUSES_NEEDING_REASON
 from app.errors import ProblemError
+from app.reports.schemas import Lang
 from app.rounds.schemas import PartAssignment
+from app.web.input_messages import input_message
 from app.web.labels import PageLabels
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -40,37 +43,12 @@ RULE_MESSAGES: dict[str, dict[str, str]] = {
         REASON_REQUIRED: "Required when the status is {status}.",
     },
 }
-# Pydantic's checks of the same model, by error type.
-TYPE_MESSAGES: dict[str, dict[str, str]] = {
-    "sv": {
-        "less_than_equal": "Får vara högst {le}.",
-        "greater_than_equal": "Måste vara minst {ge}.",
-        "int_parsing": "Måste vara ett heltal.",
-        "int_type": "Måste vara ett heltal.",
-        "int_from_float": "Måste vara ett heltal.",
-        "date_from_datetime_parsing": "Måste vara ett datum, till exempel 2015-04-30.",
-        "date_parsing": "Måste vara ett datum, till exempel 2015-04-30.",
-        "enum": "Välj ett av alternativen.",
-        "literal_error": "Välj ett av alternativen.",
-        "string_too_long": "Får vara högst {max_length} tecken.",
-        "string_too_short": "Får inte vara tom.",
-        "value_error": "Ange minst status, framdrift, bedömning, trafikljus eller en kommentar.",
-    },
-    "en": {
-        "less_than_equal": "Must be at most {le}.",
-        "greater_than_equal": "Must be at least {ge}.",
-        "int_parsing": "Must be a whole number.",
-        "int_type": "Must be a whole number.",
-        "int_from_float": "Must be a whole number.",
-        "date_from_datetime_parsing": "Must be a date, for example 2015-04-30.",
-        "date_parsing": "Must be a date, for example 2015-04-30.",
-        "enum": "Choose one of the options.",
-        "literal_error": "Choose one of the options.",
-        "string_too_long": "Must be at most {max_length} characters.",
-        "string_too_short": "Must not be empty.",
-        "value_error": "Give at least a status, progress, assessment, traffic light or comment.",
-    },
+# What the form says beyond pydantic's checks as every page says them (app/web/input_messages.py).
+FORM_MESSAGES: dict[Lang, dict[str, str]] = {
+    "sv": {"value_error": "Ange minst status, framdrift, bedömning, trafikljus eller en kommentar."},
+    "en": {"value_error": "Give at least a status, progress, assessment, traffic light or comment."},
 }
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}")
 
 
 @dataclass
@@ -108,8 +86,8 @@ def as_update(form: StatusForm, t: PageLabels) -> StatusUpdateCreate | None:
     body: dict[str, Any] = {name: value for name, value in form.values.items() if value != ""}
     # A form's fields are text; the API's model takes numbers as numbers (a JSON `"40"` is refused).
     progress = body.get("progress")
-    if isinstance(progress, str) and progress.isascii() and progress.isdigit():
-        body["progress"] = int(progress)
+    if isinstance(progress, str) and WHOLE_NUMBER.fullmatch(progress):
+        body["progress"] = int(progress)  # -5 is then out of range, not "not a whole number"
     return validated(StatusUpdateCreate, body, form.errors, t)
 
 
@@ -122,8 +100,8 @@ def validated(
     except ValidationError as error:
         for item in error.errors():
             name = str(item["loc"][0]) if item["loc"] else "status"
-            template = TYPE_MESSAGES[t.lang].get(item["type"], item["msg"])
-            errors.setdefault(name, template.format(**(item.get("ctx") or {})))
+            said = FORM_MESSAGES[t.lang].get(item["type"])
+            errors.setdefault(name, said or input_message(t.lang, item["type"], item.get("ctx")))
         return None
 
 

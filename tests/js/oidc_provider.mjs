@@ -4,7 +4,8 @@
 //
 // One client, "uppdrag" (secret "test-secret", PKCE required), whose redirect address is
 // one of the REDIRECT_URIs. The provider's own development login form signs in any login name; the people
-// below get their name, email and groups as claims (others get an email made from the login).
+// below get their name, email (verified, but for Dora's) and groups as claims (others get a verified
+// email made from the login).
 // No consent prompt: the grant is made at once, as a city's provider does for its own services.
 // Prints "ready" when it listens.
 import Provider from "oidc-provider";
@@ -13,9 +14,10 @@ const [port, ...redirectUris] = process.argv.slice(2);
 const issuer = `http://127.0.0.1:${port}`;
 
 const PEOPLE = {
-  anna: { name: "Anna Andersson", email: "anna.andersson@stockholm.se", groups: ["uppdrag-slk-redaktorer"] },
-  bo: { name: "Bo Berg", email: "bo.berg@stockholm.se", groups: ["uppdrag-lasare"] },
-  cecilia: { name: "Cecilia Ceder", email: "cecilia.ceder@stockholm.se", groups: [] },
+  anna: { name: "Anna Andersson", email: "anna.andersson@stockholm.se", email_verified: true, groups: ["uppdrag-slk-redaktorer"] },
+  bo: { name: "Bo Berg", email: "bo.berg@stockholm.se", email_verified: true, groups: ["uppdrag-lasare"] },
+  cecilia: { name: "Cecilia Ceder", email: "cecilia.ceder@stockholm.se", email_verified: true, groups: [] },
+  dora: { name: "Dora Dahl", email: "dora.dahl@stockholm.se", email_verified: false, groups: [] },
 };
 
 const provider = new Provider(issuer, {
@@ -31,11 +33,11 @@ const provider = new Provider(issuer, {
   ],
   pkce: { required: () => true },
   scopes: ["openid", "email", "profile", "groups"],
-  claims: { openid: ["sub"], email: ["email"], profile: ["name"], groups: ["groups"] },
+  claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"], groups: ["groups"] },
   cookies: { keys: ["a-test-only-cookie-key"] },
   features: { devInteractions: { enabled: true } },
   async findAccount(_ctx, id) {
-    const person = PEOPLE[id] ?? { name: id, email: `${id}@stockholm.se`, groups: [] };
+    const person = PEOPLE[id] ?? { name: id, email: `${id}@stockholm.se`, email_verified: true, groups: [] };
     return { accountId: id, claims: async () => ({ sub: id, ...person }) };
   },
   async loadExistingGrant(ctx) {

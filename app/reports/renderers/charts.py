@@ -5,6 +5,7 @@ bars) or a time axis with bars per quarter (deadlines across the plan period, wi
 """
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -152,6 +153,11 @@ class Timeline:
 
 
 TIMELINE_HEIGHT = 220
+# Year labels that fit under the axis side by side at the chart's text size (in print, where no
+# stylesheet thins them, too): every year, else every 2nd, 5th or 10th. A phone's larger text shows
+# every other one of those when there are more than MOST_TICKS_ON_A_PHONE.
+MOST_YEAR_LABELS = 10
+YEAR_LABEL_STEPS = (1, 2, 5, 10)
 MOST_TICKS_ON_A_PHONE = 6
 TIMELINE_TOP = 24
 TIMELINE_BASELINE = 150
@@ -175,6 +181,25 @@ def _outside_text(t: Labels, before: int, after: int, start: date, end: date) ->
         *([t("after_axis", count=after, year=end.year - 1)] if after else []),
     ]
     return t("outside_axis", parts=f" {t('and')} ".join(parts)) if parts else ""
+
+
+def _year_ticks(start: date, end: date, x_of: Callable[[date], float]) -> list[Tick]:
+    """A tick at every year, labelled every year or every 2nd, 5th or 10th (the round years) so that
+    the labels fit side by side; every other label minor (left out on a phone) when many are left."""
+    years = range(start.year, end.year)
+    step = next(
+        (step for step in YEAR_LABEL_STEPS if len(years) / step <= MOST_YEAR_LABELS), YEAR_LABEL_STEPS[-1]
+    )
+    labelled = [year for year in years if year % step == 0]
+    thinned = len(labelled) > MOST_TICKS_ON_A_PHONE
+    return [
+        Tick(
+            x_of(date(year, 1, 1)),
+            str(year) if year in labelled else "",
+            minor=thinned and year in labelled and labelled.index(year) % 2 == 1,
+        )
+        for year in years
+    ]
 
 
 def _timeline_years(report: Report) -> tuple[int, int]:
@@ -233,14 +258,7 @@ def deadline_timeline(report: Report, t: Labels, today: date) -> Timeline:
         plan_width=x_of(plan_end) - x_of(plan_start),
         blocks=blocks,
         bar_width=max(bar_width, 1.0),
-        ticks=[
-            Tick(
-                x_of(date(year, 1, 1)),
-                str(year),
-                minor=(end.year - start.year > MOST_TICKS_ON_A_PHONE) and index % 2 == 1,
-            )
-            for index, year in enumerate(range(start.year, end.year))
-        ],
+        ticks=_year_ticks(start, end, x_of),
         markers=[
             *([Tick(x_of(report.as_of), f"{t('cutoff')} {report.as_of}")] if report.period else []),
             *([Tick(x_of(today), f"{t('today')} {today}")] if start <= today < end else []),

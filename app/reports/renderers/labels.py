@@ -6,7 +6,6 @@ app/assignments/vocabulary.py; the report's own headings and the origin labels l
 
 from datetime import date, datetime
 from enum import StrEnum
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from app.assignments.vocabulary import LABELS, LinkKind
@@ -354,10 +353,9 @@ COUNTS = {"round_progress": "units", "approved_at_publication": "units"}
 class Labels:
     """Headings and value labels in one language, as used by every renderer."""
 
-    def __init__(self, lang: Lang, timezone: str, feed_token: str | None = None) -> None:
+    def __init__(self, lang: Lang, timezone: str) -> None:
         self.lang = lang
         self.zone = ZoneInfo(timezone)
-        self.feed_token = feed_token
         self._headings = REPORT_LABELS[lang]
         self._values = {**LABELS[lang], **ORIGIN_LABELS[lang], NO_ASSESSMENT: self._headings[NO_ASSESSMENT]}
 
@@ -372,13 +370,6 @@ class Labels:
         if value is None:
             return self._values[NO_ASSESSMENT]
         return self._values.get(value, str(value))
-
-    @property
-    def link_query(self) -> str:
-        """What links from a page carry on: its language, and the feed token a browser opened it with."""
-        language = "&lang=en" if self.lang == "en" else ""
-        token = f"&token={quote(self.feed_token, safe='')}" if self.feed_token else ""
-        return language + token
 
     def yes_no(self, flag: bool) -> str:
         return self("yes") if flag else self("no")
