@@ -28,9 +28,11 @@ run: install
 	@echo ""
 	PUBLIC_READ=$${PUBLIC_READ:-true} $(BIN)/uppdrag serve --host $(HOST) --port $(PORT)
 
-## The whole test suite, on SQLite and PostgreSQL (the browser tests need node: npm ci --prefix tests/js)
+## The whole test suite, on SQLite and PostgreSQL (the browser tests need node: npm ci --prefix tests/js),
+## in TEST_WORKERS processes (pytest-xdist; each makes its own databases). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
 test: install $(JS_TOOLS)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 $(JS_TOOLS): tests/js/package-lock.json
 	if command -v npm >/dev/null; then npm ci --prefix tests/js --no-audit --no-fund && touch $@; fi
