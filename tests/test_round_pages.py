@@ -157,6 +157,21 @@ def test_a_refused_card_says_why_in_swedish_next_to_the_field_and_writes_nothing
     assert database_state(session) == before
 
 
+def test_a_malformed_address_or_version_is_refused_not_a_server_error(
+    eva: httpx.Client, session: Session
+) -> None:
+    """A year that is not a number in a form's address, or a version in other digits than 0–9
+    ("²"), is refused in Swedish; nothing is written."""
+    before = database_state(session)
+    token = _token(eva)
+    for action in ("lamna-in", "bekrafta", f"uppdrag/{FIRST}"):
+        refused = eva.post(f"/rapportering/tjugo/T1/SLK/{action}", data={"csrf_token": token})
+        assert refused.status_code == 422 and '<html lang="sv">' in refused.text, action
+    unread = _card(eva, FIRST, status="in_progress", progress="10", version="²")
+    assert unread.status_code == 428 and '<html lang="sv">' in unread.text  # no version read: 0–9 only
+    assert database_state(session) == before
+
+
 def test_confirm_one_or_the_selected_then_submit_and_the_part_locks(
     eva: httpx.Client, api: httpx.Client, session: Session
 ) -> None:

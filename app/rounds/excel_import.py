@@ -33,7 +33,7 @@ from app.assignments.vocabulary import LABELS, Assessment, Status, TrafficLight
 from app.errors import InvalidInputError, PayloadTooLargeError, ProblemError
 from app.rounds.labels import ROUND_LABELS
 from app.rounds.schemas import ImportResponse, ImportRowResult, PartAssignment
-from app.rounds.service import UnitPart, find_round, load_part, unit_for_path
+from app.rounds.service import PartAddress, UnitPart, addressed_part
 from app.rounds.tables import FORM_COLUMNS
 from app.rounds.transitions import check_may_report
 from app.rounds.vocabulary import LOCKED_STATES
@@ -377,20 +377,10 @@ def _write(session: Session, rows: list[_Row], *, actor: Principal, today: date)
 
 
 def import_form(
-    session: Session,
-    *,
-    year: int,
-    period: str,
-    unit: str,
-    content: bytes,
-    dry_run: bool,
-    actor: Principal,
-    today: date,
-    timezone: str,
+    session: Session, address: PartAddress, *, content: bytes, dry_run: bool, actor: Principal
 ) -> ImportResponse:
     """Read a filled-in form and answer per row; write the accepted rows unless `dry_run`."""
-    context = find_round(session, year=year, period=period, today=today)
-    part = load_part(session, context, unit_for_path(session, unit), timezone=timezone)
+    part = addressed_part(session, address)
     check_may_report(actor, part)
     if len(content) > MAX_FILE_BYTES:
         raise PayloadTooLargeError(f"The file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB.")
@@ -404,7 +394,7 @@ def import_form(
         if not _is_empty(cells)
     ]
     savepoint = session.begin_nested()
-    _write(session, rows, actor=actor, today=today)
+    _write(session, rows, actor=actor, today=address.today)
     refused = sum(row.result == "refused" for row in rows)
     written = not dry_run and refused == 0
     if not written:

@@ -9,7 +9,7 @@ round's due date.
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Header, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, Depends, File, Header, Query, Request, Response, UploadFile, status
 
 from app.access import (
     AdminDep,
@@ -40,8 +40,18 @@ from app.rounds.schemas import (
     RoundUpdate,
     TransitionRequest,
 )
+from app.rounds.service import PartAddress
 
 router = APIRouter(prefix="/api/v1/rounds", tags=["rounds"])
+
+
+def part_address(year: int, period: str, unit: str, today: TodayDep, timezone: TimezoneDep) -> PartAddress:
+    """The part a path names (`…/{year}/{period}/…/{unit}`), asked for today."""
+    return PartAddress(year, period, unit, today, timezone)
+
+
+# The path's year, period and unit (the unit's key or id), as the part they name.
+PartAddressDep = Annotated[PartAddress, Depends(part_address)]
 
 FORMATS: dict[int | str, dict[str, Any]] = {
     200: {
@@ -137,26 +147,22 @@ def update_round(
     responses=FORMATS,
 )
 def get_part(
-    year: int,
-    period: str,
-    unit: str,
+    address: PartAddressDep,
     query: Annotated[RenderQuery, Query()],
     request: Request,
     session: SessionDep,
     reader: FeedReaderDep,
-    timezone: TimezoneDep,
-    today: TodayDep,
     pdf_max_lines: PdfMaxLinesDep,
     accept: Annotated[str | None, Header()] = None,
 ) -> Response:
     format_ = negotiate(query.format, accept)
-    part = service.unit_part(session, year=year, period=period, unit=unit, today=today, timezone=timezone)
+    part = service.unit_part(session, address)
     if format_ is Format.PDF:
         refuse_large_pdf(len(part.assignments), pdf_max_lines)
     if format_ is Format.JSON:
         refuse_browser_credential(reader)
         return json_response(part.model_dump_json().encode())
-    labels = RoundLabels(query.lang, timezone)
+    labels = RoundLabels(query.lang, address.timezone)
     return render_part(part, format_, labels, frame_for(request, query.lang, caller=reader))
 
 
@@ -167,25 +173,9 @@ def get_part(
     responses=MOVES,
 )
 def confirm(
-    year: int,
-    period: str,
-    unit: str,
-    data: ConfirmRequest,
-    session: SessionDep,
-    actor: EditorDep,
-    timezone: TimezoneDep,
-    today: TodayDep,
+    address: PartAddressDep, data: ConfirmRequest, session: SessionDep, actor: EditorDep
 ) -> ConfirmResponse:
-    return transitions.confirm_unchanged(
-        session,
-        year=year,
-        period=period,
-        unit=unit,
-        references=data.references,
-        actor=actor,
-        today=today,
-        timezone=timezone,
-    )
+    return transitions.confirm_unchanged(session, address, references=data.references, actor=actor)
 
 
 @router.post(
@@ -195,25 +185,9 @@ def confirm(
     responses=MOVES,
 )
 def submit(
-    year: int,
-    period: str,
-    unit: str,
-    session: SessionDep,
-    actor: EditorDep,
-    timezone: TimezoneDep,
-    today: TodayDep,
-    data: TransitionRequest | None = None,
+    address: PartAddressDep, session: SessionDep, actor: EditorDep, data: TransitionRequest | None = None
 ) -> PartRead:
-    return transitions.submit_part(
-        session,
-        year=year,
-        period=period,
-        unit=unit,
-        comment=data.comment if data else None,
-        actor=actor,
-        today=today,
-        timezone=timezone,
-    )
+    return transitions.submit_part(session, address, comment=data.comment if data else None, actor=actor)
 
 
 @router.post(
@@ -223,25 +197,9 @@ def submit(
     responses=MOVES,
 )
 def return_part(
-    year: int,
-    period: str,
-    unit: str,
-    data: ReturnRequest,
-    session: SessionDep,
-    actor: CoordinatorDep,
-    timezone: TimezoneDep,
-    today: TodayDep,
+    address: PartAddressDep, data: ReturnRequest, session: SessionDep, actor: CoordinatorDep
 ) -> PartRead:
-    return transitions.return_part(
-        session,
-        year=year,
-        period=period,
-        unit=unit,
-        comment=data.comment,
-        actor=actor,
-        today=today,
-        timezone=timezone,
-    )
+    return transitions.return_part(session, address, comment=data.comment, actor=actor)
 
 
 @router.post(
@@ -251,25 +209,12 @@ def return_part(
     responses=MOVES,
 )
 def approve(
-    year: int,
-    period: str,
-    unit: str,
+    address: PartAddressDep,
     session: SessionDep,
     actor: CoordinatorDep,
-    timezone: TimezoneDep,
-    today: TodayDep,
     data: TransitionRequest | None = None,
 ) -> PartRead:
-    return transitions.approve_part(
-        session,
-        year=year,
-        period=period,
-        unit=unit,
-        comment=data.comment if data else None,
-        actor=actor,
-        today=today,
-        timezone=timezone,
-    )
+    return transitions.approve_part(session, address, comment=data.comment if data else None, actor=actor)
 
 
 @router.post(
@@ -281,25 +226,11 @@ def approve(
     openapi_extra=IMPORT_EXAMPLE,
 )
 def import_form(
-    year: int,
-    period: str,
-    unit: str,
+    address: PartAddressDep,
     file: Annotated[UploadFile, File(description="The form as downloaded and filled in: XLSX or CSV.")],
     session: SessionDep,
     actor: EditorDep,
-    timezone: TimezoneDep,
-    today: TodayDep,
     dry_run: Annotated[bool, Query(description="Only answer what would be written (the default).")] = True,
 ) -> ImportResponse:
     content = file.file.read(excel_import.MAX_FILE_BYTES + 1)
-    return excel_import.import_form(
-        session,
-        year=year,
-        period=period,
-        unit=unit,
-        content=content,
-        dry_run=dry_run,
-        actor=actor,
-        today=today,
-        timezone=timezone,
-    )
+    return excel_import.import_form(session, address, content=content, dry_run=dry_run, actor=actor)

@@ -389,9 +389,26 @@ def part_read(part: UnitPart) -> PartRead:
     )
 
 
-def unit_part(session: Session, *, year: int, period: str, unit: str, today: date, timezone: str) -> PartRead:
-    context = find_round(session, year=year, period=period, today=today)
-    return part_read(load_part(session, context, unit_for_path(session, unit), timezone=timezone))
+@dataclass(frozen=True)
+class PartAddress:
+    """A unit's part of a round as a request names it (`…/{year}/{period}/units/{unit}`, the unit by
+    key or id), with the day it is asked on and the service's time zone."""
+
+    year: int
+    period: str
+    unit: str
+    today: date
+    timezone: str
+
+
+def addressed_part(session: Session, address: PartAddress) -> UnitPart:
+    """The part at the address (404 for an unknown round or unit, or a unit without a part)."""
+    context = find_round(session, year=address.year, period=address.period, today=address.today)
+    return load_part(session, context, unit_for_path(session, address.unit), timezone=address.timezone)
+
+
+def unit_part(session: Session, address: PartAddress) -> PartRead:
+    return part_read(addressed_part(session, address))
 
 
 # --- for the city's report --------------------------------------------------------------------

@@ -7,8 +7,6 @@ reporting for the period (app/assignments/reporting.py): status updates effectiv
 until the office returns the part.
 """
 
-from datetime import date
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,14 +20,13 @@ from app.org.schemas import UnitRef
 from app.rounds.models import RoundPart, RoundTransition
 from app.rounds.schemas import ConfirmResponse, ConfirmResult, PartRead
 from app.rounds.service import (
+    PartAddress,
     RoundContext,
     UnitPart,
-    find_round,
-    load_part,
+    addressed_part,
     part_read,
     stored_round,
     transition_read,
-    unit_for_path,
 )
 from app.rounds.vocabulary import LOCKED_STATES, TRANSITIONS, PartAction, PartState
 from app.webhooks.outbox import record_event
@@ -124,25 +121,10 @@ def _move(
     return row
 
 
-def _part_for(session: Session, *, year: int, period: str, unit: str, today: date, timezone: str) -> UnitPart:
-    context = find_round(session, year=year, period=period, today=today)
-    return load_part(session, context, unit_for_path(session, unit), timezone=timezone)
-
-
-def submit_part(
-    session: Session,
-    *,
-    year: int,
-    period: str,
-    unit: str,
-    comment: str | None,
-    actor: Principal,
-    today: date,
-    timezone: str,
-) -> PartRead:
+def submit_part(session: Session, address: PartAddress, *, comment: str | None, actor: Principal) -> PartRead:
     """Mark a unit's part ready. Refused (422) while an assignment has no status update in the
     period: report it, or confirm it unchanged."""
-    part = _part_for(session, year=year, period=period, unit=unit, today=today, timezone=timezone)
+    part = addressed_part(session, address)
     check_may_report(actor, part)
     part = _locked_part(session, part)
     _check_move(part, PartAction.SUBMIT)
@@ -169,18 +151,9 @@ def submit_part(
 
 
 def _office_move(
-    session: Session,
-    action: PartAction,
-    *,
-    year: int,
-    period: str,
-    unit: str,
-    comment: str | None,
-    actor: Principal,
-    today: date,
-    timezone: str,
+    session: Session, address: PartAddress, action: PartAction, *, comment: str | None, actor: Principal
 ) -> PartRead:
-    part = _part_for(session, year=year, period=period, unit=unit, today=today, timezone=timezone)
+    part = addressed_part(session, address)
     _check_coordinator(actor, part)
     part = _locked_part(session, part)
     row = _move(session, part, action, comment=comment, actor=actor)
@@ -191,71 +164,25 @@ def _office_move(
     return part_read(UnitPart(part.context, part.unit, part.assignments, row))
 
 
-def return_part(
-    session: Session,
-    *,
-    year: int,
-    period: str,
-    unit: str,
-    comment: str,
-    actor: Principal,
-    today: date,
-    timezone: str,
-) -> PartRead:
+def return_part(session: Session, address: PartAddress, *, comment: str, actor: Principal) -> PartRead:
     """Send a submitted (or approved) part back to the unit with a comment; its reporting opens."""
-    return _office_move(
-        session,
-        PartAction.RETURN,
-        year=year,
-        period=period,
-        unit=unit,
-        comment=comment,
-        actor=actor,
-        today=today,
-        timezone=timezone,
-    )
+    return _office_move(session, address, PartAction.RETURN, comment=comment, actor=actor)
 
 
 def approve_part(
-    session: Session,
-    *,
-    year: int,
-    period: str,
-    unit: str,
-    comment: str | None,
-    actor: Principal,
-    today: date,
-    timezone: str,
+    session: Session, address: PartAddress, *, comment: str | None, actor: Principal
 ) -> PartRead:
     """Approve a submitted part; its reporting stays locked."""
-    return _office_move(
-        session,
-        PartAction.APPROVE,
-        year=year,
-        period=period,
-        unit=unit,
-        comment=comment,
-        actor=actor,
-        today=today,
-        timezone=timezone,
-    )
+    return _office_move(session, address, PartAction.APPROVE, comment=comment, actor=actor)
 
 
 def confirm_unchanged(
-    session: Session,
-    *,
-    year: int,
-    period: str,
-    unit: str,
-    references: list[str],
-    actor: Principal,
-    today: date,
-    timezone: str,
+    session: Session, address: PartAddress, *, references: list[str], actor: Principal
 ) -> ConfirmResponse:
     """For each assignment named, a status update effective on the round's reporting day that
     repeats its state, with a standard comment, marked as a confirmation. One already updated in the
     period is left as it is. A reference not in the part is a 422 and nothing is written."""
-    part = _part_for(session, year=year, period=period, unit=unit, today=today, timezone=timezone)
+    part = addressed_part(session, address)
     check_may_report(actor, part)
     by_reference = {assignment.reference: assignment for assignment in part.assignments}
     unknown = [reference for reference in references if reference not in by_reference]
@@ -263,7 +190,7 @@ def confirm_unchanged(
         raise InvalidInputError(
             "references", f"not in {part.unit.name}'s part of {part.context.name}: {', '.join(unknown)}"
         )
-    day = part.context.days.reporting_day(today)
+    day = part.context.days.reporting_day(address.today)
     comment = CONFIRMATION_COMMENT.format(round=part.context.name)
     results = []
     for reference in dict.fromkeys(references):
@@ -278,7 +205,7 @@ def confirm_unchanged(
             assignment.id,
             data=StatusUpdateCreate(effective_date=day, comment=comment),
             actor=actor,
-            today=today,
+            today=address.today,
             expected_version=assignment.version,
             confirmation=True,
         )

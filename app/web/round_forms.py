@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.access import PAGE_READERS, PageCoordinatorDep, PageEditorDep, Principal
 from app.assignments import status_updates
-from app.deps import SessionDep, TimezoneDep, TodayDep
+from app.deps import SessionDep
 from app.errors import (
     ConflictError,
     ForbiddenError,
@@ -33,7 +33,9 @@ from app.errors import (
 from app.page_frame import CSRF_FIELD, REPORTING_PATH
 from app.rounds import excel_import, pending_uploads, service, transitions
 from app.rounds.labels import RoundLabels
+from app.rounds.router import PartAddressDep
 from app.rounds.schemas import ConfirmRequest, ImportResponse, PartRead, ReturnRequest, TransitionRequest
+from app.rounds.service import PartAddress
 from app.web.assignment_pages import StatusFormFields
 from app.web.labels import PageLabels
 from app.web.rendering import check_form_token, page_lang
@@ -59,24 +61,16 @@ class _Page:
     """The request's part page: its part, read afresh, shown again with what the form left on it."""
 
     def __init__(
-        self, request: Request, session: Session, principal: Principal, today: TodayDep, timezone: str
+        self, request: Request, session: Session, principal: Principal, address: PartAddress
     ) -> None:
-        self.request, self.session, self.principal = request, session, principal
-        self.today, self.timezone = today, timezone
-        self.t = PageLabels(page_lang(request), timezone)
-        self.r = RoundLabels(page_lang(request), timezone)
-        params = request.path_params
-        self.year, self.period, self.unit = int(params["year"]), str(params["period"]), str(params["unit"])
+        self.request, self.session, self.principal, self.address = request, session, principal, address
+        self.today, self.timezone = address.today, address.timezone
+        self.year, self.period, self.unit = address.year, address.period, address.unit
+        self.t = PageLabels(page_lang(request), address.timezone)
+        self.r = RoundLabels(page_lang(request), address.timezone)
 
     def part(self) -> PartRead:
-        return service.unit_part(
-            self.session,
-            year=self.year,
-            period=self.period,
-            unit=self.unit,
-            today=self.today,
-            timezone=self.timezone,
-        )
+        return service.unit_part(self.session, self.address)
 
     def reported_part(self) -> PartRead:
         """The part, for someone who reports it: an editor of its unit (or an admin); else a 403."""
@@ -90,15 +84,7 @@ class _Page:
     def import_form(self, content: bytes, *, dry_run: bool) -> ImportResponse:
         """The round's import of a filled-in form of this part, as the API runs it."""
         return excel_import.import_form(
-            self.session,
-            year=self.year,
-            period=self.period,
-            unit=self.unit,
-            content=content,
-            dry_run=dry_run,
-            actor=self.principal,
-            today=self.today,
-            timezone=self.timezone,
+            self.session, self.address, content=content, dry_run=dry_run, actor=self.principal
         )
 
     def again(self, state: PartPageState, status_code: int) -> Response:
@@ -138,12 +124,11 @@ def report_assignment(
     fields: Annotated[StatusFormFields, Form()],
     session: SessionDep,
     principal: PageEditorDep,
-    today: TodayDep,
-    timezone: TimezoneDep,
+    address: PartAddressDep,
 ) -> Response:
     """One assignment's card: a status update effective on the round's reporting day."""
     check_form_token(request, principal, fields.csrf_token)
-    page = _Page(request, session, principal, today, timezone)
+    page = _Page(request, session, principal, address)
     part = page.part()
     line = next((line for line in part.assignments if line.reference == reference), None)
     if line is None:
@@ -152,16 +137,16 @@ def report_assignment(
         raise ForbiddenError(
             f"Only an editor of {part.unit.name} (or an admin) reports its part of the round."
         )
-    version = int(fields.version) if fields.version.isdigit() else None
+    version = int(fields.version) if fields.version.isascii() and fields.version.isdigit() else None
     form = submitted_form(fields.model_dump(), version or line.version)
-    form.values["effective_date"] = reporting_day(part.round, today).isoformat()
+    form.values["effective_date"] = reporting_day(part.round, page.today).isoformat()
     update = as_update(form, page.t)
     if update is None:
         return page.again(PartPageState(forms={reference: form}), 422)
     try:
         with session.begin_nested():
             status_updates.add_status_update(
-                session, line.id, data=update, actor=principal, today=today, expected_version=version
+                session, line.id, data=update, actor=principal, today=page.today, expected_version=version
             )
     except InvalidInputError as error:
         explain(error, form, page.t)
@@ -183,12 +168,11 @@ def confirm(
     fields: Annotated[MoveFields, Form()],
     session: SessionDep,
     principal: PageEditorDep,
-    today: TodayDep,
-    timezone: TimezoneDep,
+    address: PartAddressDep,
 ) -> Response:
     """Confirm the selected (or one) assignments unchanged, through the API's model and service."""
     check_form_token(request, principal, fields.csrf_token)
-    page = _Page(request, session, principal, today, timezone)
+    page = _Page(request, session, principal, address)
     errors: dict[str, str] = {}
     data = validated(ConfirmRequest, {"references": fields.reference}, errors, page.t)
     if data is None:
@@ -197,14 +181,7 @@ def confirm(
     try:
         with session.begin_nested():
             answer = transitions.confirm_unchanged(
-                session,
-                year=page.year,
-                period=page.period,
-                unit=page.unit,
-                references=data.references,
-                actor=principal,
-                today=today,
-                timezone=timezone,
+                session, page.address, references=data.references, actor=principal
             )
     except (InvalidInputError, ConflictError) as error:
         return page.refused("confirm", error)
@@ -233,16 +210,7 @@ def _move(page: "_Page", fields: MoveFields, move: str) -> Response:
         return page.again(PartPageState(move=move, field_errors={f"{move}-comment": errors["comment"]}), 422)
     try:
         with page.session.begin_nested():
-            call(
-                page.session,
-                year=page.year,
-                period=page.period,
-                unit=page.unit,
-                comment=data.comment,
-                actor=page.principal,
-                today=page.today,
-                timezone=page.timezone,
-            )
+            call(page.session, page.address, comment=data.comment, actor=page.principal)
     except (InvalidInputError, ConflictError) as error:
         return page.refused(move, error)
     return page.done(notice)
@@ -254,11 +222,10 @@ def submit(
     fields: Annotated[MoveFields, Form()],
     session: SessionDep,
     principal: PageEditorDep,
-    today: TodayDep,
-    timezone: TimezoneDep,
+    address: PartAddressDep,
 ) -> Response:
     """Mark the part ready (refused, listing them, while an assignment has no report in the period)."""
-    return _move(_Page(request, session, principal, today, timezone), fields, "submit")
+    return _move(_Page(request, session, principal, address), fields, "submit")
 
 
 @router.post(PART + "/aterforvisa")
@@ -267,11 +234,10 @@ def return_part(
     fields: Annotated[MoveFields, Form()],
     session: SessionDep,
     principal: PageCoordinatorDep,
-    today: TodayDep,
-    timezone: TimezoneDep,
+    address: PartAddressDep,
 ) -> Response:
     """Return the part with a comment (required, as in the API)."""
-    return _move(_Page(request, session, principal, today, timezone), fields, "return")
+    return _move(_Page(request, session, principal, address), fields, "return")
 
 
 @router.post(PART + "/godkann")
@@ -280,10 +246,9 @@ def approve(
     fields: Annotated[MoveFields, Form()],
     session: SessionDep,
     principal: PageCoordinatorDep,
-    today: TodayDep,
-    timezone: TimezoneDep,
+    address: PartAddressDep,
 ) -> Response:
-    return _move(_Page(request, session, principal, today, timezone), fields, "approve")
+    return _move(_Page(request, session, principal, address), fields, "approve")
 
 
 # --- the Excel form -------------------------------------------------------------------------
@@ -299,15 +264,14 @@ def preview_import(
     request: Request,
     session: SessionDep,
     principal: PageEditorDep,
-    today: TodayDep,
-    timezone: TimezoneDep,
+    address: PartAddressDep,
     file: Annotated[UploadFile | None, File()] = None,
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> Response:
     """The uploaded form as a dry run: the rows as the import would answer them, and (when every
     row would be accepted or is unchanged, and one is accepted) a button that writes this file."""
     check_form_token(request, principal, csrf_token)
-    page = _Page(request, session, principal, today, timezone)
+    page = _Page(request, session, principal, address)
     unit_id = page.reported_part().unit.id
     content = file.file.read(excel_import.MAX_FILE_BYTES + 1) if file is not None else b""
     name = (file.filename or "") if file is not None else ""
@@ -342,12 +306,11 @@ def write_import(
     fields: Annotated[MoveFields, Form()],
     session: SessionDep,
     principal: PageEditorDep,
-    today: TodayDep,
-    timezone: TimezoneDep,
+    address: PartAddressDep,
 ) -> Response:
     """Write the file the person saw as a dry run (all or nothing, each row against its version)."""
     check_form_token(request, principal, fields.csrf_token)
-    page = _Page(request, session, principal, today, timezone)
+    page = _Page(request, session, principal, address)
     unit_id = page.reported_part().unit.id
     try:
         upload = pending_uploads.pending_upload(

@@ -22,6 +22,7 @@ from app.periods.service import ReportingPeriod, load_calendar
 from app.rounds import service
 from app.rounds.labels import RoundLabels
 from app.rounds.renderers import part_path, round_page
+from app.rounds.router import PartAddressDep
 from app.rounds.schemas import ImportResponse, ImportRowResult, OverviewUnit, PartRead, RoundRef
 from app.rounds.vocabulary import LOCKED_STATES, TRANSITIONS, PartAction, PartState
 from app.web.labels import PageLabels
@@ -217,14 +218,6 @@ def _download(path: str, format_: Format, lang: Lang) -> str:
 
 @router.get(REPORTING_PATH + "/{year}/{period}/{unit}")
 def unit_part_page(
-    request: Request,
-    year: int,
-    period: str,
-    unit: str,
-    session: SessionDep,
-    principal: PageReaderDep,
-    today: TodayDep,
-    timezone: TimezoneDep,
+    request: Request, address: PartAddressDep, session: SessionDep, principal: PageReaderDep
 ) -> Response:
-    part = service.unit_part(session, year=year, period=period, unit=unit, today=today, timezone=timezone)
-    return part_page(request, part, principal, today)
+    return part_page(request, service.unit_part(session, address), principal, address.today)
