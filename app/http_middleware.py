@@ -189,7 +189,7 @@ class RequestContextMiddleware:
     @staticmethod
     def _declared_too_large(scope: Scope, limit: int) -> bool:
         length = Headers(scope=scope).get("content-length")
-        return length is not None and length.isdigit() and int(length) > limit
+        return length is not None and length.isascii() and length.isdigit() and int(length) > limit
 
     @staticmethod
     async def _buffered(receive: Receive, limit: int) -> Receive | None:

@@ -68,6 +68,14 @@ CalendarDate = Annotated[
 MAX_KEY_LENGTH = 100
 
 
+def parse_id(text: str) -> int | None:
+    """The id (or version) a text of a form or a path names, if it names one: ASCII digits only
+    (str.isdigit also takes "²", which int() does not read), from 1 to what the databases store."""
+    if text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_DB_ID:
+        return int(text)
+    return None
+
+
 def _id_or_key(value: Any) -> int | str:
     """An id (a whole number, never a boolean) or a key or reference (non-empty text)."""
     if isinstance(value, int) and not isinstance(value, bool):

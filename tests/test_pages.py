@@ -578,3 +578,17 @@ def test_a_person_with_several_grants_writes_and_coordinates_where_each_says(
     assert eva is not None and eva.role == Role.COORDINATOR and eva.from_session
     assert eva.may_write_for(units["SLK_PERSONAL"]) and not eva.may_write_for(units["KS"], units["SERVICEN"])
     assert eva.may_coordinate(units["KS"]) and not eva.may_coordinate(units["SERVICEN"])
+
+
+def test_numbers_in_other_digits_or_too_large_are_refused_not_a_server_error(eva: httpx.Client) -> None:
+    """A superscript two passes str.isdigit but is no number int() reads; a number beyond the
+    databases' keys is no id. Neither is a 500 on a page."""
+    for path in ("/uppdrag/²", "/uppdrag/99999999999999999999"):
+        assert eva.get(path).status_code == 404, path
+    for name in ("goal", "document"):
+        for value in ("²", "99999999999999999999"):
+            page = eva.get("/uppdrag", params={name: value})
+            assert page.status_code in (200, 422) and '<html lang="sv">' in page.text, (name, value)
+    page = eva.get("/uppdrag/KS-2015-001").text
+    form = {"csrf_token": form_value(page, "csrf_token"), "version": "²", "status": "in_progress"}
+    assert eva.post("/uppdrag/KS-2015-001/status", data=form).status_code == 428

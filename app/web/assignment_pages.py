@@ -24,6 +24,7 @@ from app.assignments.schemas import HistoryEntry, assignment_read
 from app.deps import SessionDep, TimezoneDep, TodayDep
 from app.documents.service import list_documents, list_goals
 from app.errors import InvalidInputError, PreconditionFailedError
+from app.inputs import parse_id
 from app.org.service import children_by_parent, list_units
 from app.page_frame import ASSIGNMENTS_PATH, CSRF_FIELD
 from app.reports.renderers.tables import change_value
@@ -88,8 +89,9 @@ def assignment_list(
 
 
 def _assignment(session: SessionDep, reference: str) -> Assignment:
-    if reference.isdigit():
-        return queries.get_assignment(session, int(reference))
+    assignment_id = parse_id(reference)
+    if assignment_id is not None:
+        return queries.get_assignment(session, assignment_id)
     return queries.get_assignment_by_reference(session, reference)
 
 
@@ -232,7 +234,7 @@ def report_status(
     check_form_token(request, principal, fields.csrf_token)
     t = PageLabels(page_lang(request), request.app.state.settings.timezone)
     assignment = _assignment(session, reference)
-    version = int(fields.version) if fields.version.isdigit() else None
+    version = parse_id(fields.version)
     form = submitted_form(fields.model_dump(), version or assignment.version)
     update = as_update(form, t)
     if update is None:

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.assignments.schemas import AssignmentFilters
 from app.assignments.vocabulary import Status
+from app.inputs import parse_id
 
 
 class ListQuery(BaseModel):
@@ -28,8 +29,8 @@ class ListQuery(BaseModel):
             owner=self.owner or None,
             executor=self.executor or None,
             status=self.status,
-            goal=int(self.goal) if self.goal.isdigit() else None,
-            document=int(self.document) if self.document.isdigit() else None,
+            goal=parse_id(self.goal),
+            document=parse_id(self.document),
             overdue={"yes": True, "no": False}.get(self.overdue),
             limit=limit,
             offset=(self.page - 1) * limit,

@@ -30,6 +30,7 @@ from app.errors import (
     PreconditionFailedError,
     ProblemError,
 )
+from app.inputs import parse_id
 from app.page_frame import CSRF_FIELD, REPORTING_PATH
 from app.rounds import excel_import, pending_uploads, service, transitions
 from app.rounds.labels import RoundLabels
@@ -137,7 +138,7 @@ def report_assignment(
         raise ForbiddenError(
             f"Only an editor of {part.unit.name} (or an admin) reports its part of the round."
         )
-    version = int(fields.version) if fields.version.isascii() and fields.version.isdigit() else None
+    version = parse_id(fields.version)
     form = submitted_form(fields.model_dump(), version or line.version)
     form.values["effective_date"] = reporting_day(part.round, page.today).isoformat()
     update = as_update(form, page.t)
