@@ -5,9 +5,11 @@ English. Plumbing: it knows no domain, so that every page — the dashboard and 
 the pages of app/web — is built on it.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal, Protocol
 from urllib.parse import urlencode
 
 from fastapi import Request
@@ -17,6 +19,36 @@ from app.access import FEED_TOKEN_PARAMETER, Principal
 from app.formats import Format
 
 Lang = Literal["sv", "en"]
+
+
+class CellWords(Protocol):
+    """What a page's labels give a table cell: the page's language, the word for an empty cell
+    (`t("empty")`) and a moment in the service's time zone."""
+
+    lang: Lang
+
+    def __call__(self, key: str, **values: object) -> str: ...
+
+    def moment(self, instant: datetime) -> str: ...
+
+
+def cell_text(t: CellWords) -> Callable[[object], str]:
+    """A filter that writes a table cell as the reader expects: a dash for nothing, moments in the
+    service's time zone, ISO dates, and a decimal comma in Swedish."""
+
+    def text_of(value: object) -> str:
+        if value is None or value == "":
+            return t("empty")
+        if isinstance(value, datetime):
+            return t.moment(value)
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, float | Decimal):
+            text = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+            return text.replace(".", ",") if t.lang == "sv" else text
+        return str(value)
+
+    return text_of
 
 
 def counted_phrase(

@@ -17,7 +17,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from app.access import FEED_TOKEN_PARAMETER
 from app.assignments.vocabulary import Assessment, Status, TrafficLight
 from app.formats import Format, file_response
-from app.page_frame import PageFrame, layout_loader
+from app.page_frame import PageFrame, cell_text, layout_loader
 from app.pdf import page_pdf
 from app.rounds.labels import RoundLabels
 from app.rounds.schemas import PartRead, RoundOverview, RoundRef
@@ -100,22 +100,9 @@ def _overview_xlsx(overview: RoundOverview, t: RoundLabels) -> bytes:
 def _page(template: str, t: RoundLabels, frame: PageFrame, **context: Any) -> bytes:
     return (
         _environment.get_template(template)
-        .render(t=t, frame=frame, cell=_cell_text(t), **context)
+        .render(t=t, frame=frame, cell=cell_text(t), **context)
         .encode("utf-8")
     )
-
-
-def _cell_text(t: RoundLabels) -> Any:
-    def cell_text(value: Cell) -> str:
-        if value is None or value == "":
-            return t("empty")
-        if isinstance(value, datetime):
-            return t.moment(value)
-        if isinstance(value, date):
-            return value.isoformat()
-        return str(value)
-
-    return cell_text
 
 
 def _format_links(path: str, query: list[tuple[str, str]]) -> dict[Format, str]:

@@ -4,20 +4,18 @@ Jinja2 templates (autoescaped) with inline CSS and server-drawn SVG charts; noth
 elsewhere and no script runs.
 """
 
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from typing import Any
 
 from jinja2 import Environment, StrictUndefined, select_autoescape
 
 from app.formats import Format
-from app.page_frame import PageFrame, layout_loader
+from app.page_frame import PageFrame, cell_text, layout_loader
 from app.reports.links import report_links
 from app.reports.renderers.charts import deadline_timeline, owner_chart, status_chart
 from app.reports.renderers.labels import Labels
 from app.reports.renderers.tables import (
     UNEXECUTED_COLUMNS,
-    Cell,
     change_value,
     columns,
     summary_sections,
@@ -60,24 +58,6 @@ UNEXECUTED_PAGE_COLUMNS = columns(
 )  # fmt: skip
 
 
-def _cell_text(t: Labels) -> Any:
-    """A filter that writes a table cell as the reader expects: decimal comma in Swedish, ISO dates."""
-
-    def cell_text(value: Cell) -> str:
-        if value is None or value == "":
-            return t("empty")
-        if isinstance(value, datetime):
-            return t.moment(value)
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, float | Decimal):
-            text = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
-            return text.replace(".", ",") if t.lang == "sv" else text
-        return str(value)
-
-    return cell_text
-
-
 def _render(
     template: str,
     report: Report,
@@ -95,7 +75,7 @@ def _render(
             t=t,
             frame=frame,
             today=today,
-            cell=_cell_text(t),
+            cell=cell_text(t),
             change=lambda name, value: change_value(name, value, t),
             sections=summary_sections(report, t),
             columns=PAGE_COLUMNS,
@@ -161,7 +141,7 @@ def render_unexecuted_page(
             listing=listing,
             t=t,
             frame=frame,
-            cell=_cell_text(t),
+            cell=cell_text(t),
             columns=UNEXECUTED_PAGE_COLUMNS,
             links=links,
             filters_text=unexecuted_filters_text(listing, t),
