@@ -19,8 +19,10 @@ from app.assignments.finished_spans import finished_on
 from app.assignments.models import StatusUpdate
 from app.assignments.status_updates import states_on_day
 from app.assignments.vocabulary import FINISHED_STATUSES
+from app.db import make_session_factory
 from app.rounds.reminders import raise_round_reminders
 from app.webhooks.models import OutboxEvent
+from app.worker import run_round
 from tests.bad_files import BROKEN_WORKBOOKS
 from tests.conftest import Backend, Clients, clients_on
 from tests.helpers import (
@@ -488,3 +490,32 @@ def test_the_reporting_unit_is_set_per_assignment_with_its_history(api: httpx.Cl
     )
     back = patch_assignment(api, first["id"], {"reporting_unit_id": None})
     assert _json(back)["reporting_unit"]["key"] == "SLK"
+
+
+def test_the_worker_raises_round_reminders_once(backend: Backend, session: Session) -> None:
+    """`uppdrag worker` raises the rounds' reminders (today's, from the machine's date in the city's
+    time zone): its first round raises one due-soon or overdue reminder per unit and round, a
+    second raises none. On any day the latest round that has begun is either due soon or overdue,
+    and the register's unfinished assignments have parts in it."""
+    factory = make_session_factory(backend.engine)
+    run_round(factory, backend.settings)
+    reminders = session.scalars(
+        select(OutboxEvent).where(OutboxEvent.type.in_(["round.due_soon", "round.overdue"]))
+    ).all()
+    assert reminders
+    keys = [
+        (
+            event.type,
+            event.payload["unit"]["key"],
+            event.payload["round"]["year"],
+            event.payload["round"]["period"],
+        )
+        for event in reminders
+    ]
+    assert len(keys) == len(set(keys))
+    run_round(factory, backend.settings)
+    session.expire_all()
+    again = session.scalar(
+        select(func.count()).select_from(OutboxEvent).where(OutboxEvent.type.like("round.%"))
+    )
+    assert again == len(reminders)
