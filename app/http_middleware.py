@@ -136,7 +136,9 @@ class RequestContextMiddleware:
             too_large = self._declared_too_large(scope, limit)
             body_receive = None if too_large else await self._buffered(receive, limit)
             if parameter is not None:
-                await _nul_refusal(parameter, scope["path"])(scope, receive, send_with_headers)
+                await self._as_page(scope, _nul_refusal(parameter, scope["path"]))(
+                    scope, receive, send_with_headers
+                )
             elif body_receive is None:
                 await self._too_large(scope, limit)(scope, receive, send_with_headers)
             else:
@@ -179,6 +181,10 @@ class RequestContextMiddleware:
         problem = problem_response(
             413, f"The request body is larger than {limit} bytes.", problem_type="payload-too-large"
         )
+        return self._as_page(scope, problem)
+
+    def _as_page(self, scope: Scope, problem: Response) -> Response:
+        """A problem refused here, as the page `error_page` makes of it for a person's browser."""
         page = (
             self.error_page(Request(scope), json.loads(bytes(problem.body)), None)
             if self.error_page

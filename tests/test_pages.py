@@ -487,6 +487,7 @@ def test_the_list_filters_and_links_every_reference(eva: httpx.Client, api: http
         ("/rapportering/abc/T1/SLK", "År", "Måste vara ett heltal."),
         ("/uppdrag?page=-1", "Sida", "Måste vara minst 1."),
         ("/uppdrag?status=bogus", "Status", "Välj ett av alternativen."),
+        ("/uppdrag?q=%00", "Sök", "Värdet går inte att använda."),  # refused before the route: was JSON
         (
             "/api/v1/reports/2015/T1?format=html&owner=XYZ",
             "Ansvarig",
