@@ -68,6 +68,13 @@ def _parameter_with_nul(scope: Scope) -> str | None:
     return None
 
 
+def _nul_in_address(instance: str) -> Response:
+    """No resource has a NUL in its address (and PostgreSQL cannot compare a path's text with one)."""
+    return problem_response(
+        404, "Nothing here has a NUL character in its address.", problem_type="not-found", instance=instance
+    )
+
+
 def _nul_refusal(parameter: str, instance: str) -> Response:
     message = "must not contain NUL characters"
     return problem_response(
@@ -135,7 +142,9 @@ class RequestContextMiddleware:
             limit = self._limit(scope)
             too_large = self._declared_too_large(scope, limit)
             body_receive = None if too_large else await self._buffered(receive, limit)
-            if parameter is not None:
+            if "\x00" in scope["path"]:
+                await self._as_page(scope, _nul_in_address(scope["path"]))(scope, receive, send_with_headers)
+            elif parameter is not None:
                 await self._as_page(scope, _nul_refusal(parameter, scope["path"]))(
                     scope, receive, send_with_headers
                 )

@@ -593,3 +593,15 @@ def test_numbers_in_other_digits_or_too_large_are_refused_not_a_server_error(eva
     page = eva.get("/uppdrag/KS-2015-001").text
     form = {"csrf_token": form_value(page, "csrf_token"), "version": "²", "status": "in_progress"}
     assert eva.post("/uppdrag/KS-2015-001/status", data=form).status_code == 428
+
+
+def test_an_address_holding_a_nul_is_not_found_not_a_server_error(
+    eva: httpx.Client, api: httpx.Client
+) -> None:
+    """PostgreSQL cannot compare text holding NUL: a reference or an upload's key with one in the
+    address was a 500 there. No address holds one."""
+    token = form_value(eva.get("/uppdrag/KS-2015-001").text, "csrf_token")
+    assert_problem_page(eva.get("/uppdrag/%00"), 404, "Sidan finns inte")
+    for path in ("/uppdrag/KS%00/status", "/rapportering/2015/T1/SLK/excel/%00"):
+        assert_problem_page(eva.post(path, data={"csrf_token": token}), 404, "Sidan finns inte")
+    assert_problem(api.get("/api/v1/rounds/2015/T1/units/SLK%00"), 404)
