@@ -180,6 +180,24 @@ def test_every_form_needs_its_csrf_token(admin: httpx.Client, api: httpx.Client,
     assert database_state(session) == before
 
 
+def test_an_id_beyond_the_databases_in_an_address_is_refused_not_a_server_error(
+    admin: httpx.Client, api: httpx.Client, session: Session
+) -> None:
+    """The pages' ids are whole numbers the databases store: 20 digits was a 500 (an integer
+    neither database compares) on the drafts' list, a draft and each of its forms."""
+    document_id = _uploaded(admin)
+    draft_id = draft_with(api, document_id, STRATEGY)["id"]
+    csrf = form_value(admin.get(f"/underlag/{document_id}/utkast/{draft_id}").text, "csrf_token")
+    before = database_state(session)
+    too_large = "99999999999999999999"
+    for path in (f"/underlag/{too_large}/utkast", f"/underlag/{document_id}/utkast/{too_large}"):
+        refused = admin.get(path)
+        assert refused.status_code == 422 and "Får vara högst 2147483647." in refused.text, path
+    refused = admin.post(f"/underlag/{document_id}/utkast/{too_large}/avvisa", data={"csrf_token": csrf})
+    assert refused.status_code == 422 and '<html lang="sv">' in refused.text
+    assert database_state(session) == before
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -30,6 +30,7 @@ from app.ingest.extract import ExtractionLimits
 from app.ingest.models import Draft, DraftState
 from app.ingest.schemas import DraftAccept, DraftFilters, DraftMerge, DraftReject, DraftSplit, DraftUpdate
 from app.ingest.upload_form import read_form, upload_of
+from app.inputs import IdPath
 from app.org.service import resolve_unit_reference
 from app.page_frame import CSRF_FIELD, DOCUMENTS_PATH
 from app.reports.schemas import Lang
@@ -219,7 +220,7 @@ class DraftListQuery(BaseModel):
 @router.get(DRAFTS_PATH)
 def draft_list(
     request: Request,
-    document_id: int,
+    document_id: IdPath,
     session: SessionDep,
     principal: PageReaderDep,
     query: Annotated[DraftListQuery, Query()],
@@ -292,8 +293,8 @@ def _draft_page(
 @router.get(DRAFT_PATH)
 def draft_page(
     request: Request,
-    document_id: int,
-    draft_id: int,
+    document_id: IdPath,
+    draft_id: IdPath,
     session: SessionDep,
     principal: PageReaderDep,
     done: Annotated[str, Query(alias="klart")] = "",
@@ -377,8 +378,8 @@ ReviewFieldsForm = Annotated[ReviewFields, Form()]
 @router.post(DRAFT_PATH + "/andra")
 def edit_draft(
     request: Request,
-    document_id: int,
-    draft_id: int,
+    document_id: IdPath,
+    draft_id: IdPath,
     fields: ReviewFieldsForm,
     session: SessionDep,
     principal: PageAdminDep,
@@ -406,8 +407,8 @@ def edit_draft(
 @router.post(DRAFT_PATH + "/godkann")
 def accept_draft(
     request: Request,
-    document_id: int,
-    draft_id: int,
+    document_id: IdPath,
+    draft_id: IdPath,
     fields: ReviewFieldsForm,
     session: SessionDep,
     principal: PageAdminDep,
@@ -428,8 +429,8 @@ def accept_draft(
 @router.post(DRAFT_PATH + "/avvisa")
 def reject_draft(
     request: Request,
-    document_id: int,
-    draft_id: int,
+    document_id: IdPath,
+    draft_id: IdPath,
     fields: ReviewFieldsForm,
     session: SessionDep,
     principal: PageAdminDep,
@@ -446,8 +447,8 @@ def reject_draft(
 @router.post(DRAFT_PATH + "/sla-ihop")
 def merge_drafts(
     request: Request,
-    document_id: int,
-    draft_id: int,
+    document_id: IdPath,
+    draft_id: IdPath,
     fields: ReviewFieldsForm,
     session: SessionDep,
     principal: PageAdminDep,
@@ -466,8 +467,8 @@ def merge_drafts(
 @router.post(DRAFT_PATH + "/dela")
 def split_draft(
     request: Request,
-    document_id: int,
-    draft_id: int,
+    document_id: IdPath,
+    draft_id: IdPath,
     fields: ReviewFieldsForm,
     session: SessionDep,
     principal: PageAdminDep,
