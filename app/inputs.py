@@ -118,6 +118,14 @@ def _contains_unstorable_text(value: Any) -> bool:
     return False
 
 
+def refuse_unstorable_text(value: Any) -> Any:
+    """The value, unless it holds text neither database can store: then a refusal at its field (for a
+    field validator; StrictInput refuses a body holding such text as a whole)."""
+    if _contains_unstorable_text(value):
+        raise PydanticCustomError("unstorable_text", "must not contain NUL characters or lone surrogates")
+    return value
+
+
 class StrictInput(BaseModel):
     """Input models refuse unknown fields (a misspelt field is a 422, not silently ignored) and text
     that cannot be stored: NUL characters (PostgreSQL cannot store them) and lone surrogates."""

@@ -198,6 +198,20 @@ def test_an_id_beyond_the_databases_in_an_address_is_refused_not_a_server_error(
     assert database_state(session) == before
 
 
+def test_a_nul_in_a_review_forms_text_is_refused_at_its_field(
+    admin: httpx.Client, api: httpx.Client, session: Session
+) -> None:
+    """The continued assignment's reference with a NUL was a 500 on PostgreSQL (looked up as typed)."""
+    document_id = _uploaded(admin)
+    page = f"/underlag/{document_id}/utkast/{draft_with(api, document_id, STRATEGY)['id']}"
+    before = database_state(session)
+    refused = _post(
+        admin, page, "andra", {**_edit_fields(admin.get(page).text), "continues": "KS-2015-001\x00"}
+    )
+    assert refused.status_code == 422 and "Får inte innehålla NUL-tecken." in refused.text
+    assert database_state(session) == before
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

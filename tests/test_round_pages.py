@@ -172,6 +172,21 @@ def test_a_malformed_address_or_version_is_refused_not_a_server_error(
     assert database_state(session) == before
 
 
+def test_a_nul_in_a_forms_text_is_refused_at_its_field_not_a_server_error(
+    eva: httpx.Client, kim: httpx.Client, session: Session
+) -> None:
+    """A comment holding a NUL (text no database stores) was a 500 on submit, return and approve;
+    it is refused naming the field, as on a card."""
+    before = database_state(session)
+    for client, action in ((eva, "lamna-in"), (kim, "aterforvisa"), (kim, "godkann")):
+        refused = _post(client, action, comment="Klart\x00")
+        assert refused.status_code == 422 and '<html lang="sv">' in refused.text, action
+        assert "kommentar</strong>: Får inte innehålla NUL-tecken." in refused.text, action
+    card = _card(eva, FIRST, status="in_progress", progress="10", comment="Påbörjat\x00")
+    assert card.status_code == 422 and "kommentar</strong>: Får inte innehålla NUL-tecken." in card.text
+    assert database_state(session) == before
+
+
 def test_confirm_one_or_the_selected_then_submit_and_the_part_locks(
     eva: httpx.Client, api: httpx.Client, session: Session
 ) -> None:

@@ -14,7 +14,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from markupsafe import Markup
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import Field, ValidationError
 
 from app.access import PAGE_READERS, PageEditorDep, PageReaderDep, Principal
 from app.assignments import history, queries, status_updates
@@ -31,7 +31,7 @@ from app.reports.renderers.tables import change_value
 from app.web.input_messages import service_refusals, validation_refusals
 from app.web.labels import PageLabels
 from app.web.list_query import ListQuery
-from app.web.rendering import check_form_token, page_lang, render_page
+from app.web.rendering import FormFields, check_form_token, page_lang, render_page
 from app.web.status_form import StatusForm, as_update, explain, submitted_form
 
 router = APIRouter(include_in_schema=False, dependencies=[PAGE_READERS])
@@ -202,10 +202,8 @@ def assignment_page(
     return _page(request, session, principal, _assignment(session, reference), today, notice=notice)
 
 
-class StatusFormFields(BaseModel):
+class StatusFormFields(FormFields):
     """The status form as sent (every field text; empty: left as it was)."""
-
-    model_config = ConfigDict(extra="ignore")
 
     csrf_token: str = Field(default="", alias=CSRF_FIELD)
     version: str = ""

@@ -15,6 +15,7 @@ from app.ingest.upload_form import FILE_REQUIRED
 from app.page_frame import CSRF_FIELD
 from app.reports.schemas import Lang
 from app.web.draft_labels import FIELD_MESSAGES, UPLOAD_REFUSALS
+from app.web.rendering import FormFields
 
 # Messages of the services and model validators, and the words a page says for them.
 MESSAGE_KEYS = {
@@ -82,10 +83,8 @@ class UploadFields(BaseModel):
     adopted: str = "true"
 
 
-class ReviewFields(BaseModel):
+class ReviewFields(FormFields):
     """Every review form's fields as sent; each form sends its own."""
-
-    model_config = ConfigDict(extra="ignore")
 
     csrf_token: str = Field(default="", alias=CSRF_FIELD)
     version: str = ""

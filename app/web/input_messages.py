@@ -26,6 +26,7 @@ INPUT_MESSAGES: dict[Lang, dict[str, str]] = {
         "string_too_long": "Får vara högst {max_length} tecken.",
         "string_too_short": "Får inte vara tom.",
         "bool_parsing": "Välj ja eller nej.",
+        "unstorable_text": "Får inte innehålla NUL-tecken.",
         "invalid": "Värdet går inte att använda.",
     },
     "en": {
@@ -42,6 +43,7 @@ INPUT_MESSAGES: dict[Lang, dict[str, str]] = {
         "string_too_long": "Must be at most {max_length} characters.",
         "string_too_short": "Must not be empty.",
         "bool_parsing": "Choose yes or no.",
+        "unstorable_text": "Must not contain NUL characters.",
         "invalid": "The value cannot be used.",
     },
 }

@@ -7,9 +7,11 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, StrictUndefined, select_autoescape
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from app.access import Principal
 from app.errors import ProblemError
+from app.inputs import refuse_unstorable_text
 from app.page_frame import Lang, frame_for, layout_loader, signed_in_of
 from app.settings import Settings
 from app.web.labels import PageLabels
@@ -60,6 +62,19 @@ def check_form_token(request: Request, principal: Principal | None, submitted: s
     )
     if (principal is None or principal.from_session) and not _same(expected, submitted):
         raise CsrfError("The form's CSRF token is missing or wrong; reload the page and send it again.")
+
+
+class FormFields(BaseModel):
+    """A page's form as sent: every field text, fields it does not know ignored. Text no database
+    stores (a NUL) is refused at its field before the page's models and services read it: a 422 page
+    naming the field (the API's models refuse it in a body as a whole, which a form cannot show)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        return refuse_unstorable_text(value)
 
 
 FORM_COOKIE = "uppdrag_form"

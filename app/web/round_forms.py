@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from app.access import PAGE_READERS, PageCoordinatorDep, PageEditorDep, Principal
@@ -39,7 +39,7 @@ from app.rounds.schemas import ConfirmRequest, ImportResponse, PartRead, ReturnR
 from app.rounds.service import PartAddress
 from app.web.assignment_pages import StatusFormFields
 from app.web.labels import PageLabels
-from app.web.rendering import check_form_token, page_lang
+from app.web.rendering import FormFields, check_form_token, page_lang
 from app.web.round_pages import PartPageState, part_href, part_page, reporting_day
 from app.web.status_form import StatusForm, as_update, explain, submitted_form, validated
 
@@ -48,10 +48,8 @@ router = APIRouter(include_in_schema=False, dependencies=[PAGE_READERS])
 PART = REPORTING_PATH + "/{year}/{period}/{unit}"
 
 
-class MoveFields(BaseModel):
+class MoveFields(FormFields):
     """A form of the part as a whole: its CSRF token, a comment, the references selected."""
-
-    model_config = ConfigDict(extra="ignore")
 
     csrf_token: str = Field(default="", alias=CSRF_FIELD)
     comment: str = ""
