@@ -25,8 +25,9 @@ def assignment_by_reference(api: httpx.Client, reference: str) -> dict[str, Any]
     return dict(item)
 
 
-# Bookkeeping that reading with a token may touch; not something a request writes.
-VOLATILE_COLUMNS = {("api_tokens", "last_used_at")}
+# Bookkeeping that reading with a token or a browser session may touch (at most once a minute, for a
+# session); not something a request writes.
+VOLATILE_COLUMNS = {("api_tokens", "last_used_at"), ("browser_sessions", "last_seen_at")}
 
 
 def database_state(session: Session) -> dict[str, list[tuple[Any, ...]]]:
