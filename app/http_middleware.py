@@ -1,5 +1,5 @@
-"""Request hardening for every response: request id, W3C traceparent, body size limit, security
-headers, access log."""
+"""Request hardening for every response: request id, W3C traceparent, body size limit, NUL in the
+address or the query refused, security headers, access log."""
 
 import json
 import logging
