@@ -590,8 +590,8 @@ def test_numbers_in_other_digits_or_too_large_are_refused_not_a_server_error(eva
         for value in ("²", "99999999999999999999"):
             page = eva.get("/uppdrag", params={name: value})
             assert page.status_code in (200, 422) and '<html lang="sv">' in page.text, (name, value)
-    page = eva.get("/uppdrag/KS-2015-001").text
-    form = {"csrf_token": form_value(page, "csrf_token"), "version": "²", "status": "in_progress"}
+    shown = eva.get("/uppdrag/KS-2015-001").text
+    form = {"csrf_token": form_value(shown, "csrf_token"), "version": "²", "status": "in_progress"}
     assert eva.post("/uppdrag/KS-2015-001/status", data=form).status_code == 428
 
 
