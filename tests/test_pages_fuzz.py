@@ -71,7 +71,8 @@ PATH_HOSTILE = (*HOSTILE, "%2E%2E", "%zz", "%C0%AF", "abc")
 # form's notice, a feed token) or does not know, and the fields a route declares that its form does
 # not send (the draft forms share one model).
 FEW = (*_sent("", "²", "abc", "99999999999999999999", "\x00", "x" * 5000), *INVALID_UTF8)
-EXTRA_QUERY = ("lang", "token", "klart", "antal", "uppdrag")  # a form reads only `lang` of these
+# A form reads only `lang` and `visa` (a part's filter, kept after the form) of these.
+EXTRA_QUERY = ("lang", "token", "klart", "antal", "uppdrag", "visa")
 # Files an upload field gets besides a sound one: empty, garbage, a broken ZIP, a ZIP bomb, a sound
 # file under a hostile name.
 BAD_FILES = (

@@ -69,6 +69,63 @@ def test_a_card_says_its_state_is_the_one_at_the_cut_off(eva: httpx.Client) -> N
     assert '<p class="now">At the cut-off 2015-04-30: Not started' in eva.get(PART + "?lang=en").text
 
 
+def _card_details(page: str, reference: str) -> str:
+    """The opening tag of a card's <details> and its summary line, as the page has them."""
+    card = page[page.index(f'id="a-{reference}"') :]
+    return card[card.index("<details") : card.index("</summary>")]
+
+
+def test_the_part_says_how_far_it_has_come_at_the_top_and_each_card_is_one_line_until_opened(
+    eva: httpx.Client,
+) -> None:
+    """The summary (state, due date, reported and missing) and the links to the part's forms come
+    before the first card; each card's form is folded in a <details> whose summary line names the
+    assignment, its state at the cut-off and whether it is reported in the period."""
+    page = eva.get(PART).text
+    first_card = page.index(f'id="a-{FIRST}"')
+    assert page.index('id="part-summary"') < first_card and page.index('id="part-nav"') < first_card
+    assert '<dd id="part-missing">2</dd>' in page and "Ska vara inlämnad" in page
+    for link in ('href="#confirm-heading"', 'href="#excel"', 'href="#submit"'):
+        assert page.index(link) < first_card, link
+    summary = _card_details(page, FIRST)
+    assert summary.startswith("<details>")  # folded
+    assert FIRST in summary and "Ej påbörjad · 0&nbsp;%" in summary and "Inte rapporterad" in summary
+    assert page.index(f'id="{FIRST}-form"') > page.index(summary)  # the form is inside it
+
+
+def test_a_card_just_saved_or_refused_is_open(eva: httpx.Client) -> None:
+    refused = _card(eva, FIRST, status="completed", progress="40")
+    assert refused.status_code == 422
+    assert _card_details(refused.text, FIRST).startswith("<details open>")
+    assert _card_details(refused.text, SECOND).startswith("<details>")
+    saved = _card(eva, FIRST, status="in_progress", progress="40")
+    page = eva.get(saved.headers["location"]).text
+    opened = _card_details(page, FIRST)
+    assert opened.startswith("<details open>") and "Rapporterad" in opened
+    assert _card_details(page, SECOND).startswith("<details>")
+
+
+def test_a_filter_shows_only_the_assignments_not_reported_in_the_period(eva: httpx.Client) -> None:
+    """`?visa=orapporterade`, a link on the page (no script needed), and kept by the card's form."""
+    page = eva.get(PART).text
+    assert f'href="{PART}?visa=orapporterade" id="show-unreported">' in page
+    version = form_value(page[page.index(f'id="{FIRST}-form"') :], "version")
+    saved = eva.post(
+        f"{PART}/uppdrag/{FIRST}?visa=orapporterade",
+        data={"csrf_token": form_value(page, "csrf_token"), "version": version, "progress": "10"},
+    )
+    assert saved.status_code == 303 and "visa=orapporterade" in saved.headers["location"]
+    shown = eva.get(saved.headers["location"]).text
+    assert f'id="a-{SECOND}"' in shown and f'id="a-{FIRST}"' not in shown
+    assert f'action="{PART}/uppdrag/{SECOND}?visa=orapporterade#a-{SECOND}"' in shown
+    assert f'id="a-{FIRST}"' in eva.get(PART).text  # all of them without the filter
+    english = eva.get(f"{PART}?visa=orapporterade&lang=en").text
+    assert "Only those not reported in the period (1)" in english and f'id="a-{FIRST}"' not in english
+    _post(eva, "bekrafta", reference=[SECOND])
+    done = eva.get(f"{PART}?visa=orapporterade").text
+    assert 'id="no-cards">Alla uppdrag är rapporterade under perioden.</p>' in done
+
+
 def test_the_reporting_pages_link_their_pdfs_for_the_records(eva: httpx.Client) -> None:
     part = re.search(r'<a href="([^"]+)" id="download-pdf">', eva.get(PART).text)
     overview = re.search(r'<a href="([^"]+)" id="round-pdf">', eva.get("/rapportering?omgang=2015-T1").text)

@@ -76,10 +76,13 @@ def test_report_a_round_in_the_browser_and_the_coordinator_approves(
     assert eva.url == site + PART
     _check(eva, "reporting-part", shots)
 
+    eva.evaluate("document.querySelector('#a-KS-2015-001 summary').click()")  # opens the card's form
+    assert eva.evaluate("document.querySelector('#a-KS-2015-001 details').open")
     eva.fill("#KS-2015-001-status", "completed")
     eva.fill("#KS-2015-001-progress", "40")
     eva.click("#KS-2015-001-save")
     assert eva.text("#KS-2015-001-progress-error") == "Måste vara 100 när status är Genomförd."
+    assert eva.evaluate("document.querySelector('#a-KS-2015-001 details').open")  # open with its message
     _check(eva, "reporting-part-errors", shots)
     eva.fill("#KS-2015-001-status", "in_progress")
     eva.fill("#KS-2015-001-comment", "Upphandlingen är påbörjad och följer tidplanen för året.")

@@ -40,7 +40,15 @@ from app.rounds.service import PartAddress
 from app.web.assignment_pages import StatusFormFields
 from app.web.labels import PageLabels
 from app.web.rendering import FormFields, check_form_token, page_lang
-from app.web.round_pages import PartPageState, part_href, part_page, reporting_day
+from app.web.round_pages import (
+    SHOW,
+    UNREPORTED_ONLY,
+    PartPageState,
+    part_href,
+    part_page,
+    reporting_day,
+    unreported_only,
+)
 from app.web.status_form import StatusForm, as_update, explain, submitted_form, validated
 
 router = APIRouter(include_in_schema=False, dependencies=[PAGE_READERS])
@@ -111,7 +119,8 @@ class _Page:
     def done(self, notice: str, **query: str) -> Response:
         href = part_href(self.year, self.period, self.unit, self.t.lang)
         separator = "&" if "?" in href else "?"
-        extra = urlencode({"klart": notice, **query})
+        kept = {SHOW: UNREPORTED_ONLY} if unreported_only(self.request) else {}
+        extra = urlencode({"klart": notice, **query, **kept})
         # The notice is at the top; without a fragment the form's own (#a-…) would be kept.
         return RedirectResponse(f"{href}{separator}{extra}#notice", status_code=303)
 

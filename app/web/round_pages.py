@@ -33,6 +33,9 @@ from app.web.status_form import StatusForm, rule_message
 router = APIRouter(include_in_schema=False, dependencies=[PAGE_READERS])
 
 DONE_NOTICES = ("saved", "confirmed", "submitted", "returned", "approved", "imported")
+# `?visa=orapporterade` on a part's page: only the assignments not yet reported in the period.
+SHOW = "visa"
+UNREPORTED_ONLY = "orapporterade"
 
 
 def part_href(year: int, period: str, unit_key: str, lang: str = "sv") -> str:
@@ -151,6 +154,17 @@ def _done_notice(request: Request, part: PartRead, t: PageLabels) -> str | None:
     return t(f"done_{done}", count=count if count.isdigit() else "", reference=reference)
 
 
+def unreported_only(request: Request) -> bool:
+    """Whether the part's page shows only the assignments not yet reported in the period."""
+    return request.query_params.get(SHOW) == UNREPORTED_ONLY
+
+
+def _opened(request: Request, state: PartPageState) -> set[str]:
+    """The cards shown open: a form just refused (its messages) or stale, or the one just saved."""
+    saved = request.query_params.get("uppdrag", "") if request.query_params.get("klart") == "saved" else ""
+    return {*state.forms, *([state.stale] if state.stale else []), *([saved] if saved else [])}
+
+
 def _page_error(state: PartPageState, t: PageLabels) -> str | None:
     """What the top of the page says when a form was refused (the details are at the form)."""
     if any(form.errors for form in state.forms.values()):
@@ -180,6 +194,10 @@ def part_page(
     may_report = principal.may_write_for(part.unit.id) and part.round.open
     round_ = part.round
     base = part_href(round_.year, round_.period, part.unit.key)
+    only_unreported = unreported_only(request)
+    query = "&".join(
+        ([f"{SHOW}={UNREPORTED_ONLY}"] if only_unreported else []) + (["lang=en"] if lang == "en" else [])
+    )
     return render_page(
         request,
         "reporting_part.html",
@@ -191,6 +209,13 @@ def part_page(
             line.reference: state.forms.get(line.reference) or StatusForm.for_assignment(line)
             for line in part.assignments
         },
+        shown=[line for line in part.assignments if not (only_unreported and line.updated)],
+        unreported_only=only_unreported,
+        opened=_opened(request, state),
+        filter_hrefs={
+            "all": part_href(round_.year, round_.period, part.unit.key, lang),
+            "unreported": f"{base}?{SHOW}={UNREPORTED_ONLY}" + ("&lang=en" if lang == "en" else ""),
+        },
         locked=locked,
         may_report=may_report and not locked,
         may_read_only=not principal.may_write_for(part.unit.id),
@@ -201,7 +226,7 @@ def part_page(
         notice=_done_notice(request, part, t),
         page_error=_page_error(state, t),
         refusal_text=lambda row: _refusal_text(row, t, r),
-        action=lambda name: f"{base}/{name}",
+        action=lambda name: f"{base}/{name}" + (f"?{query}" if query else ""),
         xlsx_href=_download(part_path(round_, part.unit.key), Format.XLSX, lang),
         pdf_href=_download(part_path(round_, part.unit.key), Format.PDF, lang),
         back_href=reporting_href(round_.year, round_.period, lang),
