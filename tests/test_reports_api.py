@@ -151,6 +151,36 @@ def test_filters_owner_goal_origin_kind(api: httpx.Client) -> None:
     assert_problem(api.get(report_url("T1"), params={"goal": 987654}), 422, "goal")
 
 
+def test_a_filtered_report_page_says_its_selection_in_words(api: httpx.Client) -> None:
+    """ "Urval" names the owner, goal and kinds as a manager reads them, not the query's JSON."""
+
+    def selection(**params: Any) -> str:
+        page = api.get(report_url("T1"), params={**params, "format": "html"}).text
+        return page[page.index('<dd id="filters">') :].split("</dd>")[0].removeprefix('<dd id="filters">')
+
+    assert selection() == "Antagna uppdrag, alla ansvariga, mål och typer"
+    owned = selection(owner="SLK")
+    assert owned == "Antagna uppdrag, ansvarig: Stadsledningskontoret med underliggande enheter"
+    goals = {goal["key"]: goal for goal in _json(api.get("/api/v1/goals"))}
+    goal = goals["KF-1.3"]
+    assert selection(goal=goal["id"], origin=["adopted", "reservation"], kind="ongoing") == (
+        f"Ursprung: Antaget, Reservation, mål: 1.3 {goal['title']}, typ: Löpande"
+    )
+    english = selection(owner="SLK", lang="en")
+    assert english == "Adopted assignments, owner: Stadsledningskontoret and the units below it"
+
+
+def test_an_empty_chart_says_so(api: httpx.Client) -> None:
+    """A selection without assignments draws no empty bars or lone legend: "Inga uppdrag"."""
+    page = api.get(report_url("T1"), params={"owner": "SERVICEN", "format": "html"}).text
+    assert 'data-figure="assignments">0<' in page
+    assert '<p class="empty-chart" id="status-chart">Inga uppdrag</p>' in page
+    assert '<p class="empty-chart" id="owner-chart">Inga uppdrag</p>' in page
+    owner_figure = page[page.index('id="owner-chart-title"') :].split("</figure>")[0]
+    assert 'class="legend"' not in owner_figure
+    assert "Inga uppdrag med slutdatum." in page
+
+
 def test_owner_rollup_shows_its_inputs(api: httpx.Client) -> None:
     play_scenario(api)
     report = _json(api.get(report_url("T1"), params={"origin": ["adopted", "reservation"]}))

@@ -36,9 +36,11 @@ def render(
     today: date,
     frame: PageFrame,
     trend: PlanTrajectory | None = None,
+    filter_names: dict[str, str] | None = None,
 ) -> Response:
     """The report as an HTTP response in the format; CSV, XLSX and PDF come as downloads. The page
-    (HTML, PDF) shows the trend over the plan's periods when given."""
+    (HTML, PDF) shows the trend over the plan's periods when given, and says its selection with the
+    names of what its filters point at (`filter_names`, app/reports/names.py)."""
     if format_ is Format.JSON:
         return json_response(report.model_dump_json().encode())
     if format_ is Format.CSV:
@@ -46,7 +48,7 @@ def render(
     elif format_ is Format.XLSX:
         body = render_xlsx(report, labels)
     else:
-        body = render_report_page(report, labels, today, frame, trend)
+        body = render_report_page(report, labels, today, frame, trend, filter_names or {})
         body = page_pdf(body, labels.lang) if format_ is Format.PDF else body
     return file_response(body, format_, _filename(report, format_))
 

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 from app.assignments.links import link_summaries
 from app.documents.models import Goal
 from app.documents.schemas import DecisionRef, DocumentRef, GoalRef
-from app.documents.service import list_documents, list_goals
+from app.documents.service import get_goal, list_documents, list_goals
 from app.org.models import OrgUnit
 from app.org.schemas import UnitRef
-from app.org.service import list_units, unit_on
+from app.org.service import list_units, resolve_unit_reference, unit_on
+from app.reports.schemas import ReportFilters
 
 
 class Names:
@@ -36,3 +37,17 @@ class Names:
             document.id: DecisionRef.model_validate(document).model_dump() for document in documents
         }
         self.links = link_summaries(session, day=day, zone=ZoneInfo(timezone))
+
+
+def filter_names(session: Session, filters: ReportFilters) -> dict[str, str]:
+    """The names of what a report's filters point at, by filter (the owner's and the deciding body's
+    names, the goal's number and title), for a page to say its selection in words. The report was
+    made with these filters, so each is known."""
+    names: dict[str, str] = {}
+    for field, reference in (("owner", filters.owner), ("decided_by", filters.decided_by)):
+        if reference is not None:
+            names[field] = resolve_unit_reference(session, reference, field=field).name
+    if filters.goal is not None:
+        goal = get_goal(session, filters.goal)
+        names["goal"] = f"{goal.number} {goal.title}"
+    return names

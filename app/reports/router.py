@@ -12,6 +12,7 @@ from app.pdf import refuse_large_pdf
 from app.reports import service
 from app.reports.formats import render, render_unexecuted
 from app.reports.links import REPORTS_PATH
+from app.reports.names import filter_names
 from app.reports.renderers.labels import Labels
 from app.reports.schemas import (
     PeriodRead,
@@ -153,7 +154,9 @@ def get_report(
     labels = Labels(query.lang, timezone)
     page = format_ in (Format.HTML, Format.PDF)
     trend = service.plan_trend(session, year, timezone=timezone, today=today) if page else None
-    return render(report, format_, labels, today, frame_for(request, query.lang, caller=reader), trend)
+    names = filter_names(session, report.filters) if page else None
+    frame = frame_for(request, query.lang, caller=reader)
+    return render(report, format_, labels, today, frame, trend, names)
 
 
 @router.post(

@@ -62,10 +62,18 @@ class BarChart:
     bar_height: int
     rows: list[BarRow]
     legend: list[tuple[str, str]]
+    empty: str  # said instead of the chart when no row has any assignment ("Inga uppdrag")
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(row.total for row in self.rows)
 
 
 def _bar_chart(
-    title: str, rows: list[tuple[str, int, list[tuple[str, str, int]]]], legend: list[tuple[str, str]]
+    title: str,
+    rows: list[tuple[str, int, list[tuple[str, str, int]]]],
+    legend: list[tuple[str, str]],
+    t: Labels,
 ) -> BarChart:
     """Horizontal bars, one row per (label, level, [(segment label, colour, value)]), on one scale."""
     largest = max((sum(value for _, _, value in parts) for _, _, parts in rows), default=0) or 1
@@ -80,7 +88,8 @@ def _bar_chart(
                 x += value * scale
         total = sum(value for _, _, value in parts)
         bar_rows.append(BarRow(label, level, index * ROW_HEIGHT, total, segments))
-    return BarChart(title, WIDTH, len(rows) * ROW_HEIGHT + 4, BAR_X, BAR_HEIGHT, bar_rows, legend)
+    height = len(rows) * ROW_HEIGHT + 4
+    return BarChart(title, WIDTH, height, BAR_X, BAR_HEIGHT, bar_rows, legend, t("no_assignments_chart"))
 
 
 def status_chart(report: Report, t: Labels) -> BarChart:
@@ -88,7 +97,7 @@ def status_chart(report: Report, t: Labels) -> BarChart:
         (t.value(status), 0, [(t.value(status), STATUS_COLOURS[status], count)])
         for status, count in report.summary.by_status.items()
     ]
-    return _bar_chart(t("status_chart"), rows, [])
+    return _bar_chart(t("status_chart"), rows, [], t)
 
 
 def owner_chart(report: Report, t: Labels) -> BarChart:
@@ -105,7 +114,7 @@ def owner_chart(report: Report, t: Labels) -> BarChart:
         )
         for node in report.summary.by_owner
     ]
-    return _bar_chart(t("owner_chart"), rows, category_legend(t))
+    return _bar_chart(t("owner_chart"), rows, category_legend(t), t)
 
 
 def category_legend(t: Labels) -> list[tuple[str, str]]:
@@ -148,7 +157,7 @@ class Timeline:
     bar_width: float
     ticks: list[Tick]
     markers: list[Tick]
-    outside: str  # what the axis leaves out, as a sentence ("" when nothing)
+    outside: str  # what the axis leaves out, as a sentence ("" when nothing), or that there is nothing
     legend: list[tuple[str, str]]
 
 
@@ -269,6 +278,8 @@ def deadline_timeline(report: Report, t: Labels, today: date) -> Timeline:
             after=sum(1 for line in deadlines if line.deadline.latest and line.deadline.latest >= end),
             start=start,
             end=end,
-        ),
+        )
+        if deadlines
+        else t("no_deadlines"),
         legend=category_legend(t),
     )

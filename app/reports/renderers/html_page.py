@@ -9,6 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, StrictUndefined, select_autoescape
 
+from app.documents.models import Origin
 from app.formats import Format
 from app.page_frame import PageFrame, cell_text, layout_loader
 from app.reports.links import report_links
@@ -93,12 +94,28 @@ def _render(
 
 
 def render_report_page(
-    report: ReportResponse, t: Labels, today: date, frame: PageFrame, trend: PlanTrajectory | None
+    report: ReportResponse,
+    t: Labels,
+    today: date,
+    frame: PageFrame,
+    trend: PlanTrajectory | None,
+    filter_names: dict[str, str],
 ) -> bytes:
     period = report.period
     links = report_links(period.year, period.period) if period else {}
     round_href = round_page(period.year, period.period) if period else None
-    return _render("report.html", report, t, today, frame, trend, period, links=links, round_href=round_href)
+    return _render(
+        "report.html",
+        report,
+        t,
+        today,
+        frame,
+        trend,
+        period,
+        links=links,
+        round_href=round_href,
+        filters_text=report_filters_text(report, filter_names, t),
+    )
 
 
 def render_dashboard(
@@ -124,6 +141,30 @@ def render_dashboard(
         unexecuted_columns=DASHBOARD_UNEXECUTED,
         **context,
     )
+
+
+def report_filters_text(report: Report, names: dict[str, str], t: Labels) -> str:
+    """A report's selection in words ("Antagna uppdrag, ansvarig: Stadsledningskontoret med
+    underliggande enheter"); `names` names what the filters point at (app/reports/names.py)."""
+    filters = report.filters
+    if filters.is_default:
+        return t("default_filters")
+    origins = filters.origins
+    parts = [
+        t("adopted_assignments")
+        if origins == [Origin.ADOPTED]
+        else t("origins_filter", origins=", ".join(t.value(origin) for origin in origins))
+    ]
+    for field in ("owner", "goal"):
+        if field in names:
+            parts.append(t(f"{field}_filter", name=names[field]))
+    if filters.kind:
+        parts.append(t("kind_filter", kinds=", ".join(t.value(kind) for kind in filters.kind)))
+    if report.document:
+        parts.append(t("document_filter", name=report.document.title))
+    if "decided_by" in names:
+        parts.append(t("decided_by_filter", name=names["decided_by"]))
+    return ", ".join(parts)
 
 
 def unexecuted_filters_text(listing: UnexecutedList, t: Labels) -> str:
