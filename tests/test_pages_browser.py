@@ -28,7 +28,7 @@ from app.settings import GroupRole, Settings
 from tests.bad_files import UNREADABLE_UPLOADS
 from tests.cdp import AXE_SCRIPT, Browser, Tab
 from tests.conftest import ROOT, Backend, admin_token, free_port, serve
-from tests.helpers import assignment_by_reference
+from tests.helpers import assignment_by_reference, patch_assignment, post_update
 from tests.people import add_person, sign_in_link
 from tests.uploads import CHIEFS, DECISION, DECISION_FILE, FUNDING, draft_with, upload
 
@@ -452,6 +452,42 @@ def test_the_api_docs_work_offline_and_are_accessible(browser: Browser, tmp_path
         _wait_for(tab, "!!document.querySelector('.modal-ux')")
         assert tab.axe_violations(except_rules=SWAGGER_UI_DIALOG) == []
         assert tab.console_errors() == []
+
+
+# What in <main> reaches past its content box (its padding), as "tag#id right=… limit=…".
+STICKING_OUT = """(() => { const main = document.querySelector('main'); const style = getComputedStyle(main);
+  const limit = main.getBoundingClientRect().right - parseFloat(style.paddingRight);
+  return [...main.querySelectorAll('table, form, svg, .card, dl, p')]
+    .filter(e => e.getBoundingClientRect().width && e.getBoundingClientRect().right > limit + 1)
+    .map(e => `${e.tagName}#${e.id} right=${Math.round(e.getBoundingClientRect().right)}`);
+})()"""
+
+
+def test_the_report_table_fits_a_laptops_page_with_long_swedish_words(
+    browser: Browser, site: str, backend: Backend, api: httpx.Client
+) -> None:
+    """Titles and comments of long compounds ("bostadsbyggnadsprocesserna") break within their
+    columns: the report's table of assignments stays inside the page's column at 1366 px."""
+    first = assignment_by_reference(api, "KS-2015-001")
+    edited = patch_assignment(
+        api,
+        first["id"],
+        {"title": "Säkerställa högt tempo i bostadsbyggnadsprocesserna och stadsdelsnämnderna"},
+    )
+    assert edited.status_code == 200, edited.text
+    comment = "Stadsledningskontorets kompetensförsörjningsstrategiarbete och upphandlingsprocessutvecklingen"
+    reported = post_update(
+        api,
+        first["id"],
+        {"status": "in_progress", "progress": 10, "comment": comment, "effective_date": "2015-03-01"},
+    )
+    assert reported.status_code == 201, reported.text
+    tab = _signed_in_admin(browser, site, backend)
+    for path in ("/api/v1/reports/2015/T1?format=html", "/api/v1/reports/2015/T1?format=html&lang=en"):
+        tab.goto(site + path)
+        tab.screenshot(Path(os.devnull), width=1366, height=900)  # a laptop's window
+        assert comment in tab.text("#assignments")
+        assert tab.evaluate(STICKING_OUT) == [], path
 
 
 def test_the_checks_above_can_fail(browser: Browser, tmp_path: Path) -> None:
