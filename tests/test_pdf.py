@@ -226,6 +226,49 @@ def test_the_timeline_labels_only_as_many_years_as_fit_side_by_side(api: httpx.C
     assert chart.count('y2="155" stroke="#374151"/>') == 2030 - 2014 + 1  # a tick at every year
 
 
+# A phone draws the charts' text at 22 units (the layout's `svg text` rule); a line of it reaches
+# about 0.8 of that above its baseline and 0.25 below.
+PHONE_TEXT = 22
+ASCENT, DESCENT = 0.8 * PHONE_TEXT, 0.25 * PHONE_TEXT
+
+
+def _svg(page: str, chart: str) -> str:
+    svg = page[page.index(f'<svg id="{chart}"') :]
+    return svg[: svg.index("</svg>")]
+
+
+def test_chart_labels_have_room_for_a_phones_larger_text(api: httpx.Client) -> None:
+    """A bar's label clears its bar and the row above; no marker line crosses a year's label on the
+    timeline, and the markers' labels are a phone's line apart, under the years'."""
+    page = api.get(REPORT, params={"format": "html"}).text
+    height = 16  # a bar; its total is written at its bottom, 2 units up
+    for chart in ("status-chart", "owner-chart"):
+        rows = re.findall(
+            r'<g class="bar-row">\s*<text x="[\d.]+" y="([\d.]+)">'
+            r'.*?<text class="bar-value" x="[\d.]+"\s+y="([\d.]+)"',
+            _svg(page, chart),
+            flags=re.DOTALL,
+        )
+        tops = [(float(label), float(total) + 2 - height) for label, total in rows]
+        assert len(tops) > 2, chart
+        for (label, bar), (next_label, _bar) in itertools.pairwise(tops):
+            assert bar - label >= DESCENT + 2, chart
+            assert next_label - ASCENT >= bar + height + 4, chart
+    timeline = _svg(page, "timeline-chart")
+    baseline = int(re.findall(r'<line x1="[\d.]+" x2="[\d.]+" y1="(\d+)" y2="\d+"', timeline)[0])
+    years = {
+        float(y)
+        for y in re.findall(r'<text x="[\d.]+" y="([\d.]+)"(?: class="minor")?>\d{4}</text>', timeline)
+    }
+    (year_baseline,) = years
+    assert year_baseline - ASCENT > baseline + 5  # under the ticks
+    marker_lines = re.findall(r'<g class="marker">\s*<line [^>]*y2="([\d.]+)"', timeline)
+    assert marker_lines and all(float(end) <= baseline + 5 for end in marker_lines)
+    labels = [float(y) for y in re.findall(r'<text x="[\d.]+" y="([\d.]+)"\s+text-anchor', timeline)]
+    assert labels[0] - ASCENT > year_baseline + DESCENT
+    assert all(b - a >= PHONE_TEXT * 1.2 for a, b in itertools.pairwise(labels))
+
+
 def test_the_trend_chart_stacks_completed_overdue_and_the_rest_on_one_scale() -> None:
     points = [_point(2015, "T1", (10, 2, 3)), _point(2015, "annual", (20, 5, 0)), _point(2016, "T1", None)]
     trend = PlanTrajectory.model_validate(

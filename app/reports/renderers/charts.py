@@ -16,9 +16,12 @@ from app.reports.schemas import Report, ReportLine
 WIDTH = 640
 BAR_X = 4  # bars start at the left edge, each under its label, so that a phone has room for both
 VALUE_WIDTH = 50
-ROW_HEIGHT = 44  # a label line (room for the larger text on a phone) and a bar
-LABEL_BASELINE = 18
-BAR_TOP = 22
+# A row is a label line and a bar. Text is 12 units high, 22 on a phone (the layout's stylesheet):
+# the label's baseline leaves room above it for the larger text, and the bar starts below the
+# label's descenders ("påbörjad"), with a gap before the next row's label.
+ROW_HEIGHT = 58
+LABEL_BASELINE = 22
+BAR_TOP = 33
 BAR_HEIGHT = 16
 
 # One colour per category in every chart, each with at least 4.5:1 contrast against white, told
@@ -59,6 +62,8 @@ class BarChart:
     width: int
     height: int
     label_width: int
+    label_baseline: int
+    bar_top: int
     bar_height: int
     rows: list[BarRow]
     legend: list[tuple[str, str]]
@@ -89,7 +94,18 @@ def _bar_chart(
         total = sum(value for _, _, value in parts)
         bar_rows.append(BarRow(label, level, index * ROW_HEIGHT, total, segments))
     height = len(rows) * ROW_HEIGHT + 4
-    return BarChart(title, WIDTH, height, BAR_X, BAR_HEIGHT, bar_rows, legend, t("no_assignments_chart"))
+    return BarChart(
+        title,
+        WIDTH,
+        height,
+        BAR_X,
+        LABEL_BASELINE,
+        BAR_TOP,
+        BAR_HEIGHT,
+        bar_rows,
+        legend,
+        t("no_assignments_chart"),
+    )
 
 
 def status_chart(report: Report, t: Labels) -> BarChart:
@@ -151,6 +167,9 @@ class Timeline:
     height: int
     top: int
     baseline: int
+    year_baseline: int
+    marker_baseline: int  # the first marker's label; each next one MARKER_LABEL_STEP below
+    marker_step: int
     plan_x: float
     plan_width: float
     blocks: list[Block]
@@ -161,7 +180,6 @@ class Timeline:
     legend: list[tuple[str, str]]
 
 
-TIMELINE_HEIGHT = 220
 # Year labels that fit under the axis side by side at the chart's text size (in print, where no
 # stylesheet thins them, too): every year, else every 2nd, 5th or 10th. A phone's larger text shows
 # every other one of those when there are more than MOST_TICKS_ON_A_PHONE.
@@ -171,6 +189,13 @@ MOST_TICKS_ON_A_PHONE = 6
 TIMELINE_TOP = 24
 TIMELINE_BASELINE = 150
 TIMELINE_MARGIN = 40
+# Under the axis: the year labels, then one line per marker's label (the cut-off, today), each far
+# enough below the last for a phone's larger text. The markers' lines end at the axis, so that no
+# line crosses a year's label.
+YEAR_LABEL_DROP = 26
+MARKER_LABEL_DROP = 58
+MARKER_LABEL_STEP = 30
+TIMELINE_BOTTOM_MARGIN = 12
 
 
 def _quarter_start(day: date) -> date:
@@ -257,21 +282,28 @@ def deadline_timeline(report: Report, t: Labels, today: date) -> Timeline:
                 )
     plan_start = date(report.plan_start_year or first_year, 1, 1)
     plan_end = date((report.plan_end_year or first_year - 1) + 1, 1, 1)
+    markers = [
+        *([Tick(x_of(report.as_of), f"{t('cutoff')} {report.as_of}")] if report.period else []),
+        *([Tick(x_of(today), f"{t('today')} {today}")] if start <= today < end else []),
+    ]
     return Timeline(
         title=t("timeline_chart"),
         width=WIDTH,
-        height=TIMELINE_HEIGHT,
+        height=TIMELINE_BASELINE
+        + MARKER_LABEL_DROP
+        + MARKER_LABEL_STEP * (len(markers) - 1)
+        + TIMELINE_BOTTOM_MARGIN,
         top=TIMELINE_TOP,
         baseline=TIMELINE_BASELINE,
+        year_baseline=TIMELINE_BASELINE + YEAR_LABEL_DROP,
+        marker_baseline=TIMELINE_BASELINE + MARKER_LABEL_DROP,
+        marker_step=MARKER_LABEL_STEP,
         plan_x=x_of(plan_start),
         plan_width=x_of(plan_end) - x_of(plan_start),
         blocks=blocks,
         bar_width=max(bar_width, 1.0),
         ticks=_year_ticks(start, end, x_of),
-        markers=[
-            *([Tick(x_of(report.as_of), f"{t('cutoff')} {report.as_of}")] if report.period else []),
-            *([Tick(x_of(today), f"{t('today')} {today}")] if start <= today < end else []),
-        ],
+        markers=markers,
         outside=_outside_text(
             t,
             before=sum(1 for line in deadlines if line.deadline.latest and line.deadline.latest < start),
