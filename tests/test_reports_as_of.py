@@ -10,6 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
+from app.access import Role
+from tests.conftest import Backend, clients_on
 from tests.helpers import current_etag, post_update, unit_ids
 from tests.report_scenario import EXPECTED, FIRST, SECOND, Expected, play_scenario, report_url
 
@@ -167,6 +169,32 @@ def test_html_page_shows_the_figures_and_charts(api: httpx.Client, period: str) 
         assert LABELS_SV[expected.status] in page
     assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in page and "<script" not in page
+
+
+def _timeline(page: str) -> str:
+    chart = page[page.index('<svg id="timeline-chart"') :]
+    return chart[: chart.index("</svg>")]
+
+
+def test_the_timeline_marks_the_cut_off_and_the_day_shown(api: httpx.Client, backend: Backend) -> None:
+    """A report as of its cut-off marks the cut-off and no "Idag" (today has nothing to do with
+    it, in its PDF neither); the current period's dashboard marks the period's real cut-off as the
+    cut-off and today as the day it shows."""
+    with clients_on(date(2016, 5, 1), backend) as later:  # a day inside the timeline's years
+        for period in PERIODS:
+            past = _timeline(_get(later.as_role(Role.ADMIN), period, format="html").text)
+            assert f"Brytdatum {_cutoff(period)}</text>" in past and "Idag" not in past, period
+    with clients_on(date(2015, 3, 10), backend) as early:
+        dashboard = early.as_role(Role.ADMIN).get("/")
+        assert (
+            dashboard.status_code == 200
+            and "Tertialrapport 1 2015, den innevarande perioden" in dashboard.text
+        )
+        current = _timeline(dashboard.text)
+        assert "Brytdatum 2015-04-30</text>" in current and "Idag 2015-03-10</text>" in current
+        assert "Brytdatum 2015-03-10" not in current
+        english = _timeline(early.as_role(Role.ADMIN).get("/", params={"lang": "en"}).text)
+        assert "Cut-off 2015-04-30</text>" in english and "Today 2015-03-10</text>" in english
 
 
 @pytest.mark.usefixtures("scenario")

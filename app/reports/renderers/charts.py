@@ -1,7 +1,8 @@
 """Chart geometry for the HTML page, computed on the server and drawn as inline SVG by the templates.
 
 No script draws anything in the browser: a chart is rows of bars (status distribution, per-owner
-bars) or a time axis with bars per quarter (deadlines across the plan period, with today's line).
+bars) or a time axis with bars per quarter (deadlines across the plan period, with the cut-off's
+line and, on the current period's dashboard, today's).
 """
 
 from collections import Counter
@@ -150,6 +151,17 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class Marker:
+    """A day marked on the time axis with a line and a label: the cut-off (dashed), the day the
+    report shows the state of when it is not the cut-off (solid red: today on the dashboard)."""
+
+    x: float
+    label: str
+    colour: str
+    dashed: bool
+
+
+@dataclass(frozen=True)
 class Block:
     """One part of a stacked bar on the time axis."""
 
@@ -175,7 +187,7 @@ class Timeline:
     blocks: list[Block]
     bar_width: float
     ticks: list[Tick]
-    markers: list[Tick]
+    markers: list[Marker]
     outside: str  # what the axis leaves out, as a sentence ("" when nothing), or that there is nothing
     legend: list[tuple[str, str]]
 
@@ -237,14 +249,29 @@ def _year_ticks(start: date, end: date, x_of: Callable[[date], float]) -> list[T
 
 
 def _timeline_years(report: Report) -> tuple[int, int]:
-    """The years the timeline spans: those holding the report's deadlines, and the cut-off's."""
+    """The years the timeline spans: those holding the report's deadlines, the day it shows and its
+    period's cut-off."""
     years = [line.deadline.latest.year for line in report.assignments if line.deadline.latest]
-    return min([*years, report.as_of.year]), max([*years, report.as_of.year])
+    shown = [report.as_of.year, *([report.period.cutoff.year] if report.period else [])]
+    return min([*years, *shown]), max([*years, *shown])
+
+
+def _markers(report: Report, t: Labels, today: date, x_of: Callable[[date], float]) -> list[Marker]:
+    """The period's cut-off ("Brytdatum 2026-12-31"), and the day the report shows the state of when
+    that is not the cut-off: today on the current period's dashboard ("Idag 2026-12-08"), else
+    "Läge per …". A report as of its cut-off marks no other day: today has nothing to do with it."""
+    cutoff = report.period.cutoff if report.period else None
+    markers = [Marker(x_of(cutoff), f"{t('cutoff')} {cutoff}", "#374151", dashed=True)] if cutoff else []
+    if report.as_of != cutoff:
+        said = t("today") if report.as_of == today else t("as_of")
+        markers.append(Marker(x_of(report.as_of), f"{said} {report.as_of}", OVERDUE_COLOUR, dashed=False))
+    return markers
 
 
 def deadline_timeline(report: Report, t: Labels, today: date) -> Timeline:
     """Deadlines per quarter over the years that hold them, stacked by finished, overdue and open;
-    the plan period in force shaded, the cut-off and (when it falls inside) today marked."""
+    the plan period in force shaded, the cut-off and the day shown (when it is not the cut-off)
+    marked."""
     first_year, last_year = _timeline_years(report)
     start, end = date(first_year, 1, 1), date(last_year + 1, 1, 1)
     span = (end - start).days
@@ -282,10 +309,7 @@ def deadline_timeline(report: Report, t: Labels, today: date) -> Timeline:
                 )
     plan_start = date(report.plan_start_year or first_year, 1, 1)
     plan_end = date((report.plan_end_year or first_year - 1) + 1, 1, 1)
-    markers = [
-        *([Tick(x_of(report.as_of), f"{t('cutoff')} {report.as_of}")] if report.period else []),
-        *([Tick(x_of(today), f"{t('today')} {today}")] if start <= today < end else []),
-    ]
+    markers = _markers(report, t, today, x_of)
     return Timeline(
         title=t("timeline_chart"),
         width=WIDTH,
