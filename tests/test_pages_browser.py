@@ -490,6 +490,39 @@ def test_the_report_table_fits_a_laptops_page_with_long_swedish_words(
         assert tab.evaluate(STICKING_OUT) == [], path
 
 
+# Per row of fields in a form's grid: how many different tops its labels and its controls have.
+MISALIGNED = """(() => [...document.querySelectorAll('.form-grid, .inline-fields')].flatMap(grid => {
+  const rows = [];  // fields whose boxes overlap vertically share a row
+  for (const field of grid.querySelectorAll(':scope > .field')) {
+    const label = field.querySelector('label'), control = field.querySelector('input, select, textarea');
+    if (!label || !control) continue;
+    const box = field.getBoundingClientRect(), row = rows.find(r => box.top < r.bottom && box.bottom > r.top);
+    const tops = [label.getBoundingClientRect().top, control.getBoundingClientRect().top];
+    if (row) { row.fields.push(tops); row.bottom = Math.max(row.bottom, box.bottom); }
+    else rows.push({top: box.top, bottom: box.bottom, fields: [tops]});
+  }
+  return rows.filter(row => new Set(row.fields.map(([l]) => Math.round(l))).size > 1
+    || new Set(row.fields.map(([, c]) => Math.round(c))).size > 1).map(row => JSON.stringify(row.fields));
+}))()"""
+
+
+def test_the_forms_fields_line_up_at_a_laptops_width(browser: Browser, site: str, backend: Backend) -> None:
+    """Side by side, fields have their labels on one line and their controls on the next, whether
+    or not one of them has a hint (the status form, the upload form, the dashboard's period)."""
+    admin = _signed_in_admin(browser, site, backend)
+    for path in ("/uppdrag/KS-2015-001", "/underlag/ladda-upp", "/"):
+        admin.goto(site + path)
+        admin.screenshot(Path(os.devnull), width=1366, height=900)
+        assert admin.evaluate(MISALIGNED) == [], path
+    assert admin.evaluate("document.querySelector('#show-period').className") == "button"
+    admin.goto(f"{site}/uppdrag?status=in_progress")
+    gap = admin.evaluate(
+        "document.querySelector('#clear-filters').getBoundingClientRect().left"
+        " - document.querySelector('.actions .button').getBoundingClientRect().right"
+    )
+    assert gap >= 16  # "Rensa filter" does not touch "Visa"
+
+
 def test_the_checks_above_can_fail(browser: Browser, tmp_path: Path) -> None:
     """axe-core, the console and the overflow check find what is wrong on a broken page."""
     broken = tmp_path / "broken.html"
