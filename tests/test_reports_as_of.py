@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -195,6 +196,41 @@ def test_the_timeline_marks_the_cut_off_and_the_day_shown(api: httpx.Client, bac
         assert "Brytdatum 2015-03-10" not in current
         english = _timeline(early.as_role(Role.ADMIN).get("/", params={"lang": "en"}).text)
         assert "Cut-off 2015-04-30</text>" in english and "Today 2015-03-10</text>" in english
+
+
+def _misaligned(page: str) -> list[str]:
+    """Each table's columns whose heading and cells disagree on being numbers (class "number")."""
+    found = []
+    for table in re.findall(r"<table.*?</table>", page, flags=re.DOTALL):
+        head, body = table.split("</thead>")
+        headings = re.findall(r'<th scope="col"([^>]*)>([^<]*)', head)
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, flags=re.DOTALL):
+            cells = re.findall(r"<t[hd]( [^>]*)?>", row)
+            if "colspan" in row or len(cells) != len(headings):
+                continue
+            for (heading_attrs, heading), attrs in zip(headings, cells, strict=True):
+                if ("number" in heading_attrs) != ("number" in (attrs or "")):
+                    found.append(f"{heading}: {attrs}")
+    return found
+
+
+@pytest.mark.usefixtures("scenario")
+def test_a_columns_heading_and_cells_align_alike(api: httpx.Client) -> None:
+    """Numbers right, dates and text left, the heading as its cells; an empty cell ("–") of a
+    column of numbers (days since the last report, on the list of decisions not carried out) is
+    aligned as the numbers are."""
+    report = _get(api, "T1", format="html").text
+    unexecuted = api.get("/api/v1/reports/unexecuted", params={"format": "html", "as_of": "2015-01-15"}).text
+    for page in (report, api.get("/", params={"year": 2015, "period": "T1"}).text, unexecuted):
+        assert _misaligned(page) == []
+    trend = report[report.index('id="trend-chart-table"') :]
+    assert (
+        '<th scope="col">Brytdatum</th>' in trend
+        and '<th scope="col" class="number">Antal uppdrag</th>' in trend
+    )
+    days = re.findall(r'<td class="(col-days_since_update[^"]*)"[^>]*><span[^>]*>([^<]*)<', unexecuted)
+    assert "–" in [value for _classes, value in days]  # not reported by then
+    assert all(classes == "col-days_since_update number" for classes, _value in days), days
 
 
 @pytest.mark.usefixtures("scenario")

@@ -19,10 +19,12 @@ Cell = str | int | float | Decimal | date | datetime | None
 
 @dataclass(frozen=True)
 class Column:
-    """A column of a table of lines (report lines, or the lines of the unexecuted list)."""
+    """A column of a table of lines (report lines, or the lines of the unexecuted list). A page
+    aligns a numeric column's heading and cells to the right, its empty cells ("–") too."""
 
     heading: str
     value: Callable[[Any, Labels], Cell]
+    numeric: bool = False
 
 
 def change_value(name: str, value: Any, t: Labels) -> str:
@@ -64,10 +66,10 @@ DETAIL_COLUMNS = (
     Column("kind", lambda line, t: t.value(line.kind)),
     Column("deadline", lambda line, t: line.deadline.text),
     Column("deadline_latest", lambda line, t: line.deadline.latest),
-    Column("target_value", lambda line, t: line.target.value if line.target else None),
+    Column("target_value", lambda line, t: line.target.value if line.target else None, numeric=True),
     Column("target_unit", lambda line, t: line.target.unit if line.target else None),
     Column("status", lambda line, t: t.value(line.status)),
-    Column("progress", lambda line, t: line.progress),
+    Column("progress", lambda line, t: line.progress, numeric=True),
     Column("assessment", lambda line, t: t.value(line.assessment)),
     Column("traffic_light", lambda line, t: t.value(line.traffic_light)),
     Column("overdue", lambda line, t: t.yes_no(line.overdue)),
@@ -94,13 +96,13 @@ UNEXECUTED_COLUMNS = (
     Column("paragraph", lambda line, t: line.decision.paragraph if line.decision else None),
     Column("diarienummer", lambda line, t: line.decision.diarienummer if line.decision else None),
     Column("document", lambda line, t: line.decision.title if line.decision else t("no_document")),
-    Column("days_since_decision", lambda line, t: line.days_since_decision),
+    Column("days_since_decision", lambda line, t: line.days_since_decision, numeric=True),
     Column("last_update", lambda line, t: line.last_update),
-    Column("days_since_update", lambda line, t: line.days_since_update),
+    Column("days_since_update", lambda line, t: line.days_since_update, numeric=True),
     Column("owner", lambda line, t: line.owner.name),
     Column("executor", lambda line, t: line.executor.name if line.executor else None),
     Column("status", lambda line, t: t.value(line.status)),
-    Column("progress", lambda line, t: line.progress),
+    Column("progress", lambda line, t: line.progress, numeric=True),
     Column("deadline_latest", lambda line, t: line.deadline.latest),
     Column("overdue", lambda line, t: t.yes_no(line.overdue)),
 )
@@ -123,6 +125,19 @@ class Section:
     title: str
     headings: list[str]
     rows: list[SectionRow] = field(default_factory=list)
+
+    @property
+    def numeric(self) -> list[bool]:
+        """Per column, whether it holds numbers (a page aligns its heading and cells, "–" too, to the
+        right); the first column names its rows, and dates are not numbers."""
+        return [
+            index > 0 and any(_is_number(row.cells[index]) for row in self.rows)
+            for index in range(len(self.headings))
+        ]
+
+
+def _is_number(value: Cell) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
 def _counts_section(title: str, heading: str, counts: dict[Any, int], t: Labels) -> Section:
