@@ -81,6 +81,23 @@ def test_pdf_links_sit_beside_the_other_downloads(api: httpx.Client) -> None:
     assert ">Download PDF</a>" in api.get(REPORT, params={"format": "html", "lang": "en"}).text
 
 
+def test_on_paper_the_report_says_its_rounds_progress_in_words_and_a_page_links_no_html_to_itself(
+    api: httpx.Client,
+) -> None:
+    """ "Rapporteringsomgång: Se omgången" means nothing on paper: the PDF says how far the round has
+    come, the page says so too and links the round on screen. A page offers the other formats, not
+    its own HTML."""
+    page = api.get(REPORT, params={"format": "html"}).text
+    progress = re.search(r'<dd id="round-progress">(\d+ av \d+ enheter klara, \d+ godkända)<span', page)
+    assert progress and 'class="no-print" href="/api/v1/rounds/2015/T1?format=html">Se omgången</a>' in page
+    text = "".join(_pages(api.get(REPORT, params={"format": "pdf"})))
+    assert f"Rapporteringsomgång {progress.group(1)}" in text and "Se omgången" not in text
+    unexecuted = api.get("/api/v1/reports/unexecuted", params={"format": "html"}).text
+    for shown in (page, unexecuted):
+        formats = shown[shown.index('<nav class="formats"') :].split("</nav>")[0]
+        assert "format=pdf" in formats and "format=html" not in formats
+
+
 def test_a_feed_token_and_a_session_read_the_pdfs(anon: httpx.Client, clients: Clients) -> None:
     feed = {"token": clients.token(Role.READER, kind=TokenKind.FEED), "format": "pdf"}
     for path in (REPORT, "/api/v1/reports/unexecuted", ROUND, f"{ROUND}/units/SLK"):

@@ -90,6 +90,8 @@ def test_publish_freezes_the_report(api: httpx.Client) -> None:
     assert "Pågår" in csv_text and "Genomförd" not in csv_text
     page = api.get(report_url("T1"), params={"format": "html"}).text
     assert 'id="diff"' in page and "Aktuella uppgifter skiljer sig nu" in page
+    # On paper the round's progress is the one at publication (its own row), not today's as well.
+    assert 'id="approved-at-publication"' in page and '<dt class="no-print">Rapporteringsomgång</dt>' in page
     filtered = _json(api.get(report_url("T1"), params={"owner": "KS"}))
     assert filtered["source"] == "live" and filtered["published"]["by"] == body["published"]["by"]
     assert _lines(filtered)[FIRST]["status"] == "completed"

@@ -21,7 +21,8 @@ from app.reports.renderers.html_page import (
 from app.reports.renderers.labels import Labels
 from app.reports.renderers.tables import UNEXECUTED_COLUMNS, Cell
 from app.reports.renderers.xlsx_file import render_xlsx, render_xlsx_list
-from app.reports.schemas import PlanTrajectory, ReportResponse, UnexecutedList
+from app.reports.schemas import ReportResponse, UnexecutedList
+from app.reports.service import ReportPageContext
 
 
 def _filename(report: ReportResponse, format_: Format) -> str:
@@ -35,12 +36,11 @@ def render(
     labels: Labels,
     today: date,
     frame: PageFrame,
-    trend: PlanTrajectory | None = None,
-    filter_names: dict[str, str] | None = None,
+    page: ReportPageContext | None = None,
 ) -> Response:
     """The report as an HTTP response in the format; CSV, XLSX and PDF come as downloads. The page
-    (HTML, PDF) shows the trend over the plan's periods when given, and says its selection with the
-    names of what its filters point at (`filter_names`, app/reports/names.py)."""
+    (HTML, PDF) shows what `page` holds beside the report (the trend over the plan's periods, the
+    names its selection points at, the round's progress)."""
     if format_ is Format.JSON:
         return json_response(report.model_dump_json().encode())
     if format_ is Format.CSV:
@@ -48,7 +48,8 @@ def render(
     elif format_ is Format.XLSX:
         body = render_xlsx(report, labels)
     else:
-        body = render_report_page(report, labels, today, frame, trend, filter_names or {})
+        context = page or ReportPageContext(trend=None, filter_names={}, round_progress=None)
+        body = render_report_page(report, labels, today, frame, context)
         body = page_pdf(body, labels.lang) if format_ is Format.PDF else body
     return file_response(body, format_, _filename(report, format_))
 

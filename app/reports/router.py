@@ -12,7 +12,6 @@ from app.pdf import refuse_large_pdf
 from app.reports import service
 from app.reports.formats import render, render_unexecuted
 from app.reports.links import REPORTS_PATH
-from app.reports.names import filter_names
 from app.reports.renderers.labels import Labels
 from app.reports.schemas import (
     PeriodRead,
@@ -153,10 +152,8 @@ def get_report(
         refuse_large_pdf(len(report.assignments), pdf_max_lines)
     labels = Labels(query.lang, timezone)
     page = format_ in (Format.HTML, Format.PDF)
-    trend = service.plan_trend(session, year, timezone=timezone, today=today) if page else None
-    names = filter_names(session, report.filters) if page else None
-    frame = frame_for(request, query.lang, caller=reader)
-    return render(report, format_, labels, today, frame, trend, names)
+    context = service.report_page_context(session, report, timezone=timezone, today=today) if page else None
+    return render(report, format_, labels, today, frame_for(request, query.lang, caller=reader), context)
 
 
 @router.post(

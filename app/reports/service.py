@@ -35,6 +35,7 @@ from app.reports.json_body import Lines, report_json
 from app.reports.links import report_links
 from app.reports.live import Keep, default_report, live_report, period_ref, with_lines
 from app.reports.models import PublishedReport
+from app.reports.names import filter_names
 from app.reports.publishing import (
     diff_reports,
     frozen_diff,
@@ -55,6 +56,7 @@ from app.reports.schemas import (
     ReportSummary,
     TrajectoryPoint,
 )
+from app.rounds.service import RoundProgress, round_progress
 
 
 def _period_read(period: ReportingPeriod, published: PublishedReport | None, today: date) -> PeriodRead:
@@ -246,6 +248,30 @@ def plan_trend(session: Session, year: int, *, timezone: str, today: date) -> Pl
     if document is None:
         return None
     return plan_trajectory(session, timezone=timezone, today=today, document_id=document.id)
+
+
+@dataclass(frozen=True)
+class ReportPageContext:
+    """What a report's page (HTML, PDF) shows beside the report: the trend over the plan's periods,
+    the names of what its filters point at, and how far the period's reporting round has come."""
+
+    trend: PlanTrajectory | None
+    filter_names: dict[str, str]
+    round_progress: RoundProgress | None
+
+
+def report_page_context(
+    session: Session, report: ReportResponse, *, timezone: str, today: date
+) -> ReportPageContext:
+    period = report.period
+    reporting = load_calendar(session, today=today).find(period.year, period.period) if period else None
+    return ReportPageContext(
+        trend=plan_trend(session, period.year, timezone=timezone, today=today) if period else None,
+        filter_names=filter_names(session, report.filters),
+        round_progress=round_progress(session, period=reporting, today=today, timezone=timezone)
+        if reporting
+        else None,
+    )
 
 
 # --- the dashboard ------------------------------------------------------------------------------

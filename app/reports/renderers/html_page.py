@@ -23,6 +23,7 @@ from app.reports.renderers.tables import (
 )
 from app.reports.renderers.trend import trend_chart, trend_section
 from app.reports.schemas import PeriodRead, PeriodRef, PlanTrajectory, Report, ReportResponse, UnexecutedList
+from app.reports.service import ReportPageContext
 from app.rounds.renderers import round_page
 
 _environment = Environment(
@@ -94,12 +95,7 @@ def _render(
 
 
 def render_report_page(
-    report: ReportResponse,
-    t: Labels,
-    today: date,
-    frame: PageFrame,
-    trend: PlanTrajectory | None,
-    filter_names: dict[str, str],
+    report: ReportResponse, t: Labels, today: date, frame: PageFrame, page: ReportPageContext
 ) -> bytes:
     period = report.period
     links = report_links(period.year, period.period) if period else {}
@@ -110,11 +106,12 @@ def render_report_page(
         t,
         today,
         frame,
-        trend,
+        page.trend,
         period,
         links=links,
         round_href=round_href,
-        filters_text=report_filters_text(report, filter_names, t),
+        round_progress=page.round_progress,
+        filters_text=report_filters_text(report, page.filter_names, t),
     )
 
 
