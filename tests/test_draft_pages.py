@@ -66,9 +66,14 @@ def test_upload_review_and_accept_through_the_pages(admin: httpx.Client, api: ht
     assert listed.text.count(f'href="/underlag/{document_id}/utkast/') == 4
     assert "Att granska" in listed.text and "100 %" in listed.text
 
+    listing = admin.get("/underlag").text
+    assert '<th scope="col">Typ</th>' in listing and "Sort" not in listing
+    assert ">4 av 4 att granska</a>" in listing
+
     platform = draft_with(api, document_id, PLATFORM)
     page = f"/underlag/{document_id}/utkast/{platform['id']}"
     shown = admin.get(page)
+    assert '· Träffsäkerhet (motorns bedömning) <span id="draft-confidence">' in shown.text
     assert f'<mark id="quote">{PLATFORM}</mark>' in shown.text
     assert STRATEGY in shown.text and FUNDING in shown.text  # the text around it
     assert "Formulering: ”ska”" in shown.text and "En tidsangivelse" in shown.text

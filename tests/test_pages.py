@@ -330,6 +330,27 @@ def test_the_status_form_reports_under_the_persons_name(eva: httpx.Client, api: 
     assert history[-1]["person_id"] is not None
 
 
+def test_a_page_says_percent_once_and_names_the_loading_of_the_seeds_in_words(
+    eva: httpx.Client, api: httpx.Client
+) -> None:
+    """ "Framdrift: 0 %", not "Framdrift (%): 0 %"; the history's entries made by loading the seed
+    files say so in words, while the stored history keeps its actor ("seed")."""
+    page = eva.get("/uppdrag/KS-2015-001").text
+    assert '<dt>Framdrift</dt><dd id="current-progress">0 %</dd>' in page
+    assert '<strong class="who">inläsningen av underlaget</strong>' in page and ">seed<" not in page
+    assert (
+        '<strong class="who">the loading of the source files</strong>'
+        in eva.get("/uppdrag/KS-2015-001", params={"lang": "en"}).text
+    )
+    history = api.get(f"/api/v1/assignments/{assignment_by_reference(api, 'KS-2015-001')['id']}/history")
+    assert history.json()[0]["recorded_by"] == "seed"
+    _report(eva, "KS-2015-001", progress="40")
+    assert "<li>Framdrift: 0 % → 40 %</li>" in eva.get("/uppdrag/KS-2015-001").text
+    listed = eva.get("/uppdrag").text
+    assert '<th scope="col" class="number">Framdrift</th>' in listed
+    assert '<td data-label="Framdrift" class="number">0 %</td>' in listed
+
+
 def test_the_status_form_says_what_is_wrong_in_swedish_and_writes_nothing(
     eva: httpx.Client, session: Session
 ) -> None:

@@ -135,7 +135,7 @@ def test_sign_in_through_the_identity_provider_report_status_and_read_the_histor
     assert tab.text("#current-status").startswith("Pågår") and tab.text("#current-progress") == "40 %"
     newest = tab.text("#history li")
     assert "Status rapporterad" in newest and "av Anna Andersson" in newest
-    assert "Status: Ej påbörjad → Pågår" in newest and "Framdrift (%): 0 % → 40 %" in newest
+    assert "Status: Ej påbörjad → Pågår" in newest and "Framdrift: 0 % → 40 %" in newest
     assert "Ansökan inlämnad, besked väntas i juni." in newest
 
     tab.fill("#status", "completed")

@@ -164,6 +164,8 @@ def test_html_page_shows_the_figures_and_charts(api: httpx.Client, period: str) 
         assert chart in page
     completed = sum(item.status == "completed" for item in EXPECTED[period].values())
     assert f'data-figure="completed">{completed}<' in page
+    assert "</span>Genomförandegrad</li>" in page  # "%" once, after the figure
+    assert '<th scope="row" style="padding-left: 0.5rem">Nya under perioden</th>' in page
     assert f'data-figure="completion_rate">{50.0 * completed:.1f} %<'.replace(".", ",") in page
     for expected in EXPECTED[period].values():
         assert (expected.comment or "") in page

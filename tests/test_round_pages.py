@@ -105,6 +105,21 @@ def test_a_card_just_saved_or_refused_is_open(eva: httpx.Client) -> None:
     assert _card_details(page, SECOND).startswith("<details>")
 
 
+def test_a_card_says_whether_it_is_reported_in_the_period_yes_or_no(eva: httpx.Client) -> None:
+    page = eva.get(PART).text
+    assert '<p class="period-state">Rapporterad under perioden: <strong>Nej</strong></p>' in page
+    _card(eva, FIRST, status="in_progress", progress="10")
+    _post(eva, "bekrafta", reference=[SECOND])
+    page = eva.get(PART).text
+    first, second = page[page.index(f'id="a-{FIRST}"') :], page[page.index(f'id="a-{SECOND}"') :]
+    assert first.index("Rapporterad under perioden: <strong>Ja</strong>") < first.index("</article>")
+    assert second.index("Rapporterad under perioden: <strong>Ja, bekräftad oförändrad</strong>") < (
+        second.index("</article>")
+    )
+    english = eva.get(PART, params={"lang": "en"}).text
+    assert "Reported in the period: <strong>Yes, confirmed unchanged</strong>" in english
+
+
 def test_a_filter_shows_only_the_assignments_not_reported_in_the_period(eva: httpx.Client) -> None:
     """`?visa=orapporterade`, a link on the page (no script needed), and kept by the card's form."""
     page = eva.get(PART).text

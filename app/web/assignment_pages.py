@@ -126,7 +126,7 @@ def _change_lines(entry: HistoryEntry, reference: str, t: PageLabels) -> list[Ma
     return [
         t.markup(
             "changed_to" if change.old not in (None, "", []) else "set_to",
-            field=t.field_name(name),
+            field=t.field_name("progress_heading" if name == "progress" else name),  # "60 %" says "%"
             old=_value_text(name, change.old, t, reference),
             new=_value_text(name, change.new, t, reference),
         )

@@ -6,6 +6,7 @@ from markupsafe import Markup, escape
 
 from app.reports.renderers.labels import Labels
 from app.reports.schemas import Lang
+from app.seeding.service import SEED_ACTOR
 from app.web.draft_labels import CUE_LABELS, DRAFT_LABELS
 from app.web.round_labels import REPORTING_LABELS
 
@@ -55,6 +56,8 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
         "entry_unlinked": "Koppling togs bort",
         "effective_from": "gäller från {day}",
         "by": "av",
+        "seed_actor": "inläsningen av underlaget",
+        "progress_heading": "Framdrift",
         "changed_to": "{field}: {old} → {new}",
         "set_to": "{field}: {new}",
         "reason": "Skäl",
@@ -164,6 +167,8 @@ PAGE_LABELS: dict[str, dict[str, str]] = {
         "entry_unlinked": "A link was removed",
         "effective_from": "effective {day}",
         "by": "by",
+        "seed_actor": "the loading of the source files",
+        "progress_heading": "Progress",
         "changed_to": "{field}: {old} → {new}",
         "set_to": "{field}: {new}",
         "reason": "Reason",
@@ -246,6 +251,11 @@ class PageLabels(Labels):
     def markup(self, key: str, **values: str | Markup) -> Markup:
         """A sentence with values that may be HTML (a link): plain values are escaped, Markup kept."""
         return Markup(escape(self._headings[key])).format(**values)
+
+    def actor(self, name: str) -> str:
+        """Who made a history entry as people read it: the loading of the seed files by what it is
+        (its stored name, "seed", is kept)."""
+        return self("seed_actor") if name == SEED_ACTOR.name else name
 
     def field_name(self, name: str) -> str:
         """A field's name as people read it (the field's own name where none is known)."""

@@ -186,7 +186,7 @@ def summary_sections(report: Report, t: Labels) -> list[Section]:
         ("overdue_count", summary.overdue),
         ("reported", summary.reported),
         ("due_before_next_cutoff", summary.due_before_next_cutoff),
-        ("new_in_period", summary.new_in_period),
+        ("new_in_period_count", summary.new_in_period),
         ("archived_in_period", len(summary.archived_in_period)),
     ]
     tally_headings = [t("total"), t("reported"), t("completed"), t("overdue_count")]
