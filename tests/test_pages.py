@@ -281,12 +281,25 @@ def test_a_browser_without_access_gets_a_swedish_page_and_the_api_problem_json(a
     page = assert_problem_page(
         anon.get("/uppdrag/KS-2015-001", headers=HTML), 401, "Logga in för att fortsätta"
     )
-    assert "uppdrag user link" in page and "Logga in</a>" in page
+    assert "be en administratör om en inloggningslänk." in page and "Logga in</a>" in page
+    assert "uppdrag user link" not in page  # an operator's command, not a visitor's
+    assert 'id="to-overview"' not in page  # the overview would refuse the visitor too
+    assert '<h2 id="sign-in-options">Så loggar du in</h2>' in page
     english = anon.get("/uppdrag?lang=en", headers=HTML)
     assert english.status_code == 401 and "<h1>Sign in to continue</h1>" in english.text
     assert_problem(anon.get("/api/v1/assignments", headers=HTML), 401)
     assert_problem(anon.get("/uppdrag"), 401)  # no HTML asked for: the problem document
     assert_problem_page(anon.get("/finns-inte", headers=HTML), 404, "Sidan finns inte")
+
+
+def test_the_sign_in_page_says_logga_in_once_and_a_refused_reader_gets_back_to_the_overview(
+    anon: httpx.Client, eva: httpx.Client
+) -> None:
+    page = anon.get("/logga-in").text
+    assert page.count(">Logga in</h") == 1 and "<h1>Logga in</h1>" in page
+    assert "be en administratör om en inloggningslänk." in page and "uppdrag user link" not in page
+    missing = eva.get("/uppdrag/KS-2099-999")
+    assert missing.status_code == 404 and 'href="/" id="to-overview">Till översikten</a>' in missing.text
 
 
 def test_a_signed_in_person_without_grants_is_told_to_ask_an_admin(

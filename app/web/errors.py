@@ -96,4 +96,5 @@ def error_page(request: Request, problem: dict[str, Any], cause: Exception | Non
         fields=refused_fields(lang, problem, cause),
         sign_in=status == 401 and signed_in is None,
         provider_enabled=settings.oidc_enabled,
+        overview_opens=status != 401 or settings.public_read,
     )
