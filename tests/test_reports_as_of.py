@@ -235,6 +235,24 @@ def test_a_columns_heading_and_cells_align_alike(api: httpx.Client) -> None:
     assert all(classes == "col-days_since_update number" for classes, _value in days), days
 
 
+def test_the_owner_chart_shows_which_units_are_part_of_the_one_above(api: httpx.Client) -> None:
+    """The roll-up counts a unit's assignments again in every unit above it: a unit below another is
+    indented, label and bar, and named "varav …"."""
+    page = _get(api, "T1", format="html", origin=["adopted", "reservation"]).text
+    chart = page[page.index('<svg id="owner-chart"') :].split("</svg>")[0]
+    labels = dict(
+        (name, float(x))
+        for x, name in re.findall(r'<g class="bar-row">\s*<text x="([\d.]+)" y="[\d.]+">([^<]+)<', chart)
+    )
+    assert (
+        labels["Kommunfullmäktige"] < labels["varav Kommunstyrelsen"] < labels["varav Stadsledningskontoret"]
+    )
+    bars = re.findall(r'<rect x="([\d.]+)"[^>]*><title>Kommunstyrelsen: ', chart)
+    assert bars and float(bars[0]) == labels["varav Kommunstyrelsen"]  # its bar starts under its label
+    english = _get(api, "T1", format="html", origin=["adopted", "reservation"], lang="en").text
+    assert ">of which Kommunstyrelsen</text>" in english
+
+
 @pytest.mark.usefixtures("scenario")
 def test_english_labels(api: httpx.Client) -> None:
     rows = _csv_rows(_get(api, "T1", format="csv", lang="en"))

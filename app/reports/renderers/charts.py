@@ -24,6 +24,9 @@ ROW_HEIGHT = 58
 LABEL_BASELINE = 22
 BAR_TOP = 33
 BAR_HEIGHT = 16
+# A unit below another (the owner chart's roll-up) is indented by this much a level, its label and
+# its bar, and named "varav …": its assignments are among those of the unit above.
+LEVEL_INDENT = 18
 
 # One colour per category in every chart, each with at least 4.5:1 contrast against white, told
 # apart also by the tables beside the charts.
@@ -51,7 +54,7 @@ class Segment:
 @dataclass(frozen=True)
 class BarRow:
     label: str
-    level: int
+    x: float  # where its label and bar begin (indented by its level)
     y: float
     total: int
     segments: list[Segment]
@@ -62,7 +65,6 @@ class BarChart:
     title: str
     width: int
     height: int
-    label_width: int
     label_baseline: int
     bar_top: int
     bar_height: int
@@ -81,25 +83,27 @@ def _bar_chart(
     legend: list[tuple[str, str]],
     t: Labels,
 ) -> BarChart:
-    """Horizontal bars, one row per (label, level, [(segment label, colour, value)]), on one scale."""
+    """Horizontal bars, one row per (label, level, [(segment label, colour, value)]), on one scale;
+    a row of a deeper level is indented and its label says it is part of the row above ("varav")."""
     largest = max((sum(value for _, _, value in parts) for _, _, parts in rows), default=0) or 1
-    scale = (WIDTH - BAR_X - VALUE_WIDTH) / largest
+    deepest = max((level for _, level, _ in rows), default=0)
+    scale = (WIDTH - BAR_X - VALUE_WIDTH - deepest * LEVEL_INDENT) / largest
     bar_rows = []
     for index, (label, level, parts) in enumerate(rows):
-        x = float(BAR_X)
+        start = x = float(BAR_X + level * LEVEL_INDENT)
         segments = []
         for part_label, colour, value in parts:
             if value:
                 segments.append(Segment(x, value * scale, colour, f"{label}: {part_label} {value}", value))
                 x += value * scale
         total = sum(value for _, _, value in parts)
-        bar_rows.append(BarRow(label, level, index * ROW_HEIGHT, total, segments))
+        shown = t("of_which", name=label) if level else label
+        bar_rows.append(BarRow(shown, start, index * ROW_HEIGHT, total, segments))
     height = len(rows) * ROW_HEIGHT + 4
     return BarChart(
         title,
         WIDTH,
         height,
-        BAR_X,
         LABEL_BASELINE,
         BAR_TOP,
         BAR_HEIGHT,
