@@ -253,6 +253,22 @@ def test_the_owner_chart_shows_which_units_are_part_of_the_one_above(api: httpx.
     assert ">of which Kommunstyrelsen</text>" in english
 
 
+def test_the_dashboard_is_titled_once_and_says_when_its_trend_is_another_years_plan(
+    api: httpx.Client,
+) -> None:
+    """A year in no plan period (2020) shows the latest plan's trend (2015–2017) and says so."""
+    page = api.get("/", params={"year": 2020, "period": "T1"}).text
+    assert "<title>Översikt – Tertialrapport 1 2020 – Uppdragsuppföljning</title>" in page
+    assert (
+        "Utveckling per period, planperiod 2015–2017 (standardrapporten). 2020 ingår inte i någon "
+        "planperiod; trenden visar den senaste planens.</figcaption>"
+    ) in page
+    inside = api.get("/", params={"year": 2016, "period": "T1"}).text
+    assert "(standardrapporten)</figcaption>" in inside and "ingår inte" not in inside
+    english = api.get("/", params={"year": 2020, "period": "T1", "lang": "en"}).text
+    assert "2020 is in no plan period; the trend shows the latest plan&#39;s." in english
+
+
 @pytest.mark.usefixtures("scenario")
 def test_english_labels(api: httpx.Client) -> None:
     rows = _csv_rows(_get(api, "T1", format="csv", lang="en"))

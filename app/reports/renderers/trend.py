@@ -95,8 +95,11 @@ def trend_chart(trend: PlanTrajectory, t: Labels, shown: PeriodRef | None) -> Tr
                 current=shown is not None and (period.year, period.period) == (shown.year, shown.period),
             )
         )
+    title = t("trend_chart", start=trend.plan_start_year, end=trend.plan_end_year)
+    if shown and not trend.plan_start_year <= shown.year <= trend.plan_end_year:
+        title = f"{title}. {t('trend_outside_plans', year=shown.year)}"
     return TrendChart(
-        title=t("trend_chart", start=trend.plan_start_year, end=trend.plan_end_year),
+        title=title,
         width=WIDTH,
         height=TREND_HEIGHT,
         baseline=TREND_BASELINE,
