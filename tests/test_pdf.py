@@ -88,7 +88,7 @@ def test_on_paper_the_report_says_its_rounds_progress_in_words_and_a_page_links_
     come, the page says so too and links the round on screen. A page offers the other formats, not
     its own HTML."""
     page = api.get(REPORT, params={"format": "html"}).text
-    progress = re.search(r'<dd id="round-progress">(\d+ av \d+ enheter klara, \d+ godkända)<span', page)
+    progress = re.search(r'<dd id="round-progress">(\d+ av \d+ enheter klara \(godkända: \d+\))<span', page)
     assert progress and 'class="no-print" href="/api/v1/rounds/2015/T1?format=html">Se omgången</a>' in page
     text = "".join(_pages(api.get(REPORT, params={"format": "pdf"})))
     assert f"Rapporteringsomgång {progress.group(1)}" in text and "Se omgången" not in text
